@@ -1,0 +1,41 @@
+# The two commands a new user runs: `make run` and `make test`.
+PYTHON ?= python3.11
+VENV := .venv
+PY := $(VENV)/bin/python
+PORT ?= 8000
+HOST := 127.0.0.1
+
+.PHONY: install run test css browser bench
+
+$(VENV)/.installed: requirements.txt
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(VENV)/bin/pip install --quiet --disable-pip-version-check -r requirements.txt
+	touch $@
+
+install: $(VENV)/.installed
+
+run: install
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py seed_demo
+	@echo ""
+	@echo "  Flowkey Booking Links is running (Ctrl+C stops it)."
+	@echo "  Public booking link:  http://$(HOST):$(PORT)/book/sarahs-swim-school/"
+	@echo "                   or:  http://sarahs-swim-school.localhost:$(PORT)/"
+	@echo "  Demo owner login:     sarah@example.com / swim-demo-2026"
+	@echo "  Operator admin:       http://$(HOST):$(PORT)/staff/  operator@example.com / operator-demo-2026"
+	@echo "  Emails are written to var/mail/."
+	@echo ""
+	$(PY) manage.py runserver $(HOST):$(PORT)
+
+# Debian's Chromium drives the browser tests; install it when it is missing (needs root).
+browser:
+	@test -x /usr/bin/chromium || { echo "Installing Debian's chromium for the browser tests..."; \
+		apt-get update -qq && apt-get install -y -qq chromium >/dev/null; }
+
+test: install browser
+	$(PY) -m pytest
+
+# Developers only: rebuild static/css/app.css from tailwind/ (needs Node and npm).
+css:
+	npm install --no-audit --no-fund
+	npx tailwindcss -i tailwind/app.css -o static/css/app.css --minify

@@ -1,0 +1,35 @@
+"""Domain errors of the booking service. Each `.message` is safe to show a visitor."""
+
+from django.utils.translation import gettext_lazy as _
+
+
+class BookingError(Exception):
+    message = _("This booking could not be made.")
+    field: str | None = None  # the form field the error belongs to, if any
+
+    def __init__(self, message: str | None = None):
+        if message is not None:
+            self.message = message
+        super().__init__(str(self.message))
+
+
+class SlotTakenError(BookingError):
+    message = _("Sorry, this time was just taken. Please pick another time.")
+
+
+class SlotNotOfferedError(BookingError):
+    message = _("This time is not offered for this service. Please pick one of the times shown.")
+    field = "start_time_utc"
+
+
+class OutsideBookingWindowError(BookingError):
+    message = _("This time can no longer be booked online. Please pick a later time.")
+    field = "start_time_utc"
+
+
+class BookingPageClosedError(BookingError):
+    message = _("This business is not taking online bookings right now.")
+
+
+class InvalidTransitionError(BookingError):
+    message = _("This booking can no longer be changed that way.")

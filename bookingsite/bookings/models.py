@@ -1,0 +1,145 @@
+"""Clients, sessions and bookings (DESIGN.md 5 and 9). Only `bookings.services` writes Booking rows."""
+
+import secrets
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.db.models.functions import Lower
+from django.utils.translation import gettext_lazy as _
+
+from bookingsite.availability.types import CONFIRMED, HOLDING_STATUSES, PENDING_APPROVAL
+from bookingsite.businesses.models import BusinessProfile, SessionCategory
+
+
+class Client(models.Model):
+    business_profile = models.ForeignKey(BusinessProfile, on_delete=models.CASCADE, related_name="clients")
+    name = models.CharField(max_length=120)
+    email = models.EmailField(max_length=254)
+    phone = models.CharField(max_length=20, blank=True, help_text=_("E.164, e.g. +447700900123"))
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["name"]
+        indexes = [
+            models.Index(Lower("email"), "business_profile", name="client_business_email_ci"),
+            models.Index(fields=["business_profile", "phone"], name="client_business_phone"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} <{self.email}>"
+
+
+class Session(models.Model):
+    """One occurrence of a service on the calendar; a group session has many bookings."""
+
+    business_profile = models.ForeignKey(BusinessProfile, on_delete=models.CASCADE, related_name="sessions")
+    session_category = models.ForeignKey(SessionCategory, on_delete=models.PROTECT, related_name="sessions")
+    start_time_utc = models.DateTimeField()
+    end_time_utc = models.DateTimeField()
+    attendees = models.ManyToManyField(Client, blank=True, related_name="sessions")
+    created_by_owner = models.BooleanField(default=False, help_text=_("Added by hand in the calendar"))
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["start_time_utc"]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(end_time_utc__gt=models.F("start_time_utc")), name="session_ends_after_start"),
+            # Bookings of one slot share one session: the booking service relies on finding it.
+            models.UniqueConstraint(
+                fields=["business_profile", "session_category", "start_time_utc", "end_time_utc"], name="one_session_per_slot"
+            ),
+        ]
+        # A business's occupancy in a time range is one range scan of this index.
+        indexes = [models.Index(fields=["business_profile", "start_time_utc"], name="session_business_start")]
+
+    def __str__(self) -> str:
+        return f"{self.session_category} at {self.start_time_utc:%Y-%m-%d %H:%M} UTC"
+
+
+class Booking(models.Model):
+    class Status(models.TextChoices):
+        PENDING_APPROVAL = PENDING_APPROVAL, _("Pending approval")
+        CONFIRMED = CONFIRMED, _("Confirmed")
+        CANCELLED_BY_CLIENT = "cancelled_by_client", _("Cancelled by client")
+        CANCELLED_BY_ADMIN = "cancelled_by_admin", _("Cancelled by admin")
+        COMPLETED = "completed", _("Completed")
+        REJECTED = "rejected", _("Rejected")
+        EXPIRED_PENDING = "expired_pending", _("Expired pending approval")
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    business_profile = models.ForeignKey(BusinessProfile, on_delete=models.CASCADE, related_name="bookings")
+    session_category = models.ForeignKey(SessionCategory, on_delete=models.PROTECT, related_name="bookings")
+    flowkey_user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="admin_bookings")
+    client = models.ForeignKey(Client, on_delete=models.SET_NULL, null=True, blank=True, related_name="bookings")
+    session = models.ForeignKey(Session, on_delete=models.SET_NULL, null=True, blank=True, related_name="bookings")
+    client_name = models.CharField(max_length=120)
+    client_email = models.EmailField(max_length=254)
+    client_phone = models.CharField(max_length=20, blank=True)
+    notes_from_client = models.TextField(blank=True, max_length=1000)
+    start_time_utc = models.DateTimeField()
+    end_time_utc = models.DateTimeField()
+    booked_in_client_timezone = models.CharField(max_length=64)
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.CONFIRMED)
+    pending_request_expires_at = models.DateTimeField(null=True, blank=True)
+    rejection_reason = models.TextField(blank=True, max_length=1000)
+    cancellation_reason = models.TextField(blank=True, max_length=1000)
+    gcal_event_id_client = models.CharField(max_length=255, blank=True)
+    # The client's manage page is /b/<manage_token>/: unguessable, unlike anything else about a booking.
+    manage_token = models.CharField(max_length=43, unique=True, default=secrets.token_urlsafe, editable=False)
+    # The one-time key of the form or Idempotency-Key that made it: a repeat finds this booking.
+    once_key = models.CharField(max_length=64, unique=True, null=True, blank=True, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["start_time_utc"]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(end_time_utc__gt=models.F("start_time_utc")), name="booking_ends_after_start"),
+            models.CheckConstraint(
+                condition=~models.Q(status=PENDING_APPROVAL) | models.Q(pending_request_expires_at__isnull=False),
+                name="pending_booking_has_expiry",
+            ),
+        ]
+        indexes = [
+            # The bookings that hold a place, by business and start: the occupancy range scan.
+            models.Index(
+                fields=["business_profile", "start_time_utc"],
+                condition=models.Q(status__in=sorted(HOLDING_STATUSES)),
+                name="booking_holding_business_start",
+            ),
+            models.Index(fields=["business_profile", "status", "start_time_utc"], name="booking_business_status"),
+            models.Index(
+                fields=["pending_request_expires_at"], condition=models.Q(status=PENDING_APPROVAL), name="booking_pending_expiry"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.client_name} – {self.session_category} at {self.start_time_utc:%Y-%m-%d %H:%M} UTC ({self.status})"
+
+    @property
+    def holds_place(self) -> bool:
+        return self.status in HOLDING_STATUSES
+
+
+class BookingStatusChange(models.Model):
+    """The history of a booking: who moved it from which status to which, and when."""
+
+    class Actor(models.TextChoices):
+        CLIENT = "client", _("Client")
+        OWNER = "owner", _("Owner")
+        SYSTEM = "system", _("System")
+
+    booking = models.ForeignKey(Booking, on_delete=models.CASCADE, related_name="status_changes")
+    from_status = models.CharField(max_length=20, choices=Booking.Status.choices, blank=True)
+    to_status = models.CharField(max_length=20, choices=Booking.Status.choices)
+    actor = models.CharField(max_length=10, choices=Actor.choices)
+    changed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True)
+    note = models.TextField(blank=True)
+    changed_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["changed_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.from_status or 'new'} → {self.to_status} by {self.actor}"

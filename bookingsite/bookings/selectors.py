@@ -1,0 +1,129 @@
+"""Reads that feed the availability engine: one business, one service, one range, four queries."""
+
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from django.db.models import Count, Exists, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce
+
+from bookingsite.availability import engine
+from bookingsite.availability.types import HOLDING_STATUSES, AvailabilityRequest, Block, Occupied
+from bookingsite.businesses.models import (
+    MAX_DURATION_MINUTES,
+    BusinessBookingSettings,
+    ExceptionDate,
+    SessionCategory,
+    WorkingHours,
+)
+
+from .models import Booking, Session
+
+# No session or booking lasts longer than this, so one that overlaps a window starts less than
+# this before it: the bound turns "overlaps the window" into a range scan on the start index.
+LONGEST_SPAN = timedelta(minutes=MAX_DURATION_MINUTES)
+
+
+def weekly_blocks(business_profile_id: int) -> tuple[tuple[Block, ...], ...]:
+    week: list[list[Block]] = [[] for _ in range(7)]
+    rows = WorkingHours.objects.filter(business_profile_id=business_profile_id).order_by("start_time")
+    for weekday, start, end in rows.values_list("weekday", "start_time", "end_time"):
+        week[weekday].append(Block(start, end))
+    return tuple(tuple(day) for day in week)
+
+
+def exception_blocks(business_profile_id: int, first: date, last: date) -> dict[date, tuple[Block, ...]]:
+    """The exception dates between first and last: () for a closed date, else its own blocks."""
+    closed: set[date] = set()
+    blocks: dict[date, list[Block]] = {}
+    rows = ExceptionDate.objects.filter(business_profile_id=business_profile_id, date__range=(first, last))
+    for day, start, end in rows.order_by("date", "start_time").values_list("date", "start_time", "end_time"):
+        if start is None:
+            closed.add(day)
+        else:
+            blocks.setdefault(day, []).append(Block(start, end))
+    # A closed row wins over stray blocks of the same date (validation keeps them apart anyway).
+    return {day: tuple(day_blocks) for day, day_blocks in blocks.items()} | {day: () for day in closed}
+
+
+def occupancy(business_profile_id: int, start: datetime, end: datetime) -> tuple[Occupied, ...]:
+    """Sessions and place-holding bookings of the business that overlap [start, end)."""
+    holding = Q(status__in=HOLDING_STATUSES)
+    attendee_holds = Booking.objects.filter(holding, session=OuterRef("session"), client=OuterRef("client"))
+    # Attendees the owner added by hand (no holding booking) take places too.
+    extra_attendees = (
+        Session.attendees.through.objects.filter(session=OuterRef("pk"))
+        .exclude(Exists(attendee_holds))
+        .values("session")
+        .annotate(n=Count("*"))
+        .values("n")
+    )
+    sessions = (
+        Session.objects.filter(
+            business_profile_id=business_profile_id,
+            start_time_utc__gt=start - LONGEST_SPAN,
+            start_time_utc__lt=end,
+            end_time_utc__gt=start,
+        )
+        .annotate(extra=Coalesce(Subquery(extra_attendees), 0))
+        .values_list("session_category_id", "start_time_utc", "end_time_utc", "extra")
+    )
+    bookings = Booking.objects.filter(
+        holding,
+        business_profile_id=business_profile_id,
+        start_time_utc__gt=start - LONGEST_SPAN,
+        start_time_utc__lt=end,
+        end_time_utc__gt=start,
+    ).values_list("session_category_id", "start_time_utc", "end_time_utc", "pending_request_expires_at")
+    return tuple(Occupied(service, s, e, places=extra) for service, s, e, extra in sessions) + tuple(
+        Occupied(service, s, e, places=1, holds_until=expires) for service, s, e, expires in bookings
+    )
+
+
+def availability_request(
+    *,
+    page: BusinessBookingSettings,
+    service: SessionCategory,
+    client_timezone: str,
+    start_date: date,
+    end_date: date,
+    now: datetime,
+) -> AvailabilityRequest:
+    """Everything the engine needs for a range of the client's dates, in four queries.
+
+    `page` must come with its business (select_related), as `businesses.selectors` returns it.
+    """
+    business = page.business_profile
+    buffer = timedelta(minutes=page.global_buffer_time_minutes_between_sessions)
+    range_start, range_end = engine.client_range(client_timezone, start_date, end_date)
+    # A client's day spans at most the business dates a day either side of it.
+    return AvailabilityRequest(
+        business_timezone=business.timezone,
+        weekly_blocks=weekly_blocks(business.pk),
+        exceptions=exception_blocks(business.pk, start_date - timedelta(days=2), end_date + timedelta(days=2)),
+        service_id=service.pk,
+        duration_minutes=service.duration_minutes,
+        capacity=service.capacity,
+        buffer_minutes=page.global_buffer_time_minutes_between_sessions,
+        minimum_notice_minutes=page.minimum_notice_minutes,
+        horizon_days=page.booking_horizon_days,
+        client_timezone=client_timezone,
+        start_date=start_date,
+        end_date=end_date,
+        now=now,
+        occupancy=occupancy(business.pk, range_start - buffer - timedelta(days=1), range_end + buffer + timedelta(days=1)),
+    )
+
+
+def availability_request_at(
+    *, page: BusinessBookingSettings, service: SessionCategory, start_utc: datetime, now: datetime
+) -> AvailabilityRequest:
+    """The engine's inputs around one instant, to re-check a single slot."""
+    business_day = start_utc.astimezone(ZoneInfo(page.business_profile.timezone)).date()
+    return availability_request(
+        page=page,
+        service=service,
+        client_timezone=page.business_profile.timezone,
+        start_date=business_day,
+        end_date=business_day,
+        now=now,
+    )

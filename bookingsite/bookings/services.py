@@ -1,0 +1,216 @@
+"""The only writer of bookings: create, and every status change (DESIGN.md 5).
+
+Views, the API, commands and tasks call these functions; nothing else saves a Booking. Each
+public function owns its transaction (durable: never nested in a caller's) and raises only
+`BookingError` subclasses, whose messages are safe to show.
+"""
+
+import dataclasses
+import logging
+from datetime import datetime, timedelta
+
+from django.contrib.auth.models import AbstractBaseUser
+from django.db import transaction
+from django.db.models.functions import Lower
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from bookingsite.availability import engine
+from bookingsite.availability.types import Slot
+from bookingsite.businesses.models import BusinessBookingSettings, SessionCategory
+
+from . import selectors
+from .exceptions import (
+    BookingError,
+    BookingPageClosedError,
+    InvalidTransitionError,
+    OutsideBookingWindowError,
+    SlotNotOfferedError,
+    SlotTakenError,
+)
+from .models import Booking, BookingStatusChange, Client, Session
+
+Status = Booking.Status
+Actor = BookingStatusChange.Actor
+event_log = logging.getLogger("bookingsite.bookings.events")
+
+ALLOWED_TRANSITIONS: dict[str, frozenset[str]] = {
+    Status.PENDING_APPROVAL: frozenset(
+        {Status.CONFIRMED, Status.REJECTED, Status.EXPIRED_PENDING, Status.CANCELLED_BY_CLIENT}
+    ),
+    Status.CONFIRMED: frozenset({Status.CANCELLED_BY_CLIENT, Status.CANCELLED_BY_ADMIN, Status.COMPLETED}),
+}
+EVENT_NAMES = {
+    Status.PENDING_APPROVAL: "requested",
+    Status.CONFIRMED: "confirmed",
+    Status.REJECTED: "rejected",
+    Status.EXPIRED_PENDING: "expired",
+    Status.CANCELLED_BY_CLIENT: "cancelled",
+    Status.CANCELLED_BY_ADMIN: "cancelled",
+    Status.COMPLETED: "completed",
+}
+
+
+def _log_event(event: str, booking: Booking, actor: str) -> None:
+    """One line per booking event, key=value, for a log service to index."""
+    event_log.info(
+        "booking.%s booking_id=%s business_id=%s service_id=%s client_id=%s session_id=%s status=%s start_utc=%s actor=%s",
+        event,
+        booking.pk,
+        booking.business_profile_id,
+        booking.session_category_id,
+        booking.client_id,
+        booking.session_id,
+        booking.status,
+        booking.start_time_utc.isoformat(),
+        actor,
+    )
+
+
+def _lock_business(business_profile_id: int) -> BusinessBookingSettings:
+    # Every booking write of a business queues on this one row lock (PostgreSQL: SELECT ... FOR
+    # UPDATE; SQLite: the IMMEDIATE transaction already holds the database's write lock), so the
+    # re-check that follows sees every committed booking and nothing slips in before the save.
+    return BusinessBookingSettings.objects.select_for_update().select_related("business_profile").get(pk=business_profile_id)
+
+
+def _check_offered(page: BusinessBookingSettings, service: SessionCategory, start_utc: datetime, now: datetime) -> Slot:
+    """The offered slot at start_utc, or the reason it is not offered."""
+    request = selectors.availability_request_at(page=page, service=service, start_utc=start_utc, now=now)
+    slot = engine.find_slot(request, start_utc)
+    if slot is not None:
+        return slot
+    if start_utc < now + timedelta(minutes=page.minimum_notice_minutes):
+        raise OutsideBookingWindowError(_("This time is too soon or already past. Please pick a later time."))
+    if start_utc > now + timedelta(days=page.booking_horizon_days):
+        raise OutsideBookingWindowError(_("This time is too far ahead to book yet. Please pick an earlier time."))
+    if engine.find_slot(dataclasses.replace(request, occupancy=()), start_utc) is None:
+        raise SlotNotOfferedError()
+    raise SlotTakenError()
+
+
+def _match_client(business_profile_id: int, *, name: str, email: str, phone: str) -> Client:
+    """The business's client with this email (any case), else this phone, else a new one."""
+    clients = Client.objects.filter(business_profile_id=business_profile_id)
+    client = clients.annotate(email_ci=Lower("email")).filter(email_ci=email.lower()).first()
+    if client is None and phone:
+        client = clients.filter(phone=phone).first()
+    if client is None:
+        return Client.objects.create(business_profile_id=business_profile_id, name=name, email=email, phone=phone)
+    if phone and not client.phone:
+        client.phone = phone
+        client.save(update_fields=["phone"])
+    return client
+
+
+def _attach_session(booking: Booking) -> None:
+    session, _created = Session.objects.get_or_create(
+        business_profile_id=booking.business_profile_id,
+        session_category_id=booking.session_category_id,
+        start_time_utc=booking.start_time_utc,
+        end_time_utc=booking.end_time_utc,
+    )
+    booking.session = session
+    if booking.client_id:
+        session.attendees.add(booking.client_id)
+
+
+def _release_session(booking: Booking) -> None:
+    """Free the booking's place at once: its client leaves the session, an empty session goes."""
+    session = booking.session
+    if session is None:
+        return
+    others = session.bookings.filter(status__in=[Status.CONFIRMED, Status.PENDING_APPROVAL]).exclude(pk=booking.pk)
+    if booking.client_id and not others.filter(client_id=booking.client_id).exists():
+        session.attendees.remove(booking.client_id)
+    # An empty session would still block the time for every service; one the owner made stays.
+    if not session.created_by_owner and not others.exists() and not session.attendees.exists():
+        booking.session = None
+        booking.save(update_fields=["session"])
+        session.delete()
+
+
+def _change_status(
+    booking: Booking, to_status: str, *, actor: str, by: AbstractBaseUser | None = None, note: str = ""
+) -> Booking:
+    from_status = booking.status
+    if to_status not in ALLOWED_TRANSITIONS.get(from_status, frozenset()):
+        raise InvalidTransitionError(
+            _("This booking is %(status)s and can no longer be changed that way.") % {"status": booking.get_status_display().lower()}
+        )
+    booking.status = to_status
+    if to_status == Status.CONFIRMED:
+        _attach_session(booking)
+    booking.save()
+    if not booking.holds_place:
+        _release_session(booking)
+    BookingStatusChange.objects.create(
+        booking=booking, from_status=from_status, to_status=to_status, actor=actor, changed_by=by, note=note
+    )
+    transaction.on_commit(lambda: _log_event(EVENT_NAMES[to_status], booking, actor))
+    return booking
+
+
+@transaction.atomic(durable=True)
+def booking_create(
+    *,
+    service: SessionCategory,
+    start_time_utc: datetime,
+    client_name: str,
+    client_email: str,
+    client_phone: str = "",
+    notes: str = "",
+    client_timezone: str,
+    once_key: str | None = None,
+    now: datetime | None = None,
+) -> Booking:
+    """Book a slot for a client; returns the booking (the earlier one for a repeated once_key).
+
+    Raises BookingPageClosedError, OutsideBookingWindowError, SlotNotOfferedError or
+    SlotTakenError, and BookingError for a service that can no longer be booked.
+    """
+    now = now or timezone.now()
+    page = _lock_business(service.business_profile_id)
+    if once_key and (existing := Booking.objects.filter(once_key=once_key).first()):
+        return existing  # a repeated submission answers with the booking already made
+    if not page.is_booking_page_active:
+        raise BookingPageClosedError()
+    service = SessionCategory.objects.get(pk=service.pk)  # re-read under the lock
+    if service.is_archived or not service.is_publicly_bookable:
+        raise BookingError(_("This service can no longer be booked online."))
+    slot = _check_offered(page, service, start_time_utc, now)
+
+    client = _match_client(page.business_profile_id, name=client_name, email=client_email, phone=client_phone)
+    pending = page.requires_approval
+    booking = Booking(
+        business_profile_id=page.business_profile_id,
+        session_category=service,
+        flowkey_user_id=page.business_profile.owner_id,
+        client=client,
+        client_name=client_name,
+        client_email=client_email,
+        client_phone=client_phone,
+        notes_from_client=notes,
+        start_time_utc=slot.start_utc,
+        end_time_utc=slot.end_utc,
+        booked_in_client_timezone=client_timezone,
+        status=Status.PENDING_APPROVAL if pending else Status.CONFIRMED,
+        pending_request_expires_at=now + timedelta(hours=page.pending_booking_expiry_hours) if pending else None,
+        once_key=once_key or None,
+    )
+    booking.full_clean(validate_unique=False, validate_constraints=False)
+    if not pending:
+        _attach_session(booking)
+    booking.save()
+    BookingStatusChange.objects.create(booking=booking, from_status="", to_status=booking.status, actor=Actor.CLIENT)
+    transaction.on_commit(lambda: _log_event("created", booking, Actor.CLIENT))
+    return booking
+
+
+@transaction.atomic(durable=True)
+def booking_cancel_by_client(*, booking: Booking, reason: str = "") -> Booking:
+    """The client cancels their own booking; its place is free at once. Raises InvalidTransitionError."""
+    _lock_business(booking.business_profile_id)
+    booking = Booking.objects.select_related("session").get(pk=booking.pk)
+    booking.cancellation_reason = reason
+    return _change_status(booking, Status.CANCELLED_BY_CLIENT, actor=Actor.CLIENT, note=reason)

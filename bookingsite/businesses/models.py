@@ -1,0 +1,219 @@
+"""The business, its booking-link settings, its services and its working time (DESIGN.md 9)."""
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
+from django.db import models
+from django.db.models.functions import Lower
+from django.utils.translation import gettext_lazy as _
+
+from .validators import validate_not_reserved_slug, validate_timezone
+
+MIN_DURATION_MINUTES = 5
+MAX_DURATION_MINUTES = 24 * 60
+MAX_BUFFER_MINUTES = 24 * 60
+MAX_EXPIRY_HOURS = 24 * 30
+MAX_NOTICE_MINUTES = 60 * 24 * 60
+MAX_HORIZON_DAYS = 730
+
+slug_format = RegexValidator(
+    r"^[a-z0-9]+(?:-[a-z0-9]+)*$",
+    _("Use lowercase letters, digits and single hyphens, starting and ending with a letter or digit."),
+    code="slug_format",
+)
+
+
+class BusinessProfile(models.Model):
+    owner = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="business")
+    name = models.CharField(max_length=120)
+    timezone = models.CharField(max_length=64, validators=[validate_timezone], help_text=_("IANA name, e.g. Europe/London"))
+    country = models.CharField(
+        max_length=2,
+        blank=True,
+        help_text=_("Two-letter country code used to read phone numbers given without +country code."),
+        validators=[RegexValidator(r"^[A-Z]{2}$", _("Use a two-letter country code such as GB or US."))],
+    )
+    currency = models.CharField(max_length=3, default="USD")
+    logo = models.ImageField(upload_to="logos/", blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class BusinessBookingSettings(models.Model):
+    business_profile = models.OneToOneField(
+        BusinessProfile, on_delete=models.CASCADE, primary_key=True, related_name="booking_settings"
+    )
+    public_booking_slug = models.CharField(
+        max_length=60, unique=True, validators=[slug_format, validate_not_reserved_slug], verbose_name=_("link name")
+    )
+    requires_approval = models.BooleanField(default=False)
+    global_buffer_time_minutes_between_sessions = models.PositiveIntegerField(
+        default=0, validators=[MaxValueValidator(MAX_BUFFER_MINUTES)], verbose_name=_("buffer between sessions (minutes)")
+    )
+    pending_booking_expiry_hours = models.PositiveIntegerField(
+        default=24,
+        validators=[MinValueValidator(1), MaxValueValidator(MAX_EXPIRY_HOURS)],
+        verbose_name=_("pending request expiry (hours)"),
+    )
+    minimum_notice_minutes = models.PositiveIntegerField(default=60, validators=[MaxValueValidator(MAX_NOTICE_MINUTES)])
+    booking_horizon_days = models.PositiveIntegerField(
+        default=60, validators=[MinValueValidator(1), MaxValueValidator(MAX_HORIZON_DAYS)]
+    )
+    custom_message_client = models.TextField(blank=True, max_length=1000, verbose_name=_("message to clients"))
+    is_booking_page_active = models.BooleanField(default=True, verbose_name=_("booking page active"))
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name_plural = "business booking settings"
+        constraints = [
+            models.UniqueConstraint(
+                Lower("public_booking_slug"),
+                name="booking_slug_unique_ci",
+                violation_error_message=_("This link name is already taken."),
+            ),
+            models.CheckConstraint(
+                condition=models.Q(pending_booking_expiry_hours__gte=1, pending_booking_expiry_hours__lte=MAX_EXPIRY_HOURS),
+                name="expiry_hours_in_range",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(global_buffer_time_minutes_between_sessions__lte=MAX_BUFFER_MINUTES),
+                name="buffer_in_range",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(booking_horizon_days__gte=1, booking_horizon_days__lte=MAX_HORIZON_DAYS),
+                name="horizon_in_range",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.public_booking_slug
+
+
+class SessionCategory(models.Model):
+    """A service the business offers: a kind of session with a length and a number of places."""
+
+    business_profile = models.ForeignKey(BusinessProfile, on_delete=models.CASCADE, related_name="services")
+    name = models.CharField(max_length=120)
+    description = models.TextField(blank=True, max_length=2000)
+    duration_minutes = models.PositiveIntegerField(
+        validators=[MinValueValidator(MIN_DURATION_MINUTES), MaxValueValidator(MAX_DURATION_MINUTES)]
+    )
+    capacity = models.PositiveIntegerField(default=1, validators=[MinValueValidator(1)], help_text=_("Places per session"))
+    is_publicly_bookable = models.BooleanField(default=True)
+    price = models.DecimalField(max_digits=8, decimal_places=2, null=True, blank=True, validators=[MinValueValidator(0)])
+    position = models.PositiveIntegerField(default=0)
+    is_archived = models.BooleanField(default=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = "service"
+        ordering = ["position", "name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(capacity__gte=1),
+                name="capacity_at_least_one",
+                violation_error_message=_("A service needs at least one place."),
+            ),
+            models.CheckConstraint(
+                condition=models.Q(duration_minutes__gte=MIN_DURATION_MINUTES, duration_minutes__lte=MAX_DURATION_MINUTES),
+                name="duration_in_range",
+                violation_error_message=_("A session lasts between 5 minutes and 24 hours."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def is_group(self) -> bool:
+        return self.capacity > 1
+
+
+class WorkingHours(models.Model):
+    """One block of a weekday's working time; several rows make several blocks."""
+
+    WEEKDAYS = [(0, _("Monday")), (1, _("Tuesday")), (2, _("Wednesday")), (3, _("Thursday")),
+                (4, _("Friday")), (5, _("Saturday")), (6, _("Sunday"))]
+
+    business_profile = models.ForeignKey(BusinessProfile, on_delete=models.CASCADE, related_name="working_hours")
+    weekday = models.PositiveSmallIntegerField(choices=WEEKDAYS)
+    start_time = models.TimeField()
+    end_time = models.TimeField()
+
+    class Meta:
+        verbose_name_plural = "working hours"
+        ordering = ["weekday", "start_time"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(start_time__lt=models.F("end_time")),
+                name="working_hours_start_before_end",
+                violation_error_message=_("The block must end after it starts."),
+            ),
+            models.CheckConstraint(condition=models.Q(weekday__lte=6), name="weekday_in_range"),
+        ]
+        # PostgreSQL also refuses overlapping blocks with an exclusion constraint (migration 0002).
+
+    def __str__(self) -> str:
+        return f"{self.get_weekday_display()} {self.start_time:%H:%M}–{self.end_time:%H:%M}"
+
+    def clean(self) -> None:
+        if self.start_time and self.end_time and self.business_profile_id is not None and self.start_time < self.end_time:
+            others = WorkingHours.objects.filter(business_profile_id=self.business_profile_id, weekday=self.weekday)
+            clash = others.exclude(pk=self.pk).filter(start_time__lt=self.end_time, end_time__gt=self.start_time).first()
+            if clash:
+                raise ValidationError(_("This block overlaps %(other)s.") % {"other": clash})
+
+
+class ExceptionDate(models.Model):
+    """A date off the weekly pattern: closed (no times), or open only in its own blocks."""
+
+    business_profile = models.ForeignKey(BusinessProfile, on_delete=models.CASCADE, related_name="exception_dates")
+    date = models.DateField()
+    start_time = models.TimeField(null=True, blank=True)
+    end_time = models.TimeField(null=True, blank=True)
+    note = models.CharField(max_length=120, blank=True)
+
+    class Meta:
+        ordering = ["date", "start_time"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(start_time__isnull=True, end_time__isnull=True)
+                | models.Q(start_time__isnull=False, end_time__isnull=False, start_time__lt=models.F("end_time")),
+                name="exception_closed_or_start_before_end",
+                violation_error_message=_("Give both a start and a later end, or neither to close the day."),
+            ),
+            models.UniqueConstraint(
+                fields=["business_profile", "date"],
+                condition=models.Q(start_time__isnull=True),
+                name="one_closed_row_per_date",
+                violation_error_message=_("This date is already closed."),
+            ),
+        ]
+        indexes = [models.Index(fields=["business_profile", "date"])]
+
+    def __str__(self) -> str:
+        if self.is_closed:
+            return f"{self.date} closed"
+        return f"{self.date} {self.start_time:%H:%M}–{self.end_time:%H:%M}"
+
+    @property
+    def is_closed(self) -> bool:
+        return self.start_time is None
+
+    def clean(self) -> None:
+        if self.business_profile_id is None or self.date is None:
+            return
+        same_day = ExceptionDate.objects.filter(business_profile_id=self.business_profile_id, date=self.date).exclude(pk=self.pk)
+        if self.is_closed:
+            if same_day.filter(start_time__isnull=False).exists():
+                raise ValidationError(_("This date already has its own hours; remove them to close the day."))
+            return
+        if self.end_time is None or not self.start_time < self.end_time:
+            return  # the check constraint's message covers it
+        if same_day.filter(start_time__isnull=True).exists():
+            raise ValidationError(_("This date is closed; reopen it before giving it hours."))
+        clash = same_day.filter(start_time__lt=self.end_time, end_time__gt=self.start_time).first()
+        if clash:
+            raise ValidationError(_("This block overlaps %(other)s.") % {"other": clash})

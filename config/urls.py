@@ -1,0 +1,21 @@
+from django.conf import settings
+from django.contrib import admin
+from django.urls import include, path, re_path
+from django.views.static import serve
+
+from bookingsite.core import views as core_views
+
+admin.site.site_header = "Flowkey Booking Links — operator"
+admin.site.site_title = "Flowkey operator"
+
+urlpatterns = [
+    path("", core_views.home, name="home"),
+    path("healthz", core_views.healthz, name="healthz"),
+    path("staff/", admin.site.urls),
+    path("book/", include("bookingsite.public.urls")),
+]
+if settings.SERVE_MEDIA:
+    media = settings.MEDIA_URL.lstrip("/")
+    urlpatterns.append(re_path(rf"^{media}(?P<path>.*)$", serve, {"document_root": settings.MEDIA_ROOT}))
+
+handler404 = "bookingsite.core.views.not_found"

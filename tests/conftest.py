@@ -1,0 +1,76 @@
+"""Fixtures by role (alice owns a business, bob owns another), and the browser."""
+
+import os
+import shutil
+
+import pytest
+from hypothesis import settings as hypothesis_settings
+
+from .factories import BookingSettingsFactory, BusinessProfileFactory, ServiceFactory, UserFactory
+
+# Playwright's sync API runs an event loop in the test thread; Django's ORM calls from the
+# test itself are still synchronous and safe.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+IN_CI = os.environ.get("CI", "").lower() == "true"
+hypothesis_settings.register_profile("default", deadline=None, max_examples=200)
+hypothesis_settings.load_profile("default")
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+
+
+@pytest.fixture
+def alice(db):
+    return UserFactory(username="alice@example.com", first_name="Alice")
+
+
+@pytest.fixture
+def business(alice):
+    return BusinessProfileFactory(owner=alice, name="Alice's Aqua Studio", timezone="Europe/London")
+
+
+@pytest.fixture
+def page(business):
+    """The business's booking link settings (the 'booking page')."""
+    return BookingSettingsFactory(business_profile=business, public_booking_slug="alices-aqua")
+
+
+@pytest.fixture
+def service(business):
+    return ServiceFactory(business_profile=business, name="Private lesson", duration_minutes=60, capacity=1)
+
+
+@pytest.fixture
+def other_business(db):
+    bob = UserFactory(username="bob@example.com")
+    profile = BusinessProfileFactory(owner=bob, name="Bob's Boxing")
+    BookingSettingsFactory(business_profile=profile, public_booking_slug="bobs-boxing")
+    return profile
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """Debian's Chromium through Playwright; a missing browser fails the run, never skips it."""
+    if not shutil.which(CHROMIUM):
+        pytest.fail(f"{CHROMIUM} is missing: apt-get install -y chromium (make test does this as root)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture(params=[("phone", 390, 844), ("desktop", 1280, 900)], ids=lambda p: p[0])
+def viewport(request):
+    _name, width, height = request.param
+    return {"width": width, "height": height}
+
+
+@pytest.fixture
+def browser_page(browser, viewport):
+    context = browser.new_context(viewport=viewport)
+    tab = context.new_page()
+    yield tab
+    context.close()
