@@ -205,7 +205,8 @@ RATELIMIT_ENABLE = env_bool("RATELIMIT_ENABLE", True)
 RATELIMIT_PUBLIC_READ = os.getenv("RATELIMIT_PUBLIC_READ", "120/m")
 RATELIMIT_PUBLIC_WRITE = os.getenv("RATELIMIT_PUBLIC_WRITE", "10/m")
 # Behind a proxy, the client's address is the first of X-Forwarded-For (set TRUST_X_FORWARDED_FOR).
-RATELIMIT_IP_META_KEY = "HTTP_X_FORWARDED_FOR" if env_bool("TRUST_X_FORWARDED_FOR", False) else "REMOTE_ADDR"
+TRUST_X_FORWARDED_FOR = env_bool("TRUST_X_FORWARDED_FOR", False)
+RATELIMIT_IP_META_KEY = "bookingsite.core.ratelimit.client_ip"
 if not REDIS_URL:
     # One process serves everything locally, so its memory cache is the shared cache.
     SILENCED_SYSTEM_CHECKS = ["django_ratelimit.E003", "django_ratelimit.W001"]
@@ -216,5 +217,9 @@ LOGGING = {
     "formatters": {"line": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "line"}},
     "root": {"handlers": ["console"], "level": os.getenv("LOG_LEVEL", "INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    "loggers": {
+        # Django adds its own console handler in DEBUG; one line per record is enough.
+        "django": {"handlers": ["console"], "level": "INFO", "propagate": False},
+        "django.db.backends": {"level": "WARNING"},
+    },
 }

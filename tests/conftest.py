@@ -20,6 +20,22 @@ CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 
 
+@pytest.fixture(scope="session", autouse=True)
+def collected_static(tmp_path_factory):
+    """Static files collected as in production (hashed names in a manifest), minus compression:
+    brotli at its best takes seconds, and the benchmark, not the tests, measures page weight."""
+    from django.conf import settings
+    from django.core.management import call_command
+
+    settings.STATIC_ROOT = tmp_path_factory.mktemp("staticfiles")
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.ManifestStaticFilesStorage"},
+    }
+    call_command("collectstatic", "--noinput", verbosity=0)
+    return settings.STATIC_ROOT
+
+
 @pytest.fixture
 def alice(db):
     return UserFactory(username="alice@example.com", first_name="Alice")

@@ -7,7 +7,7 @@ from django.db.models import Count, Exists, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
 
 from bookingsite.availability import engine
-from bookingsite.availability.types import HOLDING_STATUSES, AvailabilityRequest, Block, Occupied
+from bookingsite.availability.types import HOLDING_STATUSES, AvailabilityRequest, Block, Day, Occupied
 from bookingsite.businesses.models import (
     MAX_DURATION_MINUTES,
     BusinessBookingSettings,
@@ -127,3 +127,19 @@ def availability_request_at(
         end_date=business_day,
         now=now,
     )
+
+
+def availability_days(
+    *,
+    page: BusinessBookingSettings,
+    service: SessionCategory,
+    client_timezone: str,
+    start_date: date,
+    end_date: date,
+    now: datetime,
+) -> tuple[Day, ...]:
+    """The offered slots of a service, by the client's date: four queries whatever the range holds."""
+    request = availability_request(
+        page=page, service=service, client_timezone=client_timezone, start_date=start_date, end_date=end_date, now=now
+    )
+    return engine.free_slots(request)

@@ -90,6 +90,12 @@ class BusinessBookingSettings(models.Model):
     def __str__(self) -> str:
         return self.public_booking_slug
 
+    def clean(self) -> None:
+        # Links fold case (URLs, subdomains), so "Sarahs-Swim" would shadow "sarahs-swim".
+        slug = self.public_booking_slug
+        if slug and BusinessBookingSettings.objects.filter(public_booking_slug__iexact=slug).exclude(pk=self.pk).exists():
+            raise ValidationError({"public_booking_slug": _("This link name is already taken.")})
+
 
 class SessionCategory(models.Model):
     """A service the business offers: a kind of session with a length and a number of places."""
@@ -159,11 +165,15 @@ class WorkingHours(models.Model):
         return f"{self.get_weekday_display()} {self.start_time:%H:%M}–{self.end_time:%H:%M}"
 
     def clean(self) -> None:
-        if self.start_time and self.end_time and self.business_profile_id is not None and self.start_time < self.end_time:
+        if self.start_time is None or self.end_time is None:
+            return
+        if self.start_time >= self.end_time:
+            raise ValidationError({"end_time": _("The block must end after it starts.")})
+        if self.business_profile_id is not None:
             others = WorkingHours.objects.filter(business_profile_id=self.business_profile_id, weekday=self.weekday)
             clash = others.exclude(pk=self.pk).filter(start_time__lt=self.end_time, end_time__gt=self.start_time).first()
             if clash:
-                raise ValidationError(_("This block overlaps %(other)s.") % {"other": clash})
+                raise ValidationError({"start_time": _("This block overlaps %(other)s.") % {"other": clash}})
 
 
 class ExceptionDate(models.Model):
@@ -203,17 +213,22 @@ class ExceptionDate(models.Model):
         return self.start_time is None
 
     def clean(self) -> None:
+        if (self.start_time is None) != (self.end_time is None):
+            missing = "end_time" if self.end_time is None else "start_time"
+            raise ValidationError({missing: _("Give both a start and an end, or neither to close the day.")})
+        if self.start_time is not None and self.start_time >= self.end_time:
+            raise ValidationError({"end_time": _("The block must end after it starts.")})
         if self.business_profile_id is None or self.date is None:
             return
         same_day = ExceptionDate.objects.filter(business_profile_id=self.business_profile_id, date=self.date).exclude(pk=self.pk)
         if self.is_closed:
             if same_day.filter(start_time__isnull=False).exists():
-                raise ValidationError(_("This date already has its own hours; remove them to close the day."))
+                raise ValidationError({"date": _("This date already has its own hours; remove them to close the day.")})
+            if same_day.exists():
+                raise ValidationError({"date": _("This date is already closed.")})
             return
-        if self.end_time is None or not self.start_time < self.end_time:
-            return  # the check constraint's message covers it
         if same_day.filter(start_time__isnull=True).exists():
-            raise ValidationError(_("This date is closed; reopen it before giving it hours."))
+            raise ValidationError({"date": _("This date is closed; reopen it before giving it hours.")})
         clash = same_day.filter(start_time__lt=self.end_time, end_time__gt=self.start_time).first()
         if clash:
-            raise ValidationError(_("This block overlaps %(other)s.") % {"other": clash})
+            raise ValidationError({"start_time": _("This block overlaps %(other)s.") % {"other": clash}})

@@ -1,9 +1,11 @@
 from django.urls import path
 
-from . import views
+from . import api, views
 
 app_name = "public"
 
 urlpatterns = [
     path("<str:slug>/", views.service_list, name="services"),
+    path("<str:slug>/services/", api.services, name="services-json"),
+    path("<str:slug>/availability/", api.availability, name="availability-json"),
 ]

@@ -5,15 +5,7 @@ from django.shortcuts import render
 from django.views.decorators.clickjacking import xframe_options_exempt
 from django.views.decorators.http import require_GET
 
-from bookingsite.businesses.models import BusinessBookingSettings
 from bookingsite.businesses.selectors import booking_page_by_slug, public_services
-
-
-def _active_page(slug: str) -> BusinessBookingSettings:
-    page = booking_page_by_slug(slug)
-    if page is None or not page.is_booking_page_active:
-        raise Http404("No active booking page")
-    return page
 
 
 @xframe_options_exempt
