@@ -127,7 +127,7 @@ def _within_notice_and_horizon(request: AvailabilityRequest, starts: list[dateti
     now = request.now.astimezone(UTC)
     earliest = now + timedelta(minutes=request.minimum_notice_minutes)
     latest = now + timedelta(days=request.horizon_days)
-    return [start for start in starts if earliest <= start <= latest]
+    return [start for start in starts if earliest <= start < latest]
 
 
 # --- Occupancy sweep -------------------------------------------------------------------------

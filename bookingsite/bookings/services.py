@@ -208,9 +208,15 @@ def booking_create(
 
 
 @transaction.atomic(durable=True)
-def booking_cancel_by_client(*, booking: Booking, reason: str = "") -> Booking:
-    """The client cancels their own booking; its place is free at once. Raises InvalidTransitionError."""
+def booking_cancel_by_client(*, booking: Booking, reason: str = "", now: datetime | None = None) -> Booking:
+    """The client cancels their own booking; its place is free at once.
+
+    Raises InvalidTransitionError when it is no longer pending or confirmed, BookingError once it has started.
+    """
+    now = now or timezone.now()
     _lock_business(booking.business_profile_id)
     booking = Booking.objects.select_related("session").get(pk=booking.pk)
+    if booking.holds_place and booking.start_time_utc <= now:
+        raise BookingError(_("This booking has already started, so it can no longer be cancelled online."))
     booking.cancellation_reason = reason
     return _change_status(booking, Status.CANCELLED_BY_CLIENT, actor=Actor.CLIENT, note=reason)

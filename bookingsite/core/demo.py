@@ -47,10 +47,10 @@ WEEK = {  # weekday: blocks
     5: [(time(8), time(13))],
 }
 CLIENTS = [
-    ("Emma Clarke", "emma.clarke@example.com", "+447700900101"),
-    ("Tom Hughes", "tom.hughes@example.com", "+447700900102"),
-    ("Priya Shah", "priya.shah@example.com", "+447700900103"),
-    ("Liam O'Connor", "liam.oconnor@example.com", "+447700900104"),
+    ("Emma Clarke", "emma.clarke@example.com", "+447911123401"),
+    ("Tom Hughes", "tom.hughes@example.com", "+447911123402"),
+    ("Priya Shah", "priya.shah@example.com", "+447911123403"),
+    ("Liam O'Connor", "liam.oconnor@example.com", "+447911123404"),
     ("Sofia Rossi", "sofia.rossi@example.com", ""),
 ]
 # (once key, service index, slot index among the next 3 weeks' free slots, client indexes)

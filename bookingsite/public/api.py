@@ -1,19 +1,26 @@
 """The public JSON of a booking link (DESIGN.md 6). No login, rate limited per client."""
 
+import hashlib
+import json
 from datetime import datetime
 
 from django.http import HttpRequest, JsonResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_GET, require_POST
 
 from bookingsite.availability.types import Day
 from bookingsite.bookings import selectors as booking_selectors
+from bookingsite.bookings import services as booking_services
+from bookingsite.bookings.exceptions import BookingError, SlotTakenError
+from bookingsite.bookings.models import Booking
 from bookingsite.businesses.models import BusinessBookingSettings, SessionCategory
 from bookingsite.businesses.selectors import booking_page_by_slug, public_services
 from bookingsite.core.ratelimit import rate_limited
 
-from .forms import AvailabilityQueryForm, error_messages
+from .forms import AvailabilityQueryForm, BookingRequestForm, error_messages
+from .links import booking_links
 
 
 def json_errors(status: int, **errors: list[str]) -> JsonResponse:
@@ -110,3 +117,64 @@ def availability(request: HttpRequest, slug: str) -> JsonResponse:
             "days": days_json(days),
         }
     )
+
+
+def booking_json(request: HttpRequest, page: BusinessBookingSettings, booking: Booking) -> dict:
+    links = booking_links(request, page, booking)
+    return {
+        "id": str(booking.pk),
+        "status": booking.status,
+        "start_time_utc": _utc(booking.start_time_utc),
+        "end_time_utc": _utc(booking.end_time_utc),
+        "manage_url": links.manage_url,
+        "ics_url": links.ics_url,
+        "google_calendar_url": links.google_calendar_url,
+    }
+
+
+def _idempotency_once_key(business_profile_id: int, header: str) -> str | None:
+    """A client's Idempotency-Key, scoped to the business so two integrators never collide."""
+    if not header:
+        return None
+    return hashlib.sha256(f"api:{business_profile_id}:{header}".encode()).hexdigest()
+
+
+@csrf_exempt  # JSON only: a cross-site HTML form cannot send application/json, so it cannot forge this
+@require_POST
+@rate_limited("public-write", "RATELIMIT_PUBLIC_WRITE")
+def create_booking(request: HttpRequest, slug: str) -> JsonResponse:
+    if request.content_type != "application/json":
+        return json_errors(415, __all__=[_("Send the booking as JSON with Content-Type: application/json.")])
+    page = _active_page_or_none(slug)
+    if page is None:
+        return json_errors(404, slug=[_("No active booking page has this link.")])
+    try:
+        body = json.loads(request.body)
+    except (ValueError, UnicodeDecodeError):
+        return json_errors(400, __all__=[_("The body is not valid JSON.")])
+    if not isinstance(body, dict):
+        return json_errors(400, __all__=[_("The body must be a JSON object.")])
+    form = BookingRequestForm({key: "" if value is None else value for key, value in body.items()},
+                              country=page.business_profile.country)
+    if not form.is_valid():
+        return json_errors(400, **error_messages(form))
+    data = form.cleaned_data
+    service = public_services(page.business_profile_id).filter(pk=data["session_category_id"]).first()
+    if service is None:
+        return json_errors(404, session_category_id=[_("This business has no bookable service with this number.")])
+    try:
+        booking = booking_services.booking_create(
+            service=service,
+            start_time_utc=data["start_time_utc"],
+            client_name=data["client_name"],
+            client_email=data["client_email"],
+            client_phone=data["client_phone"],
+            notes=data["notes"],
+            client_timezone=data["client_timezone"],
+            once_key=_idempotency_once_key(page.business_profile_id, request.headers.get("Idempotency-Key", "")),
+        )
+    except SlotTakenError as exc:
+        return json_errors(409, start_time_utc=[str(exc.message)])
+    except BookingError as exc:
+        return json_errors(400, **{exc.field or "__all__": [str(exc.message)]})
+    return JsonResponse(booking_json(request, page, booking), status=201)

@@ -2,6 +2,8 @@
 
 from datetime import timedelta
 
+import phonenumbers
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -35,3 +37,65 @@ class AvailabilityQueryForm(forms.Form):
 def error_messages(form: forms.Form) -> dict[str, list[str]]:
     """A form's errors as {"field": ["message", ...]}, the shape of every JSON error here."""
     return {field: [str(message) for message in messages] for field, messages in form.errors.items()}
+
+
+def parse_phone(raw: str, country: str) -> str:
+    """A phone number in E.164; a national number is read in the business's country."""
+    try:
+        number = phonenumbers.parse(raw, country or None)
+    except phonenumbers.NumberParseException:
+        number = None
+    if number is None or not phonenumbers.is_valid_number(number):
+        raise forms.ValidationError(
+            _("Enter a valid phone number, with the country code if it is not a %(country)s number.")
+            % {"country": country or "local"},
+            code="invalid_phone",
+        )
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+
+
+class BookingDetailsForm(forms.Form):
+    """The client's details, as the booking service takes them; shared by the page and the JSON."""
+
+    client_name = forms.CharField(label=_("Your name"), max_length=120, widget=forms.TextInput(attrs={"autocomplete": "name"}))
+    client_email = forms.EmailField(label=_("Email"), max_length=254, widget=forms.EmailInput(attrs={"autocomplete": "email"}))
+    client_phone = forms.CharField(
+        label=_("Phone"), max_length=40, widget=forms.TextInput(attrs={"autocomplete": "tel", "type": "tel", "inputmode": "tel"})
+    )
+    notes = forms.CharField(
+        label=_("Notes (optional)"), required=False, max_length=1000, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+    def __init__(self, *args, country: str = "", **kwargs):
+        super().__init__(*args, **kwargs)
+        self.country = country
+
+    def clean_client_name(self) -> str:
+        return " ".join(self.cleaned_data["client_name"].split())
+
+    def clean_client_phone(self) -> str:
+        return parse_phone(self.cleaned_data["client_phone"], self.country)
+
+
+class BookingForm(BookingDetailsForm):
+    """The page's form: the details plus the signed token and a honeypot for bots."""
+
+    token = forms.CharField(widget=forms.HiddenInput)
+    # People never see this field; a bot that fills every input gives itself away.
+    website = forms.CharField(required=False, label=_("Leave this empty"))
+
+    def clean_website(self) -> str:
+        if self.cleaned_data["website"]:
+            raise forms.ValidationError(_("This booking could not be sent."), code="honeypot")
+        return ""
+
+
+class BookingRequestForm(BookingDetailsForm):
+    """The JSON booking request (DESIGN.md 6): the details plus the service, the slot and the zone."""
+
+    session_category_id = forms.IntegerField(min_value=1, max_value=2**63 - 1)
+    # ISO 8601; a time without an offset is read as UTC, as the field's name says.
+    start_time_utc = forms.DateTimeField(
+        error_messages={"invalid": _("Give the start as an ISO 8601 time in UTC, e.g. 2027-02-01T22:00:00Z.")}
+    )
+    client_timezone = forms.CharField(max_length=64, validators=[validate_timezone])

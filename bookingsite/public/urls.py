@@ -8,4 +8,10 @@ urlpatterns = [
     path("<str:slug>/", views.service_list, name="services"),
     path("<str:slug>/services/", api.services, name="services-json"),
     path("<str:slug>/availability/", api.availability, name="availability-json"),
+    path("<str:slug>/bookings/", api.create_booking, name="bookings-json"),
+    path("<str:slug>/<int:service_id>/", views.service_page, name="service"),
+    path("<str:slug>/<int:service_id>/book/", views.booking_form, name="book"),
+    path("<str:slug>/booking/<str:token>/", views.booking_detail, name="booking"),
+    path("<str:slug>/booking/<str:token>/cancel/", views.booking_cancel, name="cancel"),
+    path("<str:slug>/booking/<str:token>/calendar.ics", views.booking_ics, name="ics"),
 ]

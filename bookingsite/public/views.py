@@ -1,20 +1,273 @@
-"""The client's pages of a booking link. They may be framed by the owner's website."""
+"""The client's pages of a booking link. Any site may frame them; every page works without JavaScript."""
 
+from collections.abc import Callable
+from datetime import date, datetime, timedelta
+from functools import wraps
+from zoneinfo import ZoneInfo
+
+from django.conf import settings
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.cache import patch_vary_headers
 from django.views.decorators.clickjacking import xframe_options_exempt
-from django.views.decorators.http import require_GET
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_GET, require_http_methods
 
+from bookingsite.availability import engine
+from bookingsite.bookings import selectors as booking_selectors
+from bookingsite.bookings import services as booking_services
+from bookingsite.bookings.calendar_links import ics_calendar
+from bookingsite.bookings.exceptions import BookingError, SlotTakenError
+from bookingsite.bookings.models import Booking
+from bookingsite.businesses.models import BusinessBookingSettings, SessionCategory
 from bookingsite.businesses.selectors import booking_page_by_slug, public_services
+from bookingsite.businesses.validators import timezone_names
+from bookingsite.core.ratelimit import seconds_until_allowed
+
+from . import calendar as month_calendar
+from .form_tokens import FormTokenError, make_form_token, read_form_token
+from .forms import BookingForm
+from .links import booking_links
+
+PageView = Callable[..., HttpResponse]
 
 
-@xframe_options_exempt
+def booking_link_view(*, active_only: bool = True) -> Callable[[PageView], PageView]:
+    """Resolve the slug to its booking page (404 if unknown); framing allowed.
+
+    With active_only, a paused page answers the friendly "not taking bookings" page instead.
+    """
+
+    def decorator(view: PageView) -> PageView:
+        @wraps(view)
+        def wrapped(request: HttpRequest, slug: str, *args, **kwargs) -> HttpResponse:
+            page = booking_page_by_slug(slug)
+            if page is None:
+                raise Http404("No booking page")
+            if active_only and not page.is_booking_page_active:
+                return render(request, "public/inactive.html", {"business": page.business_profile}, status=404)
+            return view(request, page, *args, **kwargs)
+
+        return xframe_options_exempt(wrapped)
+
+    return decorator
+
+
+def _service(page: BusinessBookingSettings, service_id: int) -> SessionCategory:
+    return get_object_or_404(public_services(page.business_profile_id), pk=service_id)
+
+
+def _client_timezone(request: HttpRequest, page: BusinessBookingSettings) -> tuple[str, bool]:
+    """The zone the client asked for, or the business's; and whether the asked one was unknown."""
+    asked = request.GET.get("tz", "").strip()
+    if asked in timezone_names():
+        return asked, False
+    return page.business_profile.timezone, bool(asked)
+
+
+def _parse(value: str | None, fmt: str) -> date | None:
+    try:
+        return datetime.strptime(value or "", fmt).date()
+    except ValueError:
+        return None
+
+
+def _render_partial_or_page(request: HttpRequest, page_template: str, partial: str, context: dict, status: int = 200):
+    is_swap = request.htmx and not request.htmx.history_restore_request
+    response = render(request, partial if is_swap else page_template, context, status=status)
+    patch_vary_headers(response, ["HX-Request"])
+    return response
+
+
+def _base_context(page: BusinessBookingSettings, **extra) -> dict:
+    return {"page": page, "business": page.business_profile, **extra}
+
+
 @require_GET
-def service_list(request: HttpRequest, slug: str) -> HttpResponse:
-    page = booking_page_by_slug(slug)
-    if page is None:
-        raise Http404("No booking page")
-    if not page.is_booking_page_active:
-        return render(request, "public/inactive.html", {"business": page.business_profile}, status=404)
+@booking_link_view()
+def service_list(request: HttpRequest, page: BusinessBookingSettings) -> HttpResponse:
     services = list(public_services(page.business_profile_id))
-    return render(request, "public/service_list.html", {"page": page, "business": page.business_profile, "services": services})
+    return render(request, "public/service_list.html", _base_context(page, services=services))
+
+
+def _picker_context(request: HttpRequest, page: BusinessBookingSettings, service: SessionCategory) -> dict:
+    """Month calendar and the chosen day's slots, in the client's zone, from the query string."""
+    client_timezone, unknown_zone = _client_timezone(request, page)
+    now = timezone.now()
+    today = now.astimezone(ZoneInfo(client_timezone)).date()
+    first_month = month_calendar.first_of_month(today)
+    last_month = month_calendar.first_of_month(today + timedelta(days=page.booking_horizon_days))
+    chosen_date = _parse(request.GET.get("date"), "%Y-%m-%d")
+    month = _parse(request.GET.get("month"), "%Y-%m") or (chosen_date and month_calendar.first_of_month(chosen_date)) or first_month
+    month = min(max(month, first_month), last_month)
+    days = booking_selectors.availability_days(
+        page=page,
+        service=service,
+        client_timezone=client_timezone,
+        start_date=month,
+        end_date=month_calendar.last_of_month(month),
+        now=now,
+    )
+    slots_by_date = {day.date: day.slots for day in days}
+    if chosen_date not in slots_by_date:
+        chosen_date = next((day.date for day in days if day.slots), None)
+    return {
+        "service": service,
+        "client_timezone": client_timezone,
+        "unknown_zone": unknown_zone,
+        "month": month,
+        "weeks": month_calendar.month_weeks(month, days, today=today, selected=chosen_date),
+        "previous_month": month_calendar.add_months(month, -1) if month > first_month else None,
+        "next_month": month_calendar.add_months(month, 1) if month < last_month else None,
+        "chosen_date": chosen_date,
+        "slots": slots_by_date.get(chosen_date, ()),
+        "month_has_slots": any(day.slots for day in days),
+        "timezones": sorted(timezone_names()),
+        "focus": request.GET.get("focus", ""),
+    }
+
+
+@require_GET
+@booking_link_view()
+def service_page(request: HttpRequest, page: BusinessBookingSettings, service_id: int) -> HttpResponse:
+    service = _service(page, service_id)
+    context = _base_context(page, **_picker_context(request, page, service))
+    return _render_partial_or_page(request, "public/service.html", "public/partials/_picker.html", context)
+
+
+def _fresh_slots(page: BusinessBookingSettings, service: SessionCategory, start_utc: datetime, client_timezone: str):
+    """The other times still free on the same day of the client's, to offer after a miss."""
+    day = start_utc.astimezone(ZoneInfo(client_timezone)).date()
+    days = booking_selectors.availability_days(
+        page=page, service=service, client_timezone=client_timezone, start_date=day, end_date=day, now=timezone.now()
+    )
+    return day, days[0].slots
+
+
+def _parse_start(value: str) -> datetime | None:
+    try:
+        moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    return moment if moment.tzinfo is not None else None
+
+
+@csrf_exempt  # the signed form token stands in for the CSRF cookie a framed page may not get
+@require_http_methods(["GET", "POST"])
+@booking_link_view()
+def booking_form(request: HttpRequest, page: BusinessBookingSettings, service_id: int) -> HttpResponse:
+    service = _service(page, service_id)
+    if request.method == "POST":
+        return _submit_booking(request, page, service)
+    client_timezone, _unknown = _client_timezone(request, page)
+    start = _parse_start(request.GET.get("start", ""))
+    context = _base_context(page, service=service, client_timezone=client_timezone)
+    if start is None:
+        return redirect(reverse("public:service", args=[page.public_booking_slug, service.pk]))
+    request_at = booking_selectors.availability_request_at(page=page, service=service, start_utc=start, now=timezone.now())
+    slot = engine.find_slot(request_at, start)
+    if slot is None:
+        context["error"] = SlotTakenError.message
+        context["fresh_day"], context["fresh_slots"] = _fresh_slots(page, service, start, client_timezone)
+        return render(request, "public/book.html", context, status=409)
+    token = make_form_token(service_id=service.pk, start_utc=slot.start_utc, client_timezone=client_timezone)
+    context.update(form=BookingForm(initial={"token": token}, country=page.business_profile.country), start=slot.start_utc,
+                   end=slot.end_utc, remaining=slot.remaining)
+    return render(request, "public/book.html", context)
+
+
+def _submit_booking(request: HttpRequest, page: BusinessBookingSettings, service: SessionCategory) -> HttpResponse:
+    context = _base_context(page, service=service)
+    wait = seconds_until_allowed(request, group="public-write", rate=settings.RATELIMIT_PUBLIC_WRITE)
+    if wait is not None:
+        response = render(request, "public/too_many.html", {**context, "wait": wait}, status=429)
+        response["Retry-After"] = str(wait)
+        return response
+    try:
+        token = read_form_token(request.POST.get("token", ""), service_id=service.pk)
+    except FormTokenError as exc:
+        context.update(client_timezone=page.business_profile.timezone, error=exc.message)
+        return render(request, "public/book.html", context, status=400)
+    form = BookingForm(request.POST, country=page.business_profile.country)
+    context.update(
+        form=form,
+        client_timezone=token.client_timezone,
+        start=token.start_utc,
+        end=token.start_utc + timedelta(minutes=service.duration_minutes),
+    )
+    if not form.is_valid():
+        return render(request, "public/book.html", context, status=400)
+    details = {key: form.cleaned_data[key] for key in ("client_name", "client_email", "client_phone", "notes")}
+    try:
+        booking = booking_services.booking_create(
+            service=service,
+            start_time_utc=token.start_utc,
+            client_timezone=token.client_timezone,
+            once_key=token.once_key,
+            **details,
+        )
+    except BookingError as exc:
+        context["error"] = exc.message
+        context["fresh_day"], context["fresh_slots"] = _fresh_slots(page, service, token.start_utc, token.client_timezone)
+        return render(request, "public/book.html", context, status=409 if isinstance(exc, SlotTakenError) else 400)
+    return redirect(reverse("public:booking", args=[page.public_booking_slug, booking.manage_token]))
+
+
+def _booking(page: BusinessBookingSettings, token: str) -> Booking:
+    return get_object_or_404(
+        Booking.objects.select_related("session_category", "business_profile__owner"),
+        manage_token=token,
+        business_profile_id=page.business_profile_id,
+    )
+
+
+def _manage_context(request: HttpRequest, page: BusinessBookingSettings, booking: Booking) -> dict:
+    return _base_context(
+        page,
+        booking=booking,
+        service=booking.session_category,
+        client_timezone=booking.booked_in_client_timezone,
+        links=booking_links(request, page, booking),
+        can_cancel=booking.holds_place and booking.start_time_utc > timezone.now(),
+    )
+
+
+@require_GET
+@booking_link_view(active_only=False)
+def booking_detail(request: HttpRequest, page: BusinessBookingSettings, token: str) -> HttpResponse:
+    booking = _booking(page, token)
+    response = render(request, "public/booking.html", _manage_context(request, page, booking))
+    response["Referrer-Policy"] = "no-referrer"  # the URL is the client's key to this booking
+    return response
+
+
+@csrf_exempt  # the unguessable URL is the credential; a cross-site page cannot know it
+@require_http_methods(["GET", "POST"])
+@booking_link_view(active_only=False)
+def booking_cancel(request: HttpRequest, page: BusinessBookingSettings, token: str) -> HttpResponse:
+    booking = _booking(page, token)
+    context = _manage_context(request, page, booking)
+    if request.method == "POST":
+        try:
+            booking_services.booking_cancel_by_client(booking=booking, reason=request.POST.get("reason", "")[:1000])
+        except BookingError as exc:
+            context["error"] = exc.message
+            return render(request, "public/cancel.html", context, status=400)
+        return redirect(reverse("public:booking", args=[page.public_booking_slug, booking.manage_token]))
+    response = render(request, "public/cancel.html", context)
+    response["Referrer-Policy"] = "no-referrer"
+    return response
+
+
+@require_GET
+@booking_link_view(active_only=False)
+def booking_ics(request: HttpRequest, page: BusinessBookingSettings, token: str) -> HttpResponse:
+    booking = _booking(page, token)
+    if booking.status != Booking.Status.CONFIRMED:
+        raise Http404("Only a confirmed booking has a calendar file")
+    manage_url = booking_links(request, page, booking).manage_url
+    response = HttpResponse(ics_calendar(booking, manage_url), content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{page.public_booking_slug}-booking.ics"'
+    return response

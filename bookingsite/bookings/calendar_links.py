@@ -1,0 +1,64 @@
+"""A booking as a calendar event: the .ics file and the "Add to Google Calendar" link."""
+
+from datetime import UTC, datetime
+from urllib.parse import urlencode
+
+from django.utils import timezone
+from icalendar import Calendar, Event, vCalAddress, vText
+
+from .models import Booking
+
+GOOGLE_TEMPLATE_URL = "https://calendar.google.com/calendar/render"
+PRODUCT_ID = "-//Flowkey Booking Links//EN"
+
+
+def event_uid(booking: Booking) -> str:
+    """Stable for the booking's life, so a later CANCEL replaces the same event."""
+    return f"booking-{booking.pk}@flowkey-booking-links"
+
+
+def event_title(booking: Booking) -> str:
+    return f"{booking.session_category.name} with {booking.business_profile.name}"
+
+
+def event_description(booking: Booking, manage_url: str) -> str:
+    return f"Your booking with {booking.business_profile.name}.\nView or cancel it: {manage_url}"
+
+
+def _google_time(moment: datetime) -> str:
+    return moment.astimezone(UTC).strftime("%Y%m%dT%H%M%SZ")
+
+
+def google_calendar_url(booking: Booking, manage_url: str) -> str:
+    query = {
+        "action": "TEMPLATE",
+        "text": event_title(booking),
+        "dates": f"{_google_time(booking.start_time_utc)}/{_google_time(booking.end_time_utc)}",
+        "details": event_description(booking, manage_url),
+    }
+    return f"{GOOGLE_TEMPLATE_URL}?{urlencode(query)}"
+
+
+def ics_calendar(booking: Booking, manage_url: str, *, cancelled: bool = False) -> bytes:
+    """The event in UTC with the business as organizer; METHOD:CANCEL removes it again."""
+    cal = Calendar()
+    cal.add("prodid", PRODUCT_ID)
+    cal.add("version", "2.0")
+    cal.add("method", "CANCEL" if cancelled else "PUBLISH")
+    event = Event()
+    event.add("uid", event_uid(booking))
+    event.add("dtstamp", timezone.now().astimezone(UTC))
+    event.add("dtstart", booking.start_time_utc.astimezone(UTC))
+    event.add("dtend", booking.end_time_utc.astimezone(UTC))
+    event.add("summary", event_title(booking))
+    event.add("description", event_description(booking, manage_url))
+    event.add("url", manage_url)
+    event.add("status", "CANCELLED" if cancelled else "CONFIRMED")
+    event.add("sequence", 1 if cancelled else 0)
+    owner_email = booking.business_profile.owner.email
+    if owner_email:
+        organizer = vCalAddress(f"mailto:{owner_email}")
+        organizer.params["cn"] = vText(booking.business_profile.name)
+        event["organizer"] = organizer
+    cal.add_component(event)
+    return cal.to_ical()

@@ -1,0 +1,60 @@
+"""The month grid of the service page: weeks of days, marked with what a client can do on each."""
+
+import calendar
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from bookingsite.availability.types import Day
+
+
+@dataclass(frozen=True)
+class CalendarDay:
+    date: date
+    in_month: bool
+    free_slots: int
+    is_past: bool
+    is_today: bool
+    is_selected: bool
+
+    @property
+    def is_bookable(self) -> bool:
+        return self.in_month and self.free_slots > 0
+
+
+def first_of_month(day: date) -> date:
+    return day.replace(day=1)
+
+
+def last_of_month(month: date) -> date:
+    return month.replace(day=calendar.monthrange(month.year, month.month)[1])
+
+
+def add_months(month: date, count: int) -> date:
+    index = month.year * 12 + month.month - 1 + count
+    return date(index // 12, index % 12 + 1, 1)
+
+
+def month_weeks(month: date, days: tuple[Day, ...], *, today: date, selected: date | None) -> list[list[CalendarDay]]:
+    """Monday-first weeks covering the month; days outside it are placeholders."""
+    free = {day.date: len(day.slots) for day in days}
+    start = month - timedelta(days=month.weekday())
+    end = last_of_month(month)
+    end += timedelta(days=6 - end.weekday())
+    weeks: list[list[CalendarDay]] = []
+    current = start
+    while current <= end:
+        weeks.append(
+            [
+                CalendarDay(
+                    date=day,
+                    in_month=day.month == month.month,
+                    free_slots=free.get(day, 0),
+                    is_past=day < today,
+                    is_today=day == today,
+                    is_selected=day == selected,
+                )
+                for day in (current + timedelta(days=n) for n in range(7))
+            ]
+        )
+        current += timedelta(days=7)
+    return weeks

@@ -1,0 +1,29 @@
+"""Absolute links to a booking's client pages, for the pages, the JSON and emails."""
+
+from dataclasses import dataclass
+
+from django.http import HttpRequest
+from django.urls import reverse
+
+from bookingsite.bookings.calendar_links import google_calendar_url
+from bookingsite.bookings.models import Booking
+from bookingsite.businesses.models import BusinessBookingSettings
+
+
+@dataclass(frozen=True)
+class BookingLinks:
+    manage_url: str
+    ics_url: str | None  # only a confirmed booking is a calendar event
+    google_calendar_url: str | None
+
+
+def booking_links(request: HttpRequest, page: BusinessBookingSettings, booking: Booking) -> BookingLinks:
+    args = [page.public_booking_slug, booking.manage_token]
+    manage_url = request.build_absolute_uri(reverse("public:booking", args=args))
+    if booking.status != Booking.Status.CONFIRMED:
+        return BookingLinks(manage_url, None, None)
+    return BookingLinks(
+        manage_url=manage_url,
+        ics_url=request.build_absolute_uri(reverse("public:ics", args=args)),
+        google_calendar_url=google_calendar_url(booking, manage_url),
+    )

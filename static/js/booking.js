@@ -1,0 +1,52 @@
+/* Public booking pages: small enhancements over pages that work without JavaScript. */
+(function () {
+  "use strict";
+  var framed = window.parent !== window;
+
+  // Inside an owner's iframe: no full-screen minimum height, and tell the host page our height
+  // (static/embed.js listens) so the frame grows with the content and never scrolls inside.
+  if (framed) {
+    document.documentElement.classList.add("framed");
+    var lastHeight = 0;
+    var report = function () {
+      var frame = document.getElementById("page-frame");
+      var height = Math.ceil((frame || document.body).getBoundingClientRect().height);
+      if (height !== lastHeight) {
+        lastHeight = height;
+        window.parent.postMessage({ type: "flowkey:height", height: height }, "*");
+      }
+    };
+    document.addEventListener("DOMContentLoaded", function () {
+      report();
+      if (window.ResizeObserver) new ResizeObserver(report).observe(document.getElementById("page-frame") || document.body);
+    });
+    window.addEventListener("load", report);
+  }
+
+  // The service page: show times in the visitor's own zone unless they chose one.
+  document.addEventListener("DOMContentLoaded", function () {
+    var picker = document.getElementById("picker");
+    if (!picker || !window.htmx || !window.Intl) return;
+    var url = new URL(window.location.href);
+    if (url.searchParams.has("tz")) return;
+    var zone = Intl.DateTimeFormat().resolvedOptions().timeZone;
+    if (!zone || zone === picker.dataset.clientTimezone) return;
+    url.searchParams.set("tz", zone);
+    window.htmx.ajax("GET", url.pathname + url.search, { target: "#picker", swap: "outerHTML" }).then(function () {
+      window.history.replaceState(window.history.state, "", url.pathname + url.search);
+    });
+  });
+
+  // After a swap, move focus to what changed (the month, or the chosen day's times).
+  var focusTarget = null;
+  document.addEventListener("htmx:beforeRequest", function (event) {
+    var source = event.detail.elt;
+    focusTarget = source && source.getAttribute ? source.getAttribute("data-focus-after") : null;
+  });
+  document.addEventListener("htmx:afterSettle", function () {
+    if (!focusTarget) return;
+    var target = document.getElementById(focusTarget);
+    focusTarget = null;
+    if (target) target.focus({ preventScroll: false });
+  });
+})();
