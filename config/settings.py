@@ -74,6 +74,7 @@ INSTALLED_APPS = [
     "bookingsite.businesses",
     "bookingsite.bookings",
     "bookingsite.public",
+    "bookingsite.owner",
 ]
 
 MIDDLEWARE = [
@@ -102,6 +103,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "bookingsite.owner.context.owner_nav",
             ],
         },
     },
@@ -141,7 +143,9 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
-LOGIN_URL = "/staff/login/"
+LOGIN_URL = "/accounts/login/"
+LOGIN_REDIRECT_URL = "/app/"
+LOGOUT_REDIRECT_URL = "/accounts/login/"
 
 LANGUAGE_CODE = "en-us"
 TIME_ZONE = "UTC"
@@ -204,6 +208,7 @@ else:
 RATELIMIT_ENABLE = env_bool("RATELIMIT_ENABLE", True)
 RATELIMIT_PUBLIC_READ = os.getenv("RATELIMIT_PUBLIC_READ", "120/m")
 RATELIMIT_PUBLIC_WRITE = os.getenv("RATELIMIT_PUBLIC_WRITE", "10/m")
+RATELIMIT_LOGIN = os.getenv("RATELIMIT_LOGIN", "10/m")
 # Behind a proxy, the client's address is the first of X-Forwarded-For (set TRUST_X_FORWARDED_FOR).
 TRUST_X_FORWARDED_FOR = env_bool("TRUST_X_FORWARDED_FOR", False)
 RATELIMIT_IP_META_KEY = "bookingsite.core.ratelimit.client_ip"

@@ -13,6 +13,8 @@ urlpatterns = [
     path("healthz", core_views.healthz, name="healthz"),
     path("staff/", admin.site.urls),
     path("book/", include("bookingsite.public.urls")),
+    path("accounts/", include("bookingsite.owner.account_urls")),
+    path("app/", include("bookingsite.owner.urls")),
 ]
 if settings.SERVE_MEDIA:
     media = settings.MEDIA_URL.lstrip("/")

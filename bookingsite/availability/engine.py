@@ -127,7 +127,7 @@ def _within_notice_and_horizon(request: AvailabilityRequest, starts: list[dateti
     now = request.now.astimezone(UTC)
     earliest = now + timedelta(minutes=request.minimum_notice_minutes)
     latest = now + timedelta(days=request.horizon_days)
-    return [start for start in starts if earliest <= start < latest]
+    return [start for start in starts if earliest <= start <= latest]
 
 
 # --- Occupancy sweep -------------------------------------------------------------------------
@@ -161,7 +161,7 @@ def _offered(request: AvailabilityRequest, starts: list[datetime]) -> list[tuple
     active: list[tuple[datetime, int]] = []  # heap of (t1 + B, index into by_start)
     pointer = 0
     for start in starts:
-        while pointer < len(by_start) and by_start[pointer][1] < start + reach:
+        while pointer < len(by_start) and by_start[pointer][1] < start + duration:
             heapq.heappush(active, (by_start[pointer][2] + buffer, pointer))
             pointer += 1
         while active and active[0][0] <= start:

@@ -33,3 +33,9 @@ class BookingPageClosedError(BookingError):
 
 class InvalidTransitionError(BookingError):
     message = _("This booking can no longer be changed that way.")
+
+
+class SessionConflictError(BookingError):
+    """A time clashes with another session or booking; the message names it."""
+
+    message = _("This time clashes with another session.")

@@ -45,8 +45,14 @@ def exception_blocks(business_profile_id: int, first: date, last: date) -> dict[
     return {day: tuple(day_blocks) for day, day_blocks in blocks.items()} | {day: () for day in closed}
 
 
-def occupancy(business_profile_id: int, start: datetime, end: datetime) -> tuple[Occupied, ...]:
-    """Sessions and place-holding bookings of the business that overlap [start, end)."""
+def occupancy(
+    business_profile_id: int, start: datetime, end: datetime, *, exclude_booking_id=None
+) -> tuple[Occupied, ...]:
+    """Sessions and place-holding bookings of the business that overlap [start, end).
+
+    `exclude_booking_id` leaves one booking out: a pending request being approved must not
+    count against itself.
+    """
     holding = Q(status__in=HOLDING_STATUSES)
     attendee_holds = Booking.objects.filter(holding, session=OuterRef("session"), client=OuterRef("client"))
     # Attendees the owner added by hand (no holding booking) take places too.
@@ -73,7 +79,7 @@ def occupancy(business_profile_id: int, start: datetime, end: datetime) -> tuple
         start_time_utc__gt=start - LONGEST_SPAN,
         start_time_utc__lt=end,
         end_time_utc__gt=start,
-    ).values_list("session_category_id", "start_time_utc", "end_time_utc", "pending_request_expires_at")
+    ).exclude(pk=exclude_booking_id).values_list("session_category_id", "start_time_utc", "end_time_utc", "pending_request_expires_at")
     return tuple(Occupied(service, s, e, places=extra) for service, s, e, extra in sessions) + tuple(
         Occupied(service, s, e, places=1, holds_until=expires) for service, s, e, expires in bookings
     )

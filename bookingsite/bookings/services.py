@@ -8,6 +8,7 @@ public function owns its transaction (durable: never nested in a caller's) and r
 import dataclasses
 import logging
 from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
@@ -25,6 +26,7 @@ from .exceptions import (
     BookingPageClosedError,
     InvalidTransitionError,
     OutsideBookingWindowError,
+    SessionConflictError,
     SlotNotOfferedError,
     SlotTakenError,
 )
@@ -220,3 +222,110 @@ def booking_cancel_by_client(*, booking: Booking, reason: str = "", now: datetim
         raise BookingError(_("This booking has already started, so it can no longer be cancelled online."))
     booking.cancellation_reason = reason
     return _change_status(booking, Status.CANCELLED_BY_CLIENT, actor=Actor.CLIENT, note=reason)
+
+
+def _clash_message(page: BusinessBookingSettings, clashes: list) -> str:
+    """Name what a time clashes with, in the business's zone: "Private lesson 10:00–11:00 on Tue 3 Dec"."""
+    zone = ZoneInfo(page.business_profile.timezone)
+    names = dict(SessionCategory.objects.filter(pk__in={c.service_id for c in clashes}).values_list("pk", "name"))
+    first = clashes[0]
+    start, end = first.start.astimezone(zone), first.end.astimezone(zone)
+    more = len(clashes) - 1
+    return _("It clashes with %(service)s %(start)s–%(end)s on %(day)s%(more)s (including the %(buffer)s-minute buffer).") % {
+        "service": names.get(first.service_id, _("a session")),
+        "start": start.strftime("%H:%M"),
+        "end": end.strftime("%H:%M"),
+        "day": start.strftime("%a %d %b"),
+        "more": _(" and %(n)d more") % {"n": more} if more else "",
+        "buffer": page.global_buffer_time_minutes_between_sessions,
+    }
+
+
+def _check_time_is_free(
+    page: BusinessBookingSettings, *, service: SessionCategory, start: datetime, end: datetime, now: datetime,
+    exclude_booking_id=None,
+) -> int:
+    """Places still free at exactly (service, start, end), ignoring hours and notice; raises on a clash."""
+    buffer = timedelta(minutes=page.global_buffer_time_minutes_between_sessions)
+    window = selectors.LONGEST_SPAN + buffer
+    occupancy = selectors.occupancy(
+        page.business_profile_id, start - window, end + window, exclude_booking_id=exclude_booking_id
+    )
+    clashes = engine.conflicts(
+        occupancy, service_id=service.pk, start=start, end=end, buffer_minutes=page.global_buffer_time_minutes_between_sessions,
+        now=now,
+    )
+    if clashes:
+        raise SessionConflictError(_clash_message(page, clashes))
+    return service.capacity - engine.places_at(occupancy, service_id=service.pk, start=start, end=end, now=now)
+
+
+def _lock_booking(booking: Booking) -> tuple[BusinessBookingSettings, Booking]:
+    page = _lock_business(booking.business_profile_id)
+    return page, Booking.objects.select_related("session", "session_category").get(pk=booking.pk)
+
+
+@transaction.atomic(durable=True)
+def booking_approve(*, booking: Booking, by: AbstractBaseUser, now: datetime | None = None) -> Booking:
+    """The owner confirms a pending request, after re-checking its time is still free.
+
+    Raises InvalidTransitionError (not pending, or expired), SessionConflictError or SlotTakenError.
+    """
+    now = now or timezone.now()
+    page, booking = _lock_booking(booking)
+    if booking.status == Status.PENDING_APPROVAL and booking.pending_request_expires_at <= now:
+        raise InvalidTransitionError(_("This request expired before it was approved; its place was released."))
+    if booking.status == Status.PENDING_APPROVAL and booking.start_time_utc <= now:
+        raise InvalidTransitionError(_("This request's time has already passed."))
+    if booking.status == Status.PENDING_APPROVAL:
+        free = _check_time_is_free(
+            page, service=booking.session_category, start=booking.start_time_utc, end=booking.end_time_utc, now=now,
+            exclude_booking_id=booking.pk,
+        )
+        if free <= 0:
+            raise SlotTakenError(_("This session is already full."))
+    return _change_status(booking, Status.CONFIRMED, actor=Actor.OWNER, by=by)
+
+
+@transaction.atomic(durable=True)
+def booking_reject(*, booking: Booking, by: AbstractBaseUser, reason: str = "") -> Booking:
+    """The owner declines a pending request; its place is free at once. Raises InvalidTransitionError."""
+    _page, booking = _lock_booking(booking)
+    booking.rejection_reason = reason
+    return _change_status(booking, Status.REJECTED, actor=Actor.OWNER, by=by, note=reason)
+
+
+@transaction.atomic(durable=True)
+def booking_cancel_by_admin(*, booking: Booking, by: AbstractBaseUser, reason: str = "") -> Booking:
+    """The owner cancels a confirmed booking; its place is free at once. Raises InvalidTransitionError."""
+    _page, booking = _lock_booking(booking)
+    booking.cancellation_reason = reason
+    return _change_status(booking, Status.CANCELLED_BY_ADMIN, actor=Actor.OWNER, by=by, note=reason)
+
+
+@transaction.atomic(durable=True)
+def booking_expire(*, booking: Booking, now: datetime | None = None) -> Booking | None:
+    """A pending request past its expiry becomes expired_pending; None if it was answered meanwhile."""
+    now = now or timezone.now()
+    _page, booking = _lock_booking(booking)
+    if booking.status != Status.PENDING_APPROVAL or booking.pending_request_expires_at > now:
+        return None
+    return _change_status(booking, Status.EXPIRED_PENDING, actor=Actor.SYSTEM)
+
+
+@transaction.atomic(durable=True)
+def session_create_by_owner(
+    *, service: SessionCategory, start_time_utc: datetime, now: datetime | None = None
+) -> Session:
+    """The owner puts a session on the calendar by hand; it blocks time like any other.
+
+    Raises SessionConflictError naming the clash, BookingError if one already exists there.
+    """
+    now = now or timezone.now()
+    page = _lock_business(service.business_profile_id)
+    end = start_time_utc + timedelta(minutes=service.duration_minutes)
+    key = {"business_profile_id": page.pk, "session_category": service, "start_time_utc": start_time_utc, "end_time_utc": end}
+    if Session.objects.filter(**key).exists():
+        raise BookingError(_("This service already has a session at that time."))
+    _check_time_is_free(page, service=service, start=start_time_utc, end=end, now=now)
+    return Session.objects.create(created_by_owner=True, **key)

@@ -93,7 +93,12 @@ class BusinessBookingSettings(models.Model):
     def clean(self) -> None:
         # Links fold case (URLs, subdomains), so "Sarahs-Swim" would shadow "sarahs-swim".
         slug = self.public_booking_slug
-        if slug and BusinessBookingSettings.objects.filter(public_booking_slug__iexact=slug).exclude(pk=self.pk).exists():
+        if not slug:
+            return
+        taken = BusinessBookingSettings.objects.filter(public_booking_slug__iexact=slug).exclude(pk=self.pk).exists()
+        # Another business's old link still redirects there, so it is not free either.
+        retired = RetiredSlug.objects.filter(slug__iexact=slug).exclude(business_profile_id=self.pk).exists()
+        if taken or retired:
             raise ValidationError({"public_booking_slug": _("This link name is already taken.")})
 
 
@@ -232,3 +237,14 @@ class ExceptionDate(models.Model):
         clash = same_day.filter(start_time__lt=self.end_time, end_time__gt=self.start_time).first()
         if clash:
             raise ValidationError({"start_time": _("This block overlaps %(other)s.") % {"other": clash}})
+
+
+class RetiredSlug(models.Model):
+    """A link name a business used before: it redirects to the business's current link."""
+
+    slug = models.CharField(max_length=60, unique=True)
+    business_profile = models.ForeignKey(BusinessProfile, on_delete=models.CASCADE, related_name="retired_slugs")
+    retired_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return f"{self.slug} → {self.business_profile}"

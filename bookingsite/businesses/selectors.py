@@ -2,7 +2,7 @@
 
 from django.db.models import QuerySet
 
-from .models import BusinessBookingSettings, SessionCategory
+from .models import BusinessBookingSettings, RetiredSlug, SessionCategory
 
 
 def booking_pages() -> QuerySet[BusinessBookingSettings]:
@@ -13,6 +13,15 @@ def booking_pages() -> QuerySet[BusinessBookingSettings]:
 def booking_page_by_slug(slug: str) -> BusinessBookingSettings | None:
     """The booking link for a slug in any case, or None."""
     return booking_pages().filter(public_booking_slug=slug.lower()).first()
+
+
+def current_slug_for_retired(slug: str) -> str | None:
+    """The current link name of the business that once used this one, or None."""
+    return (
+        RetiredSlug.objects.filter(slug=slug.lower())
+        .values_list("business_profile__booking_settings__public_booking_slug", flat=True)
+        .first()
+    )
 
 
 def public_services(business_profile_id: int) -> QuerySet[SessionCategory]:

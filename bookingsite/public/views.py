@@ -22,7 +22,7 @@ from bookingsite.bookings.calendar_links import ics_calendar
 from bookingsite.bookings.exceptions import BookingError, SlotTakenError
 from bookingsite.bookings.models import Booking
 from bookingsite.businesses.models import BusinessBookingSettings, SessionCategory
-from bookingsite.businesses.selectors import booking_page_by_slug, public_services
+from bookingsite.businesses.selectors import booking_page_by_slug, current_slug_for_retired, public_services
 from bookingsite.businesses.validators import timezone_names
 from bookingsite.core.ratelimit import seconds_until_allowed
 
@@ -45,7 +45,14 @@ def booking_link_view(*, active_only: bool = True) -> Callable[[PageView], PageV
         def wrapped(request: HttpRequest, slug: str, *args, **kwargs) -> HttpResponse:
             page = booking_page_by_slug(slug)
             if page is None:
-                raise Http404("No booking page")
+                current = current_slug_for_retired(slug)
+                if current is None:
+                    raise Http404("No booking page")
+                # An old link keeps working: the same page under the business's new name.
+                prefix = f"/book/{slug}/"
+                rest = request.path_info[len(prefix) :] if request.path_info.startswith(prefix) else ""
+                query = f"?{request.META['QUERY_STRING']}" if request.META.get("QUERY_STRING") else ""
+                return redirect(f"/book/{current}/{rest}{query}", permanent=True)
             if active_only and not page.is_booking_page_active:
                 return render(request, "public/inactive.html", {"business": page.business_profile}, status=404)
             return view(request, page, *args, **kwargs)

@@ -1,0 +1,29 @@
+"""Who may see an owner page: a logged-in user with a business, and only that business's rows."""
+
+from collections.abc import Callable
+from functools import wraps
+
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+
+from bookingsite.businesses.models import BusinessProfile
+
+
+class OwnerRequest(HttpRequest):
+    business: BusinessProfile
+
+
+def owner_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """Log in first; then `request.business` is the user's business, the scope of every query."""
+
+    @login_required
+    @wraps(view)
+    def wrapped(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        business = BusinessProfile.objects.select_related("booking_settings").filter(owner=request.user).first()
+        if business is None:
+            return render(request, "owner/no_business.html", status=403)
+        request.business = business
+        return view(request, *args, **kwargs)
+
+    return wrapped

@@ -1,0 +1,51 @@
+"""The owner's forms. Each validates what the models and services need, with a message per field."""
+
+from django import forms
+from django.contrib.auth import get_user_model, password_validation
+from django.contrib.auth.forms import AuthenticationForm
+from django.utils.translation import gettext_lazy as _
+
+from bookingsite.businesses.validators import timezone_names, validate_timezone
+
+
+def timezone_choices() -> list[tuple[str, str]]:
+    return [(name, name.replace("_", " ")) for name in sorted(timezone_names())]
+
+
+class EmailLoginForm(AuthenticationForm):
+    """Owners log in with their email (stored as the username, lowercased)."""
+
+    username = forms.EmailField(label=_("Email"), widget=forms.EmailInput(attrs={"autocomplete": "email", "autofocus": True}))
+
+    def clean_username(self) -> str:
+        return self.cleaned_data["username"].lower()
+
+
+class SignUpForm(forms.Form):
+    owner_name = forms.CharField(label=_("Your name"), max_length=150, widget=forms.TextInput(attrs={"autocomplete": "name"}))
+    email = forms.EmailField(label=_("Email"), max_length=150, widget=forms.EmailInput(attrs={"autocomplete": "email"}))
+    password = forms.CharField(
+        label=_("Password"), strip=False, widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        help_text=_("At least 8 characters, not only digits, not a common password."),
+    )
+    business_name = forms.CharField(label=_("Business name"), max_length=120)
+    timezone = forms.ChoiceField(
+        label=_("Time zone"), choices=timezone_choices, initial="UTC", validators=[validate_timezone],
+        help_text=_("Your working hours are in this zone."),
+    )
+
+    def clean_email(self) -> str:
+        email = self.cleaned_data["email"].lower()
+        if get_user_model().objects.filter(username=email).exists():
+            raise forms.ValidationError(_("An account with this email already exists. Log in instead."))
+        return email
+
+    def clean(self):
+        data = super().clean()
+        if data.get("password"):
+            user = get_user_model()(username=data.get("email", ""), email=data.get("email", ""), first_name=data.get("owner_name", ""))
+            try:
+                password_validation.validate_password(data["password"], user)
+            except forms.ValidationError as error:
+                self.add_error("password", error)
+        return data

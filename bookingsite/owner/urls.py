@@ -1,0 +1,31 @@
+from django.urls import path
+
+from .views import booking_pages, calendar_pages, client_pages, dashboard, hours, link_settings, pending, service_pages
+
+app_name = "owner"
+
+urlpatterns = [
+    path("", dashboard.dashboard, name="dashboard"),
+    path("badge/", pending.badge, name="pending-badge"),
+    path("pending/", pending.pending_list, name="pending"),
+    path("bookings/<uuid:pk>/approve/", pending.approve, name="booking-approve"),
+    path("bookings/<uuid:pk>/reject/", pending.reject, name="booking-reject"),
+    path("settings/", link_settings.settings_page, name="settings"),
+    path("services/", service_pages.service_list, name="services"),
+    path("services/new/", service_pages.service_create, name="service-create"),
+    path("services/<int:pk>/", service_pages.service_edit, name="service-edit"),
+    path("services/<int:pk>/archive/", service_pages.service_archive, name="service-archive"),
+    path("services/<int:pk>/move/", service_pages.service_move, name="service-move"),
+    path("hours/", hours.week_editor, name="hours"),
+    path("hours/row/", hours.block_row, name="hours-row"),
+    path("exceptions/", hours.exceptions, name="exceptions"),
+    path("exceptions/<int:pk>/delete/", hours.exception_delete, name="exception-delete"),
+    path("bookings/", booking_pages.booking_list, name="bookings"),
+    path("bookings/<uuid:pk>/", booking_pages.booking_detail, name="booking"),
+    path("bookings/<uuid:pk>/cancel/", booking_pages.booking_cancel, name="booking-cancel"),
+    path("clients/", client_pages.client_list, name="clients"),
+    path("clients/<int:pk>/", client_pages.client_detail, name="client"),
+    path("calendar/", calendar_pages.calendar_page, name="calendar"),
+    path("calendar/events/", calendar_pages.events, name="calendar-events"),
+    path("calendar/sessions/new/", calendar_pages.session_create, name="session-create"),
+]

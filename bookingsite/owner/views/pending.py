@@ -1,0 +1,66 @@
+"""Pending requests: the list, approve and reject (in place with htmx, or as plain forms)."""
+
+from django.contrib import messages
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_GET, require_POST
+
+from bookingsite.bookings import lists
+from bookingsite.bookings.exceptions import BookingError
+from bookingsite.bookings.services import booking_approve, booking_reject
+
+from ..access import OwnerRequest, owner_required
+
+PENDING_CHANGED = "pending-changed"  # the nav badge listens for this event to recount
+
+
+@require_GET
+@owner_required
+def pending_list(request: OwnerRequest) -> HttpResponse:
+    return render(request, "owner/pending.html", {"requests": list(lists.pending_requests(request.business.pk))})
+
+
+@require_GET
+@owner_required
+def badge(request: OwnerRequest) -> HttpResponse:
+    return render(request, "owner/partials/_pending_badge.html", {"poll": True})
+
+
+def _back(request: OwnerRequest) -> HttpResponse:
+    target = request.POST.get("next", "")
+    if url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
+        return redirect(target)
+    return redirect("owner:pending")
+
+
+def _answer(request: OwnerRequest, pk, action) -> HttpResponse:
+    booking = get_object_or_404(lists.owner_booking(request.business.pk), pk=pk)
+    error, status = "", 200
+    try:
+        booking = action(booking)
+    except BookingError as exc:
+        error = str(exc.message)
+        status = 409
+    if request.htmx:
+        response = render(request, "owner/partials/_pending_row.html", {"item": booking, "error": error}, status=status)
+        response["HX-Trigger"] = PENDING_CHANGED
+        return response
+    if error:
+        messages.error(request, error)
+    else:
+        messages.success(request, f"{booking.client_name}: {booking.get_status_display().lower()}.")
+    return _back(request)
+
+
+@require_POST
+@owner_required
+def approve(request: OwnerRequest, pk) -> HttpResponse:
+    return _answer(request, pk, lambda booking: booking_approve(booking=booking, by=request.user))
+
+
+@require_POST
+@owner_required
+def reject(request: OwnerRequest, pk) -> HttpResponse:
+    reason = request.POST.get("reason", "").strip()[:1000]
+    return _answer(request, pk, lambda booking: booking_reject(booking=booking, by=request.user, reason=reason))

@@ -1,0 +1,31 @@
+/* Owner pages: small enhancements; every page works without them. */
+(function () {
+  "use strict";
+  document.addEventListener("DOMContentLoaded", function () {
+    document.querySelectorAll("[data-js-only]").forEach(function (el) { el.classList.remove("hidden"); });
+    // Sign-up: preselect the browser's time zone unless the form came back with a choice.
+    var zone = document.querySelector("select[data-browser-zone]");
+    if (zone && !zone.dataset.chosen && window.Intl) {
+      var browser = Intl.DateTimeFormat().resolvedOptions().timeZone;
+      if (browser && zone.querySelector('option[value="' + browser + '"]')) zone.value = browser;
+    }
+  });
+  // Copy buttons: data-copy is a selector of the element whose text (or value) to copy.
+  document.addEventListener("click", function (event) {
+    var button = event.target.closest("[data-copy]");
+    if (!button) return;
+    var source = document.querySelector(button.getAttribute("data-copy"));
+    if (!source || !navigator.clipboard) return;
+    var text = "value" in source && source.value !== undefined ? source.value : source.textContent.trim();
+    navigator.clipboard.writeText(text).then(function () {
+      var label = button.textContent;
+      button.textContent = "Copied";
+      setTimeout(function () { button.textContent = label; }, 1500);
+    });
+  });
+  // The pending badge recounts whenever a request is answered in place.
+  document.addEventListener("pending-changed", function () {
+    var badge = document.getElementById("pending-badge");
+    if (badge && window.htmx) window.htmx.trigger(badge, "refresh");
+  });
+})();
