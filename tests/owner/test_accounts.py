@@ -1,0 +1,114 @@
+"""Sign-up, log-in with its rate limit, log-out and password reset."""
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.core import mail
+from django.core.cache import cache
+
+from bookingsite.businesses.models import BusinessBookingSettings, BusinessProfile
+from tests.factories import BookingSettingsFactory
+
+SIGN_UP = {
+    "owner_name": "Maya Lopez",
+    "email": "Maya@Example.com",
+    "password": "a-long-pool-password",
+    "business_name": "Maya's Pilates Studio",
+    "timezone": "America/New_York",
+}
+
+
+@pytest.fixture(autouse=True)
+def fresh_rate_limits():
+    cache.clear()
+
+
+def test_sign_up_creates_owner_business_and_link_then_logs_in(client, db):
+    response = client.post("/accounts/signup/", SIGN_UP)
+    assert response.status_code == 302
+    assert response["Location"] == "/app/"
+    user = get_user_model().objects.get()
+    assert (user.username, user.email, user.first_name, user.last_name) == ("maya@example.com", "maya@example.com", "Maya", "Lopez")
+    business = BusinessProfile.objects.get(owner=user)
+    assert (business.name, business.timezone) == ("Maya's Pilates Studio", "America/New_York")
+    assert business.booking_settings.public_booking_slug == "mayas-pilates-studio"
+    assert client.get("/app/").status_code == 200
+
+
+def test_slug_is_made_unique_and_avoids_reserved_words(client, db):
+    BookingSettingsFactory(public_booking_slug="mayas-pilates-studio")
+    client.post("/accounts/signup/", SIGN_UP)
+    assert BusinessBookingSettings.objects.filter(public_booking_slug="mayas-pilates-studio-2").exists()
+    client.logout()
+    client.post("/accounts/signup/", {**SIGN_UP, "email": "admin@example.com", "business_name": "Admin"})
+    assert BusinessProfile.objects.get(name="Admin").booking_settings.public_booking_slug == "admin-2"
+
+
+@pytest.mark.parametrize(
+    ("change", "field"),
+    [
+        ({"email": "not-an-email"}, "email"),
+        ({"password": "12345678"}, "password"),
+        ({"password": "short"}, "password"),
+        ({"timezone": "Mars/Olympus"}, "timezone"),
+        ({"business_name": ""}, "business_name"),
+        ({"owner_name": ""}, "owner_name"),
+    ],
+)
+def test_bad_sign_up_answers_per_field_and_saves_nothing(client, db, change, field):
+    response = client.post("/accounts/signup/", {**SIGN_UP, **change})
+    assert response.status_code == 400
+    assert response.context["form"].errors[field]
+    assert not get_user_model().objects.exists()
+    assert not BusinessProfile.objects.exists()
+
+
+def test_an_existing_email_in_another_case_is_refused(client, alice):
+    response = client.post("/accounts/signup/", {**SIGN_UP, "email": "ALICE@example.com"})
+    assert response.status_code == 400
+    assert "already exists" in str(response.context["form"].errors["email"])
+
+
+def test_login_by_email_in_any_case(client, alice, business, page):
+    response = client.post("/accounts/login/", {"username": "Alice@Example.com", "password": "correct-horse-battery"})
+    assert response.status_code == 302
+    assert response["Location"] == "/app/"
+
+
+def test_failed_logins_are_rate_limited(client, settings, alice):
+    settings.RATELIMIT_LOGIN = "3/m"
+    for _ in range(3):
+        assert client.post("/accounts/login/", {"username": "alice@example.com", "password": "wrong"}).status_code == 200
+    response = client.post("/accounts/login/", {"username": "alice@example.com", "password": "correct-horse-battery"})
+    assert response.status_code == 429
+    assert "Too many login attempts" in response.content.decode()
+    assert "_auth_user_id" not in client.session
+
+
+def test_logout_is_a_post(client, alice, business, page):
+    client.force_login(alice)
+    assert client.get("/accounts/logout/").status_code == 405
+    assert client.post("/accounts/logout/").status_code == 302
+    assert client.get("/app/").status_code == 302
+
+
+def test_password_reset_sends_a_working_link(client, alice, settings):
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    response = client.post("/accounts/password-reset/", {"email": "alice@example.com"})
+    assert response.status_code == 302
+    assert len(mail.outbox) == 1
+    link = next(line for line in mail.outbox[0].body.splitlines() if "/accounts/reset/" in line).strip()
+    path = link[link.index("/accounts/reset/"):]
+    form_page = client.get(path, follow=True)
+    assert form_page.context["validlink"]
+    done = client.post(form_page.redirect_chain[-1][0], {"new_password1": "a-brand-new-secret", "new_password2": "a-brand-new-secret"})
+    assert done.status_code == 302
+    alice.refresh_from_db()
+    assert alice.check_password("a-brand-new-secret")
+
+
+def test_user_without_business_sees_a_clear_page(client, db):
+    user = get_user_model().objects.create_user("operator@example.com", "operator@example.com", "x-long-password")
+    client.force_login(user)
+    response = client.get("/app/")
+    assert response.status_code == 403
+    assert "has no business" in response.content.decode()
