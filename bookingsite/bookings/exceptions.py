@@ -39,3 +39,13 @@ class SessionConflictError(BookingError):
     """A time clashes with another session or booking; the message names it."""
 
     message = _("This time clashes with another session.")
+
+
+class ClientTakenError(BookingError):
+    """Another client of the business already has this email or phone; `field` names which."""
+
+    message = _("Another client already has these details.")
+
+    def __init__(self, message: str | None = None, *, field: str | None = None):
+        super().__init__(message)
+        self.field = field

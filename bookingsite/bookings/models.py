@@ -4,6 +4,7 @@ import secrets
 import uuid
 
 from django.conf import settings
+from django.core.validators import MaxLengthValidator
 from django.db import models
 from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
@@ -76,14 +77,15 @@ class Booking(models.Model):
     client_name = models.CharField(max_length=120)
     client_email = models.EmailField(max_length=254)
     client_phone = models.CharField(max_length=20, blank=True)
-    notes_from_client = models.TextField(blank=True, max_length=1000)
+    # TextField's max_length only sizes form widgets; the validators enforce the limits.
+    notes_from_client = models.TextField(blank=True, max_length=1000, validators=[MaxLengthValidator(1000)])
     start_time_utc = models.DateTimeField()
     end_time_utc = models.DateTimeField()
     booked_in_client_timezone = models.CharField(max_length=64)
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.CONFIRMED)
     pending_request_expires_at = models.DateTimeField(null=True, blank=True)
-    rejection_reason = models.TextField(blank=True, max_length=1000)
-    cancellation_reason = models.TextField(blank=True, max_length=1000)
+    rejection_reason = models.TextField(blank=True, max_length=1000, validators=[MaxLengthValidator(1000)])
+    cancellation_reason = models.TextField(blank=True, max_length=1000, validators=[MaxLengthValidator(1000)])
     gcal_event_id_client = models.CharField(max_length=255, blank=True)
     # The client's manage page is /b/<manage_token>/: unguessable, unlike anything else about a booking.
     manage_token = models.CharField(max_length=43, unique=True, default=secrets.token_urlsafe, editable=False)

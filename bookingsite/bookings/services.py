@@ -24,6 +24,7 @@ from . import selectors
 from .exceptions import (
     BookingError,
     BookingPageClosedError,
+    ClientTakenError,
     InvalidTransitionError,
     OutsideBookingWindowError,
     SessionConflictError,
@@ -173,7 +174,7 @@ def booking_create(
     """
     now = now or timezone.now()
     page = _lock_business(service.business_profile_id)
-    if once_key and (existing := Booking.objects.filter(once_key=once_key).first()):
+    if once_key and (existing := Booking.objects.filter(once_key=once_key, business_profile_id=page.pk).first()):
         return existing  # a repeated submission answers with the booking already made
     if not page.is_booking_page_active:
         raise BookingPageClosedError()
@@ -182,13 +183,11 @@ def booking_create(
         raise BookingError(_("This service can no longer be booked online."))
     slot = _check_offered(page, service, start_time_utc, now)
 
-    client = _match_client(page.business_profile_id, name=client_name, email=client_email, phone=client_phone)
     pending = page.requires_approval
     booking = Booking(
         business_profile_id=page.business_profile_id,
         session_category=service,
         flowkey_user_id=page.business_profile.owner_id,
-        client=client,
         client_name=client_name,
         client_email=client_email,
         client_phone=client_phone,
@@ -200,7 +199,9 @@ def booking_create(
         pending_request_expires_at=now + timedelta(hours=page.pending_booking_expiry_hours) if pending else None,
         once_key=once_key or None,
     )
-    booking.full_clean(validate_unique=False, validate_constraints=False)
+    # Validate before touching Client rows, so bad input is a field error, never a database error.
+    booking.full_clean(exclude=["client"], validate_unique=False, validate_constraints=False)
+    booking.client = _match_client(page.business_profile_id, name=client_name, email=client_email, phone=client_phone)
     if not pending:
         _attach_session(booking)
     booking.save()
@@ -216,6 +217,7 @@ def booking_cancel_by_client(*, booking: Booking, reason: str = "", now: datetim
     Raises InvalidTransitionError when it is no longer pending or confirmed, BookingError once it has started.
     """
     now = now or timezone.now()
+    reason = _checked_reason(reason)
     _lock_business(booking.business_profile_id)
     booking = Booking.objects.select_related("session").get(pk=booking.pk)
     if booking.holds_place and booking.start_time_utc <= now:
@@ -260,6 +262,16 @@ def _check_time_is_free(
     return service.capacity - engine.places_at(occupancy, service_id=service.pk, start=start, end=end, now=now)
 
 
+REASON_MAX_LENGTH = 1000
+
+
+def _checked_reason(reason: str) -> str:
+    reason = reason.strip()
+    if len(reason) > REASON_MAX_LENGTH:
+        raise BookingError(_("Keep the reason under %(n)d characters.") % {"n": REASON_MAX_LENGTH})
+    return reason
+
+
 def _lock_booking(booking: Booking) -> tuple[BusinessBookingSettings, Booking]:
     page = _lock_business(booking.business_profile_id)
     return page, Booking.objects.select_related("session", "session_category").get(pk=booking.pk)
@@ -290,6 +302,7 @@ def booking_approve(*, booking: Booking, by: AbstractBaseUser, now: datetime | N
 @transaction.atomic(durable=True)
 def booking_reject(*, booking: Booking, by: AbstractBaseUser, reason: str = "") -> Booking:
     """The owner declines a pending request; its place is free at once. Raises InvalidTransitionError."""
+    reason = _checked_reason(reason)
     _page, booking = _lock_booking(booking)
     booking.rejection_reason = reason
     return _change_status(booking, Status.REJECTED, actor=Actor.OWNER, by=by, note=reason)
@@ -298,6 +311,7 @@ def booking_reject(*, booking: Booking, by: AbstractBaseUser, reason: str = "") 
 @transaction.atomic(durable=True)
 def booking_cancel_by_admin(*, booking: Booking, by: AbstractBaseUser, reason: str = "") -> Booking:
     """The owner cancels a confirmed booking; its place is free at once. Raises InvalidTransitionError."""
+    reason = _checked_reason(reason)
     _page, booking = _lock_booking(booking)
     booking.cancellation_reason = reason
     return _change_status(booking, Status.CANCELLED_BY_ADMIN, actor=Actor.OWNER, by=by, note=reason)
@@ -329,3 +343,23 @@ def session_create_by_owner(
         raise BookingError(_("This service already has a session at that time."))
     _check_time_is_free(page, service=service, start=start_time_utc, end=end, now=now)
     return Session.objects.create(created_by_owner=True, **key)
+
+
+@transaction.atomic(durable=True)
+def client_update(*, client: Client, name: str, email: str, phone: str = "") -> Client:
+    """The owner corrects a client's details; `phone` is E.164 or empty.
+
+    Raises ClientTakenError (its `field` is "email" or "phone") when another client of the
+    business already has this email (any case) or phone: booking_create matches returning
+    clients by them (DESIGN.md 5), so two alike would make that match arbitrary. The client's
+    bookings keep the name and email they were made with; only future bookings see the change.
+    """
+    others = Client.objects.filter(business_profile_id=client.business_profile_id).exclude(pk=client.pk)
+    if others.annotate(email_ci=Lower("email")).filter(email_ci=email.lower()).exists():
+        raise ClientTakenError(_("Another client already has this email address."), field="email")
+    if phone and others.filter(phone=phone).exists():
+        raise ClientTakenError(_("Another client already has this phone number."), field="phone")
+    client.name, client.email, client.phone = name, email, phone
+    client.full_clean()
+    client.save(update_fields=["name", "email", "phone"])
+    return client
