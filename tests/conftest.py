@@ -36,6 +36,12 @@ def collected_static(tmp_path_factory):
     return settings.STATIC_ROOT
 
 
+@pytest.fixture(autouse=True)
+def fast_password_hashing(settings):
+    """PBKDF2 costs most of a second per user; tests need working passwords, not strong ones."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 @pytest.fixture
 def alice(db):
     return UserFactory(username="alice@example.com", first_name="Alice")
@@ -90,3 +96,23 @@ def browser_page(browser, viewport):
     tab = context.new_page()
     yield tab
     context.close()
+
+
+@pytest.fixture(scope="session")
+def live_static(collected_static):
+    """Make `live_server` serve the collected, hashed static files that pages link to.
+
+    pytest-django's live server answers /static/ through staticfiles' finders, which know only
+    the unhashed source names, so every `{% static %}` link 404s and browser tests would run
+    without CSS or JS. Here it serves `collected_static`, as WhiteNoise does in production.
+    """
+    from unittest import mock
+
+    from django.contrib.staticfiles.handlers import StaticFilesHandlerMixin
+    from django.views.static import serve
+
+    def serve_collected(handler, request):
+        return serve(request, handler.file_path(request.path), document_root=collected_static)
+
+    with mock.patch.object(StaticFilesHandlerMixin, "serve", serve_collected):
+        yield collected_static

@@ -79,14 +79,16 @@ def _lock_business(business_profile_id: int) -> BusinessBookingSettings:
 
 def _check_offered(page: BusinessBookingSettings, service: SessionCategory, start_utc: datetime, now: datetime) -> Slot:
     """The offered slot at start_utc, or the reason it is not offered."""
-    request = selectors.availability_request_at(page=page, service=service, start_utc=start_utc, now=now)
-    slot = engine.find_slot(request, start_utc)
-    if slot is not None:
-        return slot
+    # The window first: the engine never offers outside it, and nothing is loaded for a time
+    # far in the past or future.
     if start_utc < now + timedelta(minutes=page.minimum_notice_minutes):
         raise OutsideBookingWindowError(_("This time is too soon or already past. Please pick a later time."))
     if start_utc > now + timedelta(days=page.booking_horizon_days):
         raise OutsideBookingWindowError(_("This time is too far ahead to book yet. Please pick an earlier time."))
+    request = selectors.availability_request_at(page=page, service=service, start_utc=start_utc, now=now)
+    slot = engine.find_slot(request, start_utc)
+    if slot is not None:
+        return slot
     if engine.find_slot(dataclasses.replace(request, occupancy=()), start_utc) is None:
         raise SlotNotOfferedError()
     raise SlotTakenError()

@@ -154,7 +154,10 @@ def create_booking(request: HttpRequest, slug: str) -> JsonResponse:
         return json_errors(400, __all__=[_("The body is not valid JSON.")])
     if not isinstance(body, dict):
         return json_errors(400, __all__=[_("The body must be a JSON object.")])
-    form = BookingRequestForm({key: "" if value is None else value for key, value in body.items()},
+    # Fields parse text: a number, list or object goes in as its JSON text and gets the field's own
+    # message (DateTimeField would call .strip() on it and crash).
+    form = BookingRequestForm({key: "" if value is None else value if isinstance(value, str) else json.dumps(value)
+                               for key, value in body.items()},
                               country=page.business_profile.country)
     if not form.is_valid():
         return json_errors(400, **error_messages(form))

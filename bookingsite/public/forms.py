@@ -13,6 +13,16 @@ MAX_RANGE_DAYS = 62
 DATE_FORMAT = "%Y-%m-%d"
 
 
+EARLIEST_YEAR, LATEST_YEAR = 1970, 2200
+
+
+def _plausible(day):
+    """Calendar dates a booking could concern; year 1 or 9999 would overflow time zone maths."""
+    if day is not None and not EARLIEST_YEAR <= day.year <= LATEST_YEAR:
+        raise forms.ValidationError(_("Give a date between %(first)d and %(last)d.") % {"first": EARLIEST_YEAR, "last": LATEST_YEAR})
+    return day
+
+
 class AvailabilityQueryForm(forms.Form):
     """`session_category_id`, the client's `start_date`..`end_date` (inclusive) and time zone."""
 
@@ -22,6 +32,12 @@ class AvailabilityQueryForm(forms.Form):
     start_date = forms.DateField(input_formats=[DATE_FORMAT], error_messages={"invalid": _("Give a real date as YYYY-MM-DD.")})
     end_date = forms.DateField(input_formats=[DATE_FORMAT], error_messages={"invalid": _("Give a real date as YYYY-MM-DD.")})
     client_timezone = forms.CharField(required=False, max_length=64, validators=[validate_timezone])
+
+    def clean_start_date(self):
+        return _plausible(self.cleaned_data["start_date"])
+
+    def clean_end_date(self):
+        return _plausible(self.cleaned_data["end_date"])
 
     def clean(self):
         data = super().clean()

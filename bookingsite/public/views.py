@@ -32,6 +32,8 @@ from .forms import BookingForm
 from .links import booking_links
 
 PageView = Callable[..., HttpResponse]
+# Farther than any horizon (at most 730 days): such a start is a typo or a probe, not a slot.
+PLAUSIBLE_DISTANCE = timedelta(days=1000)
 
 
 def booking_link_view(*, active_only: bool = True) -> Callable[[PageView], PageView]:
@@ -54,7 +56,7 @@ def booking_link_view(*, active_only: bool = True) -> Callable[[PageView], PageV
                 query = f"?{request.META['QUERY_STRING']}" if request.META.get("QUERY_STRING") else ""
                 return redirect(f"/book/{current}/{rest}{query}", permanent=True)
             if active_only and not page.is_booking_page_active:
-                return render(request, "public/inactive.html", {"business": page.business_profile}, status=404)
+                return render(request, "public/inactive.html", {"page": page, "business": page.business_profile}, status=404)
             return view(request, page, *args, **kwargs)
 
         return xframe_options_exempt(wrapped)
@@ -154,11 +156,14 @@ def _fresh_slots(page: BusinessBookingSettings, service: SessionCategory, start_
 
 
 def _parse_start(value: str) -> datetime | None:
+    """An aware instant from the query string, or None; years away from now count as nonsense."""
     try:
         moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
     except ValueError:
         return None
-    return moment if moment.tzinfo is not None else None
+    if moment.tzinfo is None or abs(moment - timezone.now()) > PLAUSIBLE_DISTANCE:
+        return None
+    return moment
 
 
 @csrf_exempt  # the signed form token stands in for the CSRF cookie a framed page may not get

@@ -1,0 +1,573 @@
+"""The client's HTML booking flow: service page (month + slots), the form page and its POST.
+
+DESIGN.md 5, 6 and 8: the slots show in the client's zone, the POST needs no cookie (a signed
+form token, a honeypot and a rate limit stand in for CSRF), a repeat never books twice, and
+every bad input answers a clear message and writes nothing.
+"""
+
+import html
+import re
+import time as time_module
+from datetime import UTC, date, datetime, time, timedelta
+from types import SimpleNamespace
+from zoneinfo import ZoneInfo
+
+import pytest
+from django.core import signing
+from django.core.cache import cache
+from django.test import Client as HttpClient
+from django.test.utils import CaptureQueriesContext
+from django.db import connection
+from django.utils import timezone
+
+from bookingsite.bookings import selectors
+from bookingsite.bookings.models import Booking, BookingStatusChange, Client, Session
+from bookingsite.bookings.services import booking_create
+from bookingsite.public.form_tokens import make_form_token, read_form_token
+from tests.factories import BookingFactory, ExceptionDateFactory, ServiceFactory, SessionFactory, WorkingHoursFactory
+
+pytestmark = pytest.mark.django_db
+
+LONDON = ZoneInfo("Europe/London")
+TOKYO = ZoneInfo("Asia/Tokyo")
+TAKEN = "this time was just taken"
+UNVERIFIED = "This form could not be verified. Please pick your time again."
+
+
+@pytest.fixture(autouse=True)
+def fresh_rate_limits():
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture
+def open_page(page, business):
+    """Alice works 09:00-17:00 London time every day and wants an hour's notice."""
+    page.minimum_notice_minutes = 60
+    page.save()
+    for weekday in range(7):
+        WorkingHoursFactory(business_profile=business, weekday=weekday, start_time=time(9), end_time=time(17))
+    return page
+
+
+@pytest.fixture
+def frozen_rate_clock(monkeypatch):
+    """Pin django-ratelimit's clock so a window boundary cannot fall between the requests."""
+    import django_ratelimit.core
+
+    moment = time_module.time()
+    monkeypatch.setattr(django_ratelimit.core, "time", SimpleNamespace(time=lambda: moment))
+
+
+def london_today() -> date:
+    return timezone.now().astimezone(LONDON).date()
+
+
+def offered(page, service, day: date, tz: str = "Europe/London"):
+    """The slots the selector offers on the client's date `day`, as the pages should show them."""
+    days = selectors.availability_days(
+        page=page, service=service, client_timezone=tz, start_date=day, end_date=day, now=timezone.now()
+    )
+    return days[0].slots
+
+
+def a_slot(page, service, days_ahead: int = 3, index: int = 1):
+    day = london_today() + timedelta(days=days_ahead)
+    return offered(page, service, day)[index]
+
+
+def at_london(day: date, hour: int) -> datetime:
+    return datetime.combine(day, time(hour), tzinfo=LONDON).astimezone(UTC)
+
+
+def z(moment: datetime) -> str:
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def service_url(service, **params) -> str:
+    query = "&".join(f"{key}={value}" for key, value in params.items())
+    return f"/book/alices-aqua/{service.pk}/" + (f"?{query}" if query else "")
+
+
+def form_url(service) -> str:
+    return f"/book/alices-aqua/{service.pk}/book/"
+
+
+def text(response) -> str:
+    """What a reader sees: tags dropped, entities decoded, spaces squeezed."""
+    return " ".join(html.unescape(re.sub(r"<[^>]+>", " ", response.content.decode())).split())
+
+
+def template_names(response) -> list[str]:
+    return [t.name for t in response.templates]
+
+
+def picker_slots(response) -> dict[str, str]:
+    """The slot grid's links: start (UTC, as linked) -> the label shown, e.g. "09:00 – 10:00"."""
+    found = re.findall(r'\?start=([0-9T:\-]+Z)&amp;tz=[^"]*"[^>]*>\s*<span>([^<]+)</span>', response.content.decode())
+    return dict(found)
+
+
+def fresh_slots(response) -> dict[str, str]:
+    """The "still free" links offered after a miss: start (UTC) -> the local time shown."""
+    return dict(re.findall(r'\?start=([0-9T:\-]+Z)&amp;tz=[^"]*">(\d\d:\d\d)</a>', response.content.decode()))
+
+
+def token_in(response) -> str:
+    match = re.search(r'<input type="hidden" name="token" value="([^"]+)"', response.content.decode())
+    assert match, "the form page carries no hidden token"
+    return match.group(1)
+
+
+def details(token: str, **changes) -> dict[str, str]:
+    data = {
+        "token": token,
+        "client_name": "Dana Diver",
+        "client_email": "dana@example.com",
+        "client_phone": "07911 123456",
+        "notes": "First lesson, a bit nervous.",
+        "website": "",
+    }
+    return data | changes
+
+
+def counts() -> tuple[int, int, int, int]:
+    return (Booking.objects.count(), Client.objects.count(), Session.objects.count(), BookingStatusChange.objects.count())
+
+
+def fresh_token(client, service, slot, tz: str = "Europe/London") -> str:
+    response = client.get(form_url(service), {"start": z(slot.start_utc), "tz": tz})
+    assert response.status_code == 200
+    return token_in(response)
+
+
+# ---------------------------------------------------------------------------------------------
+# The service page: month calendar and the chosen day's slots
+
+
+class TestServicePage:
+    def test_lists_the_chosen_days_slots(self, client, open_page, service):
+        day = london_today() + timedelta(days=3)
+        response = client.get(service_url(service, date=day.isoformat(), tz="Europe/London"))
+
+        assert response.status_code == 200
+        assert "public/service.html" in template_names(response)
+        expected = {z(s.start_utc): f"{s.start_local:%H:%M} – {s.end_local:%H:%M}" for s in offered(open_page, service, day)}
+        assert len(expected) == 8  # 09:00 .. 16:00, an hour each
+        assert picker_slots(response) == expected
+        assert picker_slots(response)[z(at_london(day, 9))] == "09:00 – 10:00"
+
+    def test_shows_local_times_in_the_zone_asked(self, client, open_page, service):
+        day = london_today() + timedelta(days=3)
+        start = at_london(day, 9)  # 09:00 in London is the evening of the same date in Tokyo
+
+        london = picker_slots(client.get(service_url(service, date=day.isoformat(), tz="Europe/London")))
+        tokyo = picker_slots(client.get(service_url(service, date=day.isoformat(), tz="Asia/Tokyo")))
+
+        assert london[z(start)] == f"{start.astimezone(LONDON):%H:%M} – {start.astimezone(LONDON) + timedelta(hours=1):%H:%M}"
+        assert tokyo[z(start)] == f"{start.astimezone(TOKYO):%H:%M} – {start.astimezone(TOKYO) + timedelta(hours=1):%H:%M}"
+        gap = start.astimezone(TOKYO).utcoffset() - start.astimezone(LONDON).utcoffset()
+        assert gap in (timedelta(hours=8), timedelta(hours=9))  # 9 h in winter, 8 h in British summer
+        shown_london = datetime.strptime(london[z(start)][:5], "%H:%M")
+        shown_tokyo = datetime.strptime(tokyo[z(start)][:5], "%H:%M")
+        assert (shown_tokyo - shown_london) % timedelta(days=1) == gap
+
+    def test_month_query_shows_that_month(self, client, open_page, service):
+        this_month = london_today().replace(day=1)
+        next_month = (this_month + timedelta(days=32)).replace(day=1)
+
+        response = client.get(service_url(service, month=f"{next_month:%Y-%m}", tz="Europe/London"))
+
+        assert response.status_code == 200
+        assert f'id="month-heading" tabindex="-1" class="text-base font-semibold focus:outline-none" aria-live="polite">{next_month:%B %Y}<' in response.content.decode()
+        assert f"Previous month, {this_month:%B %Y}" in response.content.decode()
+        starts = [datetime.fromisoformat(s) for s in picker_slots(response)]
+        assert starts and all(s.astimezone(LONDON).date().replace(day=1) == next_month for s in starts)
+
+    def test_a_past_month_clamps_to_the_current_one(self, client, open_page, service):
+        this_month = london_today().replace(day=1)
+
+        response = client.get(service_url(service, month="2020-01", tz="Europe/London"))
+
+        assert response.status_code == 200
+        assert response.context["month"] == this_month
+        assert f">{this_month:%B %Y}<" in response.content.decode()
+        assert "Previous month" not in response.content.decode()
+
+    def test_a_month_past_the_horizon_clamps_to_the_last_bookable_one(self, client, open_page, service):
+        last = (london_today() + timedelta(days=open_page.booking_horizon_days)).replace(day=1)
+
+        response = client.get(service_url(service, month="2999-12", tz="Europe/London"))
+
+        assert response.context["month"] == last
+        assert "Next month" not in response.content.decode()
+
+    def test_unknown_time_zone_falls_back_to_the_business_zone(self, client, open_page, service):
+        day = london_today() + timedelta(days=3)
+        response = client.get(service_url(service, date=day.isoformat(), tz="Mars/Olympus_Mons"))
+
+        assert response.status_code == 200
+        assert "We don’t know that time zone, so times are shown in Europe/London." in text(response)
+        assert 'data-client-timezone="Europe/London"' in response.content.decode()
+        assert picker_slots(response)[z(at_london(day, 9))] == "09:00 – 10:00"
+
+    def test_htmx_request_renders_only_the_picker(self, client, open_page, service):
+        response = client.get(service_url(service, tz="Asia/Tokyo"), headers={"HX-Request": "true"})
+
+        assert response.status_code == 200
+        assert template_names(response)[0] == "public/partials/_picker.html"
+        assert "public/service.html" not in template_names(response)
+        assert response.content.decode().lstrip().startswith("<section id=\"picker\"")
+        assert "HX-Request" in [v.strip() for v in response["Vary"].split(",")]
+
+    def test_full_page_also_varies_on_hx_request(self, client, open_page, service):
+        response = client.get(service_url(service))
+
+        assert "HX-Request" in [v.strip() for v in response["Vary"].split(",")]
+
+    def test_history_restore_request_renders_the_full_page(self, client, open_page, service):
+        response = client.get(
+            service_url(service), headers={"HX-Request": "true", "HX-History-Restore-Request": "true"}
+        )
+
+        assert response.status_code == 200
+        assert template_names(response)[0] == "public/service.html"
+        assert "<html" in response.content.decode()
+
+    @pytest.mark.parametrize("kind", ["hidden", "archived", "other business", "unknown"])
+    def test_a_service_not_bookable_here_is_404(self, client, open_page, business, other_business, kind):
+        service = {
+            "hidden": lambda: ServiceFactory(business_profile=business, is_publicly_bookable=False),
+            "archived": lambda: ServiceFactory(business_profile=business, is_archived=True),
+            "other business": lambda: ServiceFactory(business_profile=other_business),
+            "unknown": lambda: SimpleNamespace(pk=987654),
+        }[kind]()
+
+        assert client.get(service_url(service)).status_code == 404
+        assert client.get(form_url(service), {"start": z(timezone.now() + timedelta(days=2))}).status_code == 404
+
+    def test_an_unknown_slug_is_404(self, client, open_page, service):
+        assert client.get(f"/book/nobody-here/{service.pk}/").status_code == 404
+
+    def test_an_inactive_page_answers_not_taking_bookings(self, client, open_page, service):
+        open_page.is_booking_page_active = False
+        open_page.save()
+
+        response = client.get(service_url(service))
+
+        assert response.status_code == 404
+        assert template_names(response)[0] == "public/inactive.html"
+        assert "Alice's Aqua Studio is not taking online bookings right now." in text(response)
+
+    def test_queries_do_not_grow_with_what_the_month_holds(self, client, open_page, business, service, django_assert_max_num_queries):
+        next_month = (london_today().replace(day=1) + timedelta(days=32)).replace(day=1)
+        url = service_url(service, month=f"{next_month:%Y-%m}", tz="Asia/Tokyo")
+        with CaptureQueriesContext(connection) as empty:
+            assert client.get(url).status_code == 200
+
+        other = ServiceFactory(business_profile=business, name="Group", capacity=4)
+        for n in range(20):
+            day = next_month + timedelta(days=n)
+            BookingFactory(business_profile=business, session_category=service,
+                           start_time_utc=at_london(day, 10), end_time_utc=at_london(day, 11))
+            SessionFactory(business_profile=business, session_category=other,
+                           start_time_utc=at_london(day, 14), end_time_utc=at_london(day, 15))
+        ExceptionDateFactory(business_profile=business, date=next_month + timedelta(days=25))
+
+        with django_assert_max_num_queries(8):
+            response = client.get(url)
+        assert response.status_code == 200
+        assert len(empty.captured_queries) <= 8
+        with CaptureQueriesContext(connection) as full:
+            client.get(url)
+        assert len(full.captured_queries) == len(empty.captured_queries)
+        # and the bookings really are in what the page shows: 10:00 and 14:00 London are gone
+        day = next_month + timedelta(days=1)
+        shown = picker_slots(client.get(service_url(service, date=day.isoformat(), tz="Europe/London")))
+        assert z(at_london(day, 9)) in shown
+        assert z(at_london(day, 10)) not in shown and z(at_london(day, 14)) not in shown
+
+
+# ---------------------------------------------------------------------------------------------
+# The form page: GET with a chosen start
+
+
+class TestFormPage:
+    def test_an_offered_start_shows_the_form_with_a_signed_token(self, client, open_page, service):
+        slot = a_slot(open_page, service)
+
+        response = client.get(form_url(service), {"start": z(slot.start_utc), "tz": "Asia/Tokyo"})
+
+        assert response.status_code == 200
+        assert template_names(response)[0] == "public/book.html"
+        token = read_form_token(token_in(response), service_id=service.pk)
+        assert token.start_utc == slot.start_utc
+        assert token.client_timezone == "Asia/Tokyo"
+        local = slot.start_utc.astimezone(TOKYO)
+        assert f"{local:%H:%M} – {local + timedelta(hours=1):%H:%M} (Asia/Tokyo)" in text(response)
+
+    def test_each_visit_gets_its_own_one_time_key(self, client, open_page, service):
+        slot = a_slot(open_page, service)
+
+        first = read_form_token(fresh_token(client, service, slot), service_id=service.pk)
+        second = read_form_token(fresh_token(client, service, slot), service_id=service.pk)
+
+        assert first.once_key != second.once_key
+
+    def test_a_start_not_offered_answers_409_with_the_days_free_times(self, client, open_page, service):
+        slot = a_slot(open_page, service)
+        response = client.get(form_url(service), {"start": z(slot.start_utc + timedelta(minutes=7)), "tz": "Asia/Tokyo"})
+
+        assert response.status_code == 409
+        assert TAKEN in text(response)
+        assert 'name="token"' not in response.content.decode()
+        tokyo_day = slot.start_utc.astimezone(TOKYO).date()
+        expected = {z(s.start_utc): f"{s.start_local:%H:%M}" for s in offered(open_page, service, tokyo_day, "Asia/Tokyo")}
+        assert expected and fresh_slots(response) == expected
+
+    def test_a_past_start_answers_409(self, client, open_page, service):
+        yesterday = london_today() - timedelta(days=1)
+        response = client.get(form_url(service), {"start": z(at_london(yesterday, 10)), "tz": "Europe/London"})
+
+        assert response.status_code == 409
+        assert TAKEN in text(response)
+        assert fresh_slots(response) == {}
+        assert "No other times are free that day." in text(response)
+
+    @pytest.mark.parametrize("start", [None, "", "tomorrow", "2027-01-01T10:00:00"])
+    def test_no_usable_start_redirects_to_the_service_page(self, client, open_page, service, start):
+        params = {} if start is None else {"start": start}
+        response = client.get(form_url(service), params)
+
+        assert response.status_code == 302
+        assert response["Location"] == f"/book/alices-aqua/{service.pk}/"
+
+
+# ---------------------------------------------------------------------------------------------
+# The POST
+
+
+class TestSubmit:
+    def test_books_and_redirects_to_the_manage_page(self, client, open_page, service):
+        slot = a_slot(open_page, service)
+        token = fresh_token(client, service, slot, tz="Asia/Tokyo")
+
+        response = client.post(form_url(service), details(token))
+
+        booking = Booking.objects.get()
+        assert response.status_code == 302
+        assert response["Location"] == f"/book/alices-aqua/booking/{booking.manage_token}/"
+        assert booking.client_phone == "+447911123456"
+        assert booking.client.phone == "+447911123456"
+        assert booking.booked_in_client_timezone == "Asia/Tokyo"
+        assert (booking.start_time_utc, booking.end_time_utc) == (slot.start_utc, slot.end_utc)
+        assert booking.status == Booking.Status.CONFIRMED
+        assert (booking.client_name, booking.client_email) == ("Dana Diver", "dana@example.com")
+        assert booking.notes_from_client == "First lesson, a bit nervous."
+        assert client.get(response["Location"]).status_code == 200
+
+    def test_repeating_the_same_post_books_once(self, client, open_page, service):
+        token = fresh_token(client, service, a_slot(open_page, service))
+
+        first = client.post(form_url(service), details(token))
+        before = counts()
+        second = client.post(form_url(service), details(token))
+
+        assert first.status_code == second.status_code == 302
+        assert second["Location"] == first["Location"]
+        assert counts() == before
+        assert Booking.objects.count() == 1
+
+    def test_a_new_form_for_a_booked_slot_is_refused(self, client, open_page, service):
+        slot = a_slot(open_page, service)
+        client.post(form_url(service), details(fresh_token(client, service, slot)))
+        before = counts()
+
+        response = client.get(form_url(service), {"start": z(slot.start_utc)})
+
+        assert response.status_code == 409
+        assert z(slot.start_utc) not in fresh_slots(response)
+        assert counts() == before
+
+    def test_works_without_cookies_or_csrf_token(self, open_page, service):
+        browser = HttpClient(enforce_csrf_checks=True)
+        page_response = browser.get(form_url(service), {"start": z(a_slot(open_page, service).start_utc)})
+        assert not page_response.cookies  # nothing to lose when a framed page gets no cookies
+        token = token_in(page_response)
+
+        response = HttpClient(enforce_csrf_checks=True).post(form_url(service), details(token))
+
+        assert response.status_code == 302
+        assert Booking.objects.count() == 1
+
+    def test_public_pages_may_be_framed(self, client, open_page, service):
+        slot = a_slot(open_page, service)
+        form_page = client.get(form_url(service), {"start": z(slot.start_utc)})
+        posted = client.post(form_url(service), details(token_in(form_page)))
+        responses = {
+            "service list": client.get("/book/alices-aqua/"),
+            "service page": client.get(service_url(service)),
+            "form page": form_page,
+            "post": posted,
+            "manage page": client.get(posted["Location"]),
+            "conflict": client.get(form_url(service), {"start": z(slot.start_utc)}),
+        }
+
+        assert {name: r.has_header("X-Frame-Options") for name, r in responses.items()} == dict.fromkeys(responses, False)
+        # the middleware is on: the operator's login page still refuses to be framed
+        assert client.get("/staff/login/")["X-Frame-Options"] == "DENY"
+
+
+class TestBadInput:
+    """Each answers a clear message and writes nothing at all."""
+
+    @pytest.fixture
+    def token(self, client, open_page, service):
+        return fresh_token(client, service, a_slot(open_page, service))
+
+    def refused(self, client, service, data, status=400):
+        before = counts()
+        response = client.post(form_url(service), data)
+        assert response.status_code == status
+        assert counts() == before
+        return response
+
+    def test_tampered_token(self, client, service, token):
+        i = len(token) // 3
+        tampered = token[:i] + ("A" if token[i] != "A" else "B") + token[i + 1:]
+
+        response = self.refused(client, service, details(tampered))
+
+        assert UNVERIFIED in text(response)
+
+    def test_garbage_or_missing_token(self, client, service, token):
+        assert UNVERIFIED in text(self.refused(client, service, details("not-a-token")))
+        data = details(token)
+        del data["token"]
+        assert UNVERIFIED in text(self.refused(client, service, data))
+
+    def test_expired_token(self, client, service, token, monkeypatch):
+        later = time_module.time() + 3 * 60 * 60  # the token lives 2 hours
+        monkeypatch.setattr(signing, "time", SimpleNamespace(time=lambda: later))
+
+        response = self.refused(client, service, details(token))
+
+        assert "This form has expired. Please pick your time again." in text(response)
+
+    def test_token_for_another_service(self, client, business, service, token):
+        other = ServiceFactory(business_profile=business, name="Group clinic", capacity=6)
+
+        response = self.refused(client, other, details(token))
+
+        assert UNVERIFIED in text(response)
+
+    def test_filled_honeypot(self, client, service, token):
+        response = self.refused(client, service, details(token, website="https://cheap-pills.example"))
+
+        assert "This booking could not be sent." in text(response)
+
+    def test_invalid_email(self, client, service, token):
+        response = self.refused(client, service, details(token, client_email="dana@"))
+
+        assert "Enter a valid email address." in text(response)
+
+    def test_unparseable_phone(self, client, service, token):
+        response = self.refused(client, service, details(token, client_phone="12"))
+
+        assert "Enter a valid phone number, with the country code if it is not a GB number." in text(response)
+
+    def test_name_too_long(self, client, service, token):
+        response = self.refused(client, service, details(token, client_name="D" * 121))
+
+        assert "Ensure this value has at most 120 characters (it has 121)." in text(response)
+
+    def test_notes_too_long(self, client, service, token):
+        response = self.refused(client, service, details(token, notes="n" * 1001))
+
+        assert "Ensure this value has at most 1000 characters (it has 1001)." in text(response)
+
+    def test_missing_name_and_email(self, client, service, token):
+        response = self.refused(client, service, details(token, client_name="  ", client_email=""))
+
+        assert text(response).count("This field is required.") == 2
+
+    def test_bad_input_keeps_what_was_typed_and_the_token(self, client, service, token):
+        response = self.refused(client, service, details(token, client_email="dana@"))
+
+        assert token_in(response) == token
+        assert 'value="Dana Diver"' in response.content.decode()
+
+    def test_slot_taken_between_get_and_post(self, client, open_page, service):
+        slot = a_slot(open_page, service)
+        token = fresh_token(client, service, slot)
+        booking_create(service=service, start_time_utc=slot.start_utc, client_name="Eve Early",
+                       client_email="eve@example.com", client_timezone="Europe/London")
+
+        response = self.refused(client, service, details(token), status=409)
+
+        assert "Sorry, this time was just taken. Please pick another time." in text(response)
+        day = slot.start_utc.astimezone(LONDON).date()
+        expected = {z(s.start_utc): f"{s.start_local:%H:%M}" for s in offered(open_page, service, day)}
+        assert fresh_slots(response) == expected
+        assert z(slot.start_utc) not in expected and len(expected) == 7
+        assert Booking.objects.get().client_name == "Eve Early"
+
+    def test_slot_in_the_past_at_post_time(self, client, open_page, service):
+        past = at_london(london_today() - timedelta(days=1), 10)
+        token = make_form_token(service_id=service.pk, start_utc=past, client_timezone="Europe/London")
+
+        response = self.refused(client, service, details(token))
+
+        assert "This time is too soon or already past. Please pick a later time." in text(response)
+
+    def test_slot_beyond_the_horizon(self, client, open_page, service):
+        far = at_london(london_today() + timedelta(days=open_page.booking_horizon_days + 2), 10)
+        token = make_form_token(service_id=service.pk, start_utc=far, client_timezone="Europe/London")
+
+        response = self.refused(client, service, details(token))
+
+        assert "This time is too far ahead to book yet. Please pick an earlier time." in text(response)
+
+    def test_start_off_the_grid(self, client, open_page, service):
+        odd = a_slot(open_page, service).start_utc + timedelta(minutes=7)
+        token = make_form_token(service_id=service.pk, start_utc=odd, client_timezone="Europe/London")
+
+        response = self.refused(client, service, details(token))
+
+        assert "This time is not offered for this service." in text(response)
+
+    def test_page_made_inactive_before_the_post(self, client, open_page, service, token):
+        open_page.is_booking_page_active = False
+        open_page.save()
+
+        response = self.refused(client, service, details(token), status=404)
+
+        assert template_names(response)[0] == "public/inactive.html"
+        assert "not taking online bookings right now" in text(response)
+
+    def test_service_archived_before_the_post(self, client, service, token):
+        service.is_archived = True
+        service.save()
+
+        self.refused(client, service, details(token), status=404)
+
+    def test_rate_limit_answers_429_and_books_nothing(self, client, settings, service, token, frozen_rate_clock):
+        settings.RATELIMIT_PUBLIC_WRITE = "2/m"
+        for _ in range(2):
+            self.refused(client, service, details("not-a-token"))
+
+        response = self.refused(client, service, details(token), status=429)  # a good form, refused all the same
+
+        assert 1 <= int(response["Retry-After"]) <= 60
+        assert "Too many attempts" in text(response)
+        assert "Nothing was booked." in text(response)
+        assert Booking.objects.count() == 0
+
+    def test_get_requests_do_not_count_against_the_write_limit(self, client, settings, open_page, service, frozen_rate_clock):
+        settings.RATELIMIT_PUBLIC_WRITE = "2/m"
+        slot = a_slot(open_page, service)
+        for _ in range(3):
+            token = fresh_token(client, service, slot)
+
+        assert client.post(form_url(service), details(token)).status_code == 302
