@@ -1,0 +1,97 @@
+"""axe-core on every public page, at phone and desktop widths: no serious or critical violation."""
+
+from datetime import timedelta
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+from django.utils import timezone
+from playwright.sync_api import Page, expect
+
+from bookingsite.bookings import services as booking_services
+from tests.factories import BookingSettingsFactory, BusinessProfileFactory
+
+from . import steps
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+BLOCKING = {"serious", "critical"}
+
+
+def book(studio, *, hours_ahead: int, name: str):
+    """A real booking through the booking service: in two days, 09:00 UTC or later, inside opening hours."""
+    start = (timezone.now() + timedelta(days=2)).replace(hour=9 + hours_ahead, minute=0, second=0, microsecond=0)
+    return booking_services.booking_create(
+        service=studio.private, start_time_utc=start, client_name=name, client_email=f"{name.lower()}@example.com",
+        client_phone="+447911123456", client_timezone="Europe/London",
+    )
+
+
+def blocking_violations(tab: Page) -> list[str]:
+    results = Axe().run(tab)
+    lines = []
+    for violation in results.response["violations"]:
+        if violation["impact"] in BLOCKING:
+            for node in violation["nodes"]:
+                lines.append(
+                    f"{violation['id']} ({violation['impact']}): {violation['help']}\n"
+                    f"    at {', '.join(map(str, node['target']))}: {node['html'][:200]}\n"
+                    f"    {node.get('failureSummary', '').replace(chr(10), ' ')}"
+                )
+    return lines
+
+
+def test_public_pages_have_no_serious_accessibility_violations(live_server, tab, viewport, studio):
+    base = f"{live_server.url}/book/{studio.slug}"
+    confirmed = book(studio, hours_ahead=0, name="Ann")
+    cancelled = book(studio, hours_ahead=1, name="Ben")
+    booking_services.booking_cancel_by_client(booking=cancelled, reason="Away that week")
+    studio.page.requires_approval = True
+    studio.page.save(update_fields=["requires_approval"])
+    pending = book(studio, hours_ahead=2, name="Cat")
+    paused = BookingSettingsFactory(
+        business_profile=BusinessProfileFactory(name="Closed Studio"), public_booking_slug="closed-studio",
+        is_booking_page_active=False,
+    )
+
+    found: dict[str, list[str]] = {}
+
+    def check(name: str, ready) -> None:
+        expect(ready).to_be_visible()
+        found[name] = blocking_violations(tab)
+
+    tab.goto(f"{base}/")
+    check("service list", tab.get_by_role("heading", name="Choose a service"))
+
+    tab.goto(f"{base}/{studio.private.pk}/")
+    check("service page", tab.locator("#slots li a").first)
+
+    steps.first_slot(tab)[0].click()
+    check("booking form", tab.get_by_role("button", name="Request booking"))
+
+    steps.fill_details(tab, name="", email=steps.BAD_EMAIL, phone=steps.BAD_PHONE)
+    tab.get_by_role("button", name="Request booking").click()
+    check("booking form with errors", tab.get_by_text(steps.PHONE_ERROR))
+
+    tab.goto(f"{base}/booking/{confirmed.manage_token}/")
+    check("confirmed", tab.get_by_role("heading", name="Booking confirmed!"))
+
+    tab.goto(f"{base}/booking/{pending.manage_token}/")
+    check("pending", tab.get_by_role("heading", name="Booking pending approval"))
+
+    tab.goto(f"{base}/booking/{confirmed.manage_token}/cancel/")
+    check("cancel step", tab.get_by_role("button", name="Yes, cancel booking"))
+
+    tab.goto(f"{base}/booking/{cancelled.manage_token}/")
+    check("cancelled", tab.get_by_role("heading", name="Booking cancelled"))
+
+    response = tab.goto(f"{live_server.url}/book/{paused.public_booking_slug}/")
+    assert response.status == 404
+    check("inactive page", tab.get_by_text("is not taking online bookings"))
+
+    response = tab.goto(f"{live_server.url}/book/no-such-business/")
+    assert response.status == 404
+    check("404 page", tab.get_by_role("heading", name="We couldn’t find that page"))
+
+    assert len(found) == 10
+    report = "\n".join(f"[{page}] {line}" for page, lines in found.items() for line in lines)
+    assert not report, f"axe found serious or critical problems at {viewport['width']}px:\n{report}"
