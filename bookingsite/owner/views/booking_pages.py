@@ -1,10 +1,94 @@
-"""Placeholder: being written now."""
+"""The bookings list with its filters, one booking's page, and cancelling by the owner."""
 
-from django.http import Http404
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.vary import vary_on_headers
+
+from bookingsite.bookings import lists
+from bookingsite.bookings.exceptions import BookingError
+from bookingsite.bookings.models import Booking
+from bookingsite.bookings.services import ALLOWED_TRANSITIONS, booking_cancel_by_admin
+
+from ..access import OwnerRequest, owner_required
+from ..activity_forms import AdminCancelForm, BookingFilterForm
+
+PAGE_SIZE = 25
+Status = Booking.Status
 
 
-def _todo(*args, **kwargs):
-    raise Http404("Not built yet")
+def wants_partial(request: OwnerRequest) -> bool:
+    """An htmx swap gets the fragment; a plain visit or htmx's history restore gets the page."""
+    return bool(request.htmx) and not request.htmx.history_restore_request
 
 
-booking_list = booking_detail = booking_cancel = _todo
+def query_without_page(request: OwnerRequest) -> str:
+    query = request.GET.copy()
+    query.pop("page", None)
+    return query.urlencode()
+
+
+@require_GET
+@vary_on_headers("HX-Request")
+@owner_required
+def booking_list(request: OwnerRequest) -> HttpResponse:
+    business = request.business
+    form = BookingFilterForm(
+        request.GET, business=business, services=lists.owner_services(business.pk, include_archived=True)
+    )
+    status = 200
+    if form.is_valid():
+        bookings = lists.booking_search(business.pk, **form.search_arguments())
+    else:
+        bookings, status = lists.booking_search(business.pk).none(), 400
+    context = {
+        "form": form,
+        "page_obj": Paginator(bookings, PAGE_SIZE).get_page(request.GET.get("page")),
+        "query": query_without_page(request),
+        "filtered": form.is_bound and any(form.data.get(name) for name in form.fields),
+    }
+    template = "owner/partials/_booking_results.html" if wants_partial(request) else "owner/bookings.html"
+    return render(request, template, context, status=status)
+
+
+def _detail(request: OwnerRequest, booking: Booking, cancel_form: AdminCancelForm, status: int = 200) -> HttpResponse:
+    pending = booking.status == Status.PENDING_APPROVAL and booking.pending_request_expires_at > timezone.now()
+    return render(
+        request,
+        "owner/booking.html",
+        {
+            "booking": booking,
+            "history": list(lists.booking_history(booking.pk)),
+            "cancel_form": cancel_form,
+            "can_cancel": Status.CANCELLED_BY_ADMIN in ALLOWED_TRANSITIONS.get(booking.status, ()),
+            "can_answer": pending,
+            "other_zone": booking.booked_in_client_timezone not in ("", request.business.timezone),
+        },
+        status=status,
+    )
+
+
+@require_GET
+@owner_required
+def booking_detail(request: OwnerRequest, pk) -> HttpResponse:
+    booking = get_object_or_404(lists.owner_booking(request.business.pk), pk=pk)
+    return _detail(request, booking, AdminCancelForm())
+
+
+@require_POST
+@owner_required
+def booking_cancel(request: OwnerRequest, pk) -> HttpResponse:
+    booking = get_object_or_404(lists.owner_booking(request.business.pk), pk=pk)
+    form = AdminCancelForm(request.POST)
+    if not form.is_valid():
+        return _detail(request, booking, form, status=400)
+    try:
+        booking_cancel_by_admin(booking=booking, by=request.user, reason=form.cleaned_data["reason"])
+    except BookingError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, f"{booking.client_name}’s booking is cancelled. Its time is free to book again.")
+    return redirect("owner:booking", pk=booking.pk)

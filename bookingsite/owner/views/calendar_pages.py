@@ -1,10 +1,161 @@
-"""Placeholder: being written now."""
+"""The owner's calendar: FullCalendar fed by a JSON events endpoint, and sessions added by hand.
 
-from django.http import Http404
+Times go to the calendar as the business's wall clock without an offset: static/js/calendar.js
+explains why FullCalendar then runs in UTC.
+"""
+
+from datetime import date, datetime, timedelta
+from urllib.parse import urlencode
+from zoneinfo import ZoneInfo
+
+from django.contrib import messages
+from django.http import HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_POST
+from django_htmx.http import HttpResponseClientRedirect
+
+from bookingsite.bookings import lists
+from bookingsite.bookings.exceptions import BookingError
+from bookingsite.bookings.services import session_create_by_owner
+from bookingsite.public.forms import error_messages
+
+from ..access import OwnerRequest, owner_required
+from ..activity_forms import CalendarRangeForm, SessionCreateForm, day_start
+
+# Dark enough for white text (WCAG AA); amber stays free for pending requests.
+PALETTE = ["#0f766e", "#1d4ed8", "#7e22ce", "#be123c", "#047857", "#4338ca", "#a21caf", "#334155"]
+PENDING_COLORS = {"backgroundColor": "#fef3c7", "borderColor": "#d97706", "textColor": "#78350f"}
+VIEWS = ("dayGridMonth", "timeGridWeek", "listWeek")
+AGENDA_DAYS = 14  # the no-JavaScript list: two weeks from the Monday of the date shown
 
 
-def _todo(*args, **kwargs):
-    raise Http404("Not built yet")
+def _wall_clock(instant: datetime, zone: ZoneInfo) -> str:
+    return instant.astimezone(zone).replace(tzinfo=None).isoformat(timespec="seconds")
 
 
-calendar_page = events = session_create = _todo
+def _entry_url(entry: lists.CalendarEntry, zone: ZoneInfo) -> str:
+    if entry.booking_id:
+        return reverse("owner:booking", args=[entry.booking_id])
+    day = entry.start_utc.astimezone(zone).date().isoformat()
+    query = urlencode({"service": entry.service_id, "date_from": day, "date_to": day})
+    return f"{reverse('owner:bookings')}?{query}"
+
+
+def _event(entry: lists.CalendarEntry, zone: ZoneInfo) -> dict:
+    """One FullCalendar event; start and end are the business's wall clock, without offset."""
+    if entry.kind == "pending":
+        title, colors = f"Pending: {entry.client_name}", PENDING_COLORS
+    else:
+        color = PALETTE[entry.service_id % len(PALETTE)]
+        title = f"{entry.service_name} · {entry.taken}/{entry.capacity}"
+        colors = {"backgroundColor": color, "borderColor": color, "textColor": "#ffffff"}
+    return {
+        "id": entry.key,
+        "title": title,
+        "start": _wall_clock(entry.start_utc, zone),
+        "end": _wall_clock(entry.end_utc, zone),
+        "url": _entry_url(entry, zone),
+        **colors,
+        "classNames": [f"fk-{entry.kind}"],
+        "extendedProps": {
+            "kind": entry.kind,
+            "service_id": entry.service_id,
+            "service": entry.service_name,
+            "client": entry.client_name,
+            "taken": entry.taken,
+            "capacity": entry.capacity,
+            "created_by_owner": entry.created_by_owner,
+        },
+    }
+
+
+def _agenda(entries: list[lists.CalendarEntry], zone: ZoneInfo) -> list[tuple[date, list[dict]]]:
+    """The entries grouped by business date, for the list shown without JavaScript."""
+    days: dict[date, list[dict]] = {}
+    for entry in entries:
+        start, end = entry.start_utc.astimezone(zone), entry.end_utc.astimezone(zone)
+        days.setdefault(start.date(), []).append(_event(entry, zone) | {"start_local": start, "end_local": end})
+    return sorted(days.items())
+
+
+def _shown_date(request: OwnerRequest, zone: ZoneInfo) -> date:
+    try:
+        day = date.fromisoformat(request.GET.get("date", ""))
+    except ValueError:
+        return timezone.now().astimezone(zone).date()
+    return day if 2000 <= day.year <= 2200 else timezone.now().astimezone(zone).date()
+
+
+def _page(request: OwnerRequest, form: SessionCreateForm, shown: date, status: int = 200) -> HttpResponse:
+    business = request.business
+    zone = ZoneInfo(business.timezone)
+    monday = shown - timedelta(days=shown.weekday())
+    last = monday + timedelta(days=AGENDA_DAYS - 1)
+    entries = lists.calendar_entries(business.pk, day_start(monday, zone), day_start(last + timedelta(days=1), zone))
+    view = request.GET.get("view", "")
+    services = list(form.fields["service"].queryset)
+    return render(
+        request,
+        "owner/calendar.html",
+        {
+            "form": form,
+            "shown": shown,
+            "view": view if view in VIEWS else "",
+            "agenda": _agenda(entries, zone),
+            "agenda_first": monday,
+            "agenda_last": last,
+            "earlier": monday - timedelta(days=AGENDA_DAYS),
+            "later": monday + timedelta(days=AGENDA_DAYS),
+            "has_services": bool(services),
+            "legend": [(service.name, PALETTE[service.pk % len(PALETTE)]) for service in services],
+        },
+        status=status,
+    )
+
+
+def _session_form(request: OwnerRequest, data=None, initial=None) -> SessionCreateForm:
+    business = request.business
+    return SessionCreateForm(data, initial=initial, business=business, services=lists.owner_services(business.pk))
+
+
+@require_GET
+@owner_required
+def calendar_page(request: OwnerRequest) -> HttpResponse:
+    shown = _shown_date(request, ZoneInfo(request.business.timezone))
+    return _page(request, _session_form(request, initial={"date": shown}), shown)
+
+
+@require_GET
+@owner_required
+def events(request: OwnerRequest) -> JsonResponse:
+    """FullCalendar's event feed: `start` and `end` (at most 62 days apart) in, a JSON list out."""
+    form = CalendarRangeForm(request.GET, business=request.business)
+    if not form.is_valid():
+        return JsonResponse({"errors": error_messages(form)}, status=400)
+    zone = ZoneInfo(request.business.timezone)
+    entries = lists.calendar_entries(request.business.pk, form.cleaned_data["start"], form.cleaned_data["end"])
+    return JsonResponse([_event(entry, zone) for entry in entries], safe=False)
+
+
+@require_POST
+@owner_required
+def session_create(request: OwnerRequest) -> HttpResponse:
+    form = _session_form(request, request.POST)
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            session_create_by_owner(service=data["service"], start_time_utc=data["start_time_utc"])
+        except BookingError as exc:
+            form.add_error(None, exc.message)
+        else:
+            messages.success(
+                request, f"Added {data['service'].name} on {data['date']:%a %d %b} at {data['start_time']:%H:%M}."
+            )
+            url = f"{reverse('owner:calendar')}?{urlencode({'date': data['date'].isoformat()})}"
+            return HttpResponseClientRedirect(url) if request.htmx else redirect(url)
+    if request.htmx:
+        return render(request, "owner/partials/_session_form.html", {"form": form, "has_services": True}, status=400)
+    shown = form.cleaned_data.get("date") or _shown_date(request, ZoneInfo(request.business.timezone))
+    return _page(request, form, shown, status=400)

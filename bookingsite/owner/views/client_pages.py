@@ -1,10 +1,69 @@
-"""Placeholder: being written now."""
+"""The clients list with search, and one client's page: their bookings and their details."""
 
-from django.http import Http404
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.vary import vary_on_headers
+from django_htmx.http import HttpResponseClientRedirect
+
+from bookingsite.bookings import lists
+from bookingsite.bookings.exceptions import BookingError
+from bookingsite.bookings.models import Client
+from bookingsite.bookings.services import client_update
+
+from ..access import OwnerRequest, owner_required
+from ..activity_forms import ClientForm, ClientSearchForm
+from .booking_pages import PAGE_SIZE, query_without_page, wants_partial
 
 
-def _todo(*args, **kwargs):
-    raise Http404("Not built yet")
+@require_GET
+@vary_on_headers("HX-Request")
+@owner_required
+def client_list(request: OwnerRequest) -> HttpResponse:
+    form = ClientSearchForm(request.GET)
+    status = 200
+    if form.is_valid():
+        clients = lists.client_list(request.business.pk, " ".join(form.cleaned_data["q"].split()))
+    else:
+        clients, status = lists.client_list(request.business.pk).none(), 400
+    context = {
+        "form": form,
+        "page_obj": Paginator(clients, PAGE_SIZE).get_page(request.GET.get("page")),
+        "query": query_without_page(request),
+        "searched": bool(form.data.get("q", "").strip()),
+    }
+    template = "owner/partials/_client_results.html" if wants_partial(request) else "owner/clients.html"
+    return render(request, template, context, status=status)
 
 
-client_list = client_detail = _todo
+def _page(request: OwnerRequest, client: Client, form: ClientForm, status: int = 200) -> HttpResponse:
+    template = "owner/partials/_client_form.html" if wants_partial(request) else "owner/client.html"
+    context = {"client": client, "form": form}
+    if template == "owner/client.html":
+        bookings = lists.client_bookings(request.business.pk, client.pk)
+        context["page_obj"] = Paginator(bookings, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, template, context, status=status)
+
+
+@require_http_methods(["GET", "POST"])
+@owner_required
+def client_detail(request: OwnerRequest, pk: int) -> HttpResponse:
+    client = get_object_or_404(lists.owner_clients(request.business.pk), pk=pk)
+    country = request.business.country
+    if request.method == "GET":
+        form = ClientForm(initial={"name": client.name, "email": client.email, "phone": client.phone}, country=country)
+        return _page(request, client, form)
+    form = ClientForm(request.POST, country=country, current_phone=client.phone)
+    if form.is_valid():
+        try:
+            client_update(client=client, **form.cleaned_data)
+        except BookingError as exc:
+            form.add_error(getattr(exc, "field", None), exc.message)
+        else:
+            messages.success(request, f"Saved {client.name}’s details.")
+            url = reverse("owner:client", args=[client.pk])
+            return HttpResponseClientRedirect(url) if request.htmx else redirect(url)
+    return _page(request, client, form, status=400)

@@ -1,0 +1,333 @@
+"""The owner's calendar: the page (with its no-JavaScript list), the events feed, and sessions added by hand.
+
+The feed sends the business's wall-clock times without an offset (FullCalendar runs in UTC to show
+them unchanged), so a 10:00 London session reads "T10:00:00" in summer and in winter alike.
+"""
+
+from datetime import UTC, date, datetime, time, timedelta
+from urllib.parse import parse_qs, urlsplit
+from zoneinfo import ZoneInfo
+
+import pytest
+from django.utils import timezone
+
+from bookingsite.bookings import selectors
+from bookingsite.bookings.models import Booking, Session
+from bookingsite.bookings.services import booking_create
+from tests.factories import BookingFactory, ClientFactory, ServiceFactory, SessionFactory, WorkingHoursFactory
+
+pytestmark = pytest.mark.django_db
+
+LONDON = ZoneInfo("Europe/London")
+EVENTS = "/app/calendar/events/"
+NEW_SESSION = "/app/calendar/sessions/new/"
+
+
+@pytest.fixture(autouse=True)
+def fast_password_hashing(settings):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture
+def owner(client, alice, page):
+    client.force_login(alice)
+    return client
+
+
+@pytest.fixture
+def open_every_day(business, page):
+    for weekday in range(7):
+        WorkingHoursFactory(business_profile=business, weekday=weekday, start_time=time(9), end_time=time(17))
+
+
+@pytest.fixture
+def day() -> date:
+    """A day a week ahead: inside the 60-day horizon, and no DST change in London between."""
+    return timezone.now().astimezone(LONDON).date() + timedelta(days=7)
+
+
+def at(day: date, hour: int, minute: int = 0) -> datetime:
+    return datetime.combine(day, time(hour, minute), LONDON).astimezone(UTC)
+
+
+def session_at(business, service, start: datetime, **fields) -> Session:
+    return SessionFactory(
+        business_profile=business, session_category=service, start_time_utc=start,
+        end_time_utc=start + timedelta(minutes=service.duration_minutes), **fields,
+    )
+
+
+def feed(owner, start: str, end: str):
+    return owner.get(EVENTS, {"start": start, "end": end})
+
+
+# --- access -------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("method", "url"),
+    [("get", "/app/calendar/"), ("get", f"{EVENTS}?start=2031-07-01&end=2031-07-08"), ("post", NEW_SESSION)],
+)
+def test_anonymous_visitor_is_sent_to_log_in(client, db, method, url):
+    response = getattr(client, method)(url)
+    assert response.status_code == 302
+    assert response["Location"].startswith("/accounts/login/?next=")
+
+
+# --- the page -------------------------------------------------------------------------------
+
+
+def test_page_loads_fullcalendar_and_lists_the_weeks_without_javascript(owner, business, service):
+    session_at(business, service, at(date(2031, 7, 10), 10))
+    response = owner.get("/app/calendar/", {"date": "2031-07-10"})
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert "vendor/fullcalendar-6.1.21.global.min" in body and "js/calendar" in body
+    assert 'data-date="2031-07-10"' in body
+    assert 'data-zone="Europe/London"' in body
+    noscript = body[body.index("<noscript>"): body.index("</noscript>")]
+    assert "Thursday 10 July" in noscript
+    assert "10:00–11:00" in noscript and "Private lesson · 0/1" in noscript
+    assert "?date=2031-06-23" in noscript and "?date=2031-07-21" in noscript  # two weeks either way
+
+
+def test_other_pages_do_not_load_fullcalendar(owner):
+    assert b"fullcalendar" not in owner.get("/app/bookings/").content
+
+
+def test_page_with_a_bad_date_shows_today(owner):
+    response = owner.get("/app/calendar/", {"date": "2031-02-30"})
+    assert response.status_code == 200
+    assert response.context["shown"] == timezone.now().astimezone(LONDON).date()
+
+
+def test_page_offers_only_this_business_current_services(owner, business, service, other_business):
+    ServiceFactory(business_profile=business, name="Old class", is_archived=True)
+    ServiceFactory(business_profile=other_business, name="Their class")
+    offered = list(owner.get("/app/calendar/").context["form"].fields["service"].queryset)
+    assert offered == [service]
+
+
+# --- the events feed ------------------------------------------------------------------------
+
+
+def test_feed_shape_for_a_session_and_a_pending_request(owner, business, service):
+    booking = BookingFactory(business_profile=business, session_category=service, start_time_utc=at(date(2031, 7, 10), 10))
+    session = session_at(business, service, booking.start_time_utc)
+    booking.session = session
+    booking.save()
+    pending = BookingFactory(
+        business_profile=business, session_category=service, start_time_utc=at(date(2031, 7, 11), 14),
+        status=Booking.Status.PENDING_APPROVAL, pending_request_expires_at=timezone.now() + timedelta(hours=5),
+        client=ClientFactory(business_profile=business, name="Pat Pending"), client_name="Pat Pending",
+    )
+    response = feed(owner, "2031-07-07T00:00:00Z", "2031-07-14T00:00:00Z")
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/json"
+    first, second = response.json()
+    assert first == {
+        "id": f"session-{session.pk}",
+        "title": "Private lesson · 1/1",
+        "start": "2031-07-10T10:00:00",
+        "end": "2031-07-10T11:00:00",
+        "url": f"/app/bookings/{booking.pk}/",
+        "backgroundColor": first["backgroundColor"],
+        "borderColor": first["backgroundColor"],
+        "textColor": "#ffffff",
+        "classNames": ["fk-session"],
+        "extendedProps": {
+            "kind": "session", "service_id": service.pk, "service": "Private lesson", "client": "",
+            "taken": 1, "capacity": 1, "created_by_owner": False,
+        },
+    }
+    assert second["title"] == "Pending: Pat Pending"
+    assert second["extendedProps"]["kind"] == "pending"
+    assert (second["start"], second["end"]) == ("2031-07-11T14:00:00", "2031-07-11T15:00:00")
+    assert second["url"] == f"/app/bookings/{pending.pk}/"
+    assert second["classNames"] == ["fk-pending"]
+    assert second["backgroundColor"] != first["backgroundColor"]  # amber, never a service colour
+
+
+def test_a_group_session_links_to_its_bookings_that_day(owner, business):
+    group = ServiceFactory(business_profile=business, name="Group swim", capacity=4)
+    start = at(date(2031, 7, 10), 18)
+    session = session_at(business, group, start)
+    for _ in range(2):
+        BookingFactory(business_profile=business, session_category=group, start_time_utc=start, session=session)
+    BookingFactory(
+        business_profile=business, session_category=group, start_time_utc=start, session=session,
+        status=Booking.Status.CANCELLED_BY_CLIENT,
+    )
+    extra = ClientFactory(business_profile=business)
+    session.attendees.add(extra)  # added by hand, no booking: takes a place too
+    [event] = feed(owner, "2031-07-07", "2031-07-14").json()
+    assert event["title"] == "Group swim · 3/4"
+    url = urlsplit(event["url"])
+    assert url.path == "/app/bookings/"
+    assert parse_qs(url.query) == {"service": [str(group.pk)], "date_from": ["2031-07-10"], "date_to": ["2031-07-10"]}
+
+
+def test_feed_holds_only_this_business(owner, business, service, other_business):
+    theirs = ServiceFactory(business_profile=other_business, name="Their class")
+    session_at(other_business, theirs, at(date(2031, 7, 10), 10))
+    BookingFactory(
+        business_profile=other_business, session_category=theirs, start_time_utc=at(date(2031, 7, 10), 12),
+        status=Booking.Status.PENDING_APPROVAL,
+    )
+    session_at(business, service, at(date(2031, 7, 10), 14))
+    events = feed(owner, "2031-07-07", "2031-07-14").json()
+    assert [event["extendedProps"]["service"] for event in events] == ["Private lesson"]
+
+
+def test_expired_and_answered_requests_are_not_shown(owner, business, service):
+    start = at(date(2031, 7, 10), 10)
+    BookingFactory(business_profile=business, session_category=service, start_time_utc=start,
+                   status=Booking.Status.PENDING_APPROVAL, pending_request_expires_at=timezone.now() - timedelta(minutes=1))
+    BookingFactory(business_profile=business, session_category=service, start_time_utc=start, status=Booking.Status.REJECTED)
+    assert feed(owner, "2031-07-07", "2031-07-14").json() == []
+
+
+def test_business_wall_clock_on_both_sides_of_dst(owner, business, service):
+    """10:00 in London is 09:00 UTC in July and 10:00 UTC in December; both show as 10:00."""
+    summer, winter = at(date(2031, 7, 10), 10), at(date(2031, 12, 11), 10)
+    assert (summer.hour, winter.hour) == (9, 10)
+    session_at(business, service, summer)
+    session_at(business, service, winter)
+    [july] = feed(owner, "2031-07-07T00:00:00Z", "2031-07-14T00:00:00Z").json()
+    [december] = feed(owner, "2031-12-08T00:00:00Z", "2031-12-15T00:00:00Z").json()
+    assert (july["start"], july["end"]) == ("2031-07-10T10:00:00", "2031-07-10T11:00:00")
+    assert (december["start"], december["end"]) == ("2031-12-11T10:00:00", "2031-12-11T11:00:00")
+
+
+def test_one_range_across_the_clocks_going_back(owner, business, service):
+    # London leaves BST on Sunday 26 October 2031.
+    session_at(business, service, at(date(2031, 10, 23), 10))
+    session_at(business, service, at(date(2031, 10, 30), 10))
+    events = feed(owner, "2031-10-20T00:00:00Z", "2031-11-03T00:00:00Z").json()
+    assert [event["start"] for event in events] == ["2031-10-23T10:00:00", "2031-10-30T10:00:00"]
+
+
+def test_range_edges_are_business_midnights(owner, business, service):
+    """A 00:30 London session in July (23:30 UTC the day before) belongs to the day it shows on."""
+    session_at(business, service, at(date(2031, 7, 14), 0, 30))
+    assert feed(owner, "2031-07-07T00:00:00Z", "2031-07-14T00:00:00Z").json() == []
+    [event] = feed(owner, "2031-07-14T00:00:00Z", "2031-07-21T00:00:00Z").json()
+    assert event["start"] == "2031-07-14T00:30:00"
+
+
+@pytest.mark.parametrize(
+    ("query", "field"),
+    [
+        ({}, "start"),
+        ({"start": "2031-07-07"}, "end"),
+        ({"start": "yesterday", "end": "2031-07-14"}, "start"),
+        ({"start": "2031-07-07", "end": "2031-07-32"}, "end"),
+        ({"start": "2031-07-14", "end": "2031-07-07"}, "end"),
+        ({"start": "2031-07-01", "end": "2031-09-02"}, "end"),  # 63 days
+        ({"start": "0001-01-01", "end": "0001-01-08"}, "start"),
+    ],
+)
+def test_bad_ranges_answer_400_json(owner, query, field):
+    response = owner.get(EVENTS, query)
+    assert response.status_code == 400
+    assert field in response.json()["errors"]
+
+
+def test_62_days_is_the_most(owner):
+    assert feed(owner, "2031-07-01T00:00:00Z", "2031-09-01T00:00:00Z").status_code == 200
+
+
+# --- adding a session by hand -------------------------------------------------------------------
+
+
+def test_added_session_blocks_the_time_for_other_services(owner, business, page, service, open_every_day, day):
+    other = ServiceFactory(business_profile=business, name="Aqua fit", duration_minutes=30)
+
+    def aqua_fit_starts():
+        days = selectors.availability_days(
+            page=page, service=other, client_timezone="Europe/London", start_date=day, end_date=day, now=timezone.now()
+        )
+        return [slot.start_utc for slot in days[0].slots]
+
+    assert at(day, 10, 30) in aqua_fit_starts()
+    response = owner.post(NEW_SESSION, {"service": service.pk, "date": day.isoformat(), "start_time": "10:00"})
+    assert response.status_code == 302
+    assert response["Location"] == f"/app/calendar/?date={day.isoformat()}"
+    session = Session.objects.get(business_profile=business)
+    assert session.created_by_owner
+    assert (session.session_category, session.start_time_utc, session.end_time_utc) == (service, at(day, 10), at(day, 11))
+    starts = aqua_fit_starts()
+    assert at(day, 10) not in starts and at(day, 10, 30) not in starts
+    assert at(day, 11) in starts
+    shown = owner.get(response["Location"])
+    assert any("Added Private lesson" in str(m) for m in shown.context["messages"])
+
+
+def test_session_over_a_confirmed_booking_is_refused_naming_it(owner, business, service, open_every_day, day):
+    booking_create(
+        service=service, start_time_utc=at(day, 10), client_name="Cara", client_email="cara@example.com",
+        client_timezone="Europe/London",
+    )
+    other = ServiceFactory(business_profile=business, name="Aqua fit", duration_minutes=30)
+    sessions = Session.objects.count()
+    response = owner.post(NEW_SESSION, {"service": other.pk, "date": day.isoformat(), "start_time": "10:30"})
+    assert response.status_code == 400
+    errors = " ".join(response.context["form"].non_field_errors())
+    assert "Private lesson" in errors and "10:00–11:00" in errors
+    assert "Private lesson 10:00–11:00" in response.content.decode()
+    assert Session.objects.count() == sessions
+    assert not Session.objects.filter(created_by_owner=True).exists()
+
+
+def test_a_time_the_clocks_skip_is_refused(owner, service):
+    # 01:30 on Sunday 30 March 2031 does not exist in London.
+    response = owner.post(NEW_SESSION, {"service": service.pk, "date": "2031-03-30", "start_time": "01:30"})
+    assert response.status_code == 400
+    assert "does not exist" in str(response.context["form"].errors["start_time"])
+    assert not Session.objects.exists()
+
+
+def test_an_ambiguous_time_takes_its_first_occurrence(owner, business, service):
+    # 01:30 on Sunday 26 October 2031 happens twice in London: first in BST (00:30 UTC).
+    response = owner.post(NEW_SESSION, {"service": service.pk, "date": "2031-10-26", "start_time": "01:30"})
+    assert response.status_code == 302
+    assert Session.objects.get().start_time_utc == datetime(2031, 10, 26, 0, 30, tzinfo=UTC)
+
+
+@pytest.mark.parametrize(
+    ("data", "field"),
+    [
+        ({"date": "2031-07-10", "start_time": "10:00"}, "service"),
+        ({"service": "SERVICE", "start_time": "10:00"}, "date"),
+        ({"service": "SERVICE", "date": "2031-07-10", "start_time": "25:00"}, "start_time"),
+    ],
+)
+def test_missing_or_bad_fields_answer_400(owner, service, data, field):
+    data = {key: str(service.pk) if value == "SERVICE" else value for key, value in data.items()}
+    response = owner.post(NEW_SESSION, data)
+    assert response.status_code == 400
+    assert field in response.context["form"].errors
+    assert not Session.objects.exists()
+
+
+def test_another_business_or_archived_service_is_refused(owner, business, other_business):
+    for theirs in (ServiceFactory(business_profile=other_business), ServiceFactory(business_profile=business, is_archived=True)):
+        response = owner.post(NEW_SESSION, {"service": theirs.pk, "date": "2031-07-10", "start_time": "10:00"})
+        assert response.status_code == 400
+        assert "service" in response.context["form"].errors
+    assert not Session.objects.exists()
+
+
+def test_with_htmx_success_redirects_the_browser_and_errors_swap_the_form(owner, service):
+    data = {"service": service.pk, "date": "2031-03-30", "start_time": "01:30"}
+    bad = owner.post(NEW_SESSION, data, headers={"HX-Request": "true"})
+    assert bad.status_code == 400
+    assert [t.name for t in bad.templates][0] == "owner/partials/_session_form.html"
+    assert bad.content.decode().lstrip().startswith('<details id="session-form"')
+    ok = owner.post(NEW_SESSION, data | {"start_time": "10:00"}, headers={"HX-Request": "true"})
+    assert ok.status_code == 200
+    assert ok["HX-Redirect"] == "/app/calendar/?date=2031-03-30"
+
+
+def test_only_post_adds_a_session(owner):
+    assert owner.get(NEW_SESSION).status_code == 405
