@@ -10,9 +10,9 @@ therefore in real minutes, which is what the rules ask for across DST changes.
 from __future__ import annotations
 
 import heapq
-from functools import lru_cache
 from collections.abc import Iterable, Mapping
 from datetime import date, datetime, time, timedelta, timezone
+from functools import lru_cache
 from zoneinfo import ZoneInfo
 
 from .types import AvailabilityRequest, Block, Day, Occupied, Slot
@@ -96,8 +96,9 @@ def _blocks_for(request: AvailabilityRequest, day: date) -> tuple[Block, ...]:
 def _business_dates(zone: ZoneInfo, start: datetime, end: datetime) -> list[date]:
     """Business dates whose blocks can produce a start in `[start, end)`.
 
-    One extra date each side: a block's instants stay within its own local day, but the
-    local date of an instant can step back by one around a fold at midnight (Santiago).
+    One extra date each side as a margin: around a fold at midnight (Santiago in April) the
+    local date of an instant steps back, so an instant and the date of the block it came
+    from need not agree. Extra dates cost a few conversions; their starts get filtered out.
     """
     first = start.astimezone(zone).date() - ONE_DAY
     last = end.astimezone(zone).date() + ONE_DAY
@@ -161,7 +162,7 @@ def _offered(request: AvailabilityRequest, starts: list[datetime]) -> list[tuple
     active: list[tuple[datetime, int]] = []  # heap of (t1 + B, index into by_start)
     pointer = 0
     for start in starts:
-        while pointer < len(by_start) and by_start[pointer][1] < start + duration:
+        while pointer < len(by_start) and by_start[pointer][1] < start + reach:
             heapq.heappush(active, (by_start[pointer][2] + buffer, pointer))
             pointer += 1
         while active and active[0][0] <= start:
@@ -192,8 +193,18 @@ def _slot(start: datetime, remaining: int, duration: timedelta, client_zone: Zon
     )
 
 
+def _check(request: AvailabilityRequest) -> None:
+    """Refuse inputs that would make the grid loop forever or step backwards."""
+    if request.duration_minutes <= 0 or request.buffer_minutes < 0:
+        raise ValueError("duration must be positive and buffer not negative")
+
+
 def free_slots(request: AvailabilityRequest) -> tuple[Day, ...]:
-    """One Day per client date from start_date to end_date, each with its offered slots by start."""
+    """One Day per client date from start_date to end_date, each with its offered slots by start.
+
+    Raises ValueError for a duration <= 0 or a negative buffer.
+    """
+    _check(request)
     client_zone = ZoneInfo(request.client_timezone)
     range_start, range_end = client_range(request.client_timezone, request.start_date, request.end_date)
     dates = _business_dates(ZoneInfo(request.business_timezone), range_start, range_end)
@@ -219,7 +230,9 @@ def find_slot(request: AvailabilityRequest, start_utc: datetime) -> Slot | None:
 
     For the booking service's re-check under a lock. It looks only at the business dates
     around `start_utc`, so it agrees with `free_slots` whatever client range was passed.
+    Raises ValueError like `free_slots`.
     """
+    _check(request)
     start = start_utc.astimezone(UTC)
     dates = _business_dates(ZoneInfo(request.business_timezone), start, start)
     if start not in _candidate_starts(request, dates):
@@ -231,3 +244,31 @@ def find_slot(request: AvailabilityRequest, start_utc: datetime) -> Slot | None:
         return None
     duration = timedelta(minutes=request.duration_minutes)
     return _slot(start, offered[0][1], duration, ZoneInfo(request.client_timezone))
+
+
+def conflicts(
+    occupancy: Iterable[Occupied], *, service_id: int, start: datetime, end: datetime, buffer_minutes: int, now: datetime
+) -> list[Occupied]:
+    """What `[start, end)` of a service clashes with, one entry per (service, start, end), by start.
+
+    Rule 5's first half without working hours, notice or horizon, for times the owner picks
+    (approving a request, adding a session by hand): occupancy clashes when
+    `start < t1 + B and t0 < end + B`, except occupancy at exactly (service_id, start, end),
+    which is the same group session. A pending request past its expiry holds nothing.
+    """
+    start, end = start.astimezone(UTC), end.astimezone(UTC)
+    buffer = timedelta(minutes=buffer_minutes)
+    own = (service_id, start, end)
+    found: dict[Key, Occupied] = {}
+    for item in occupancy:
+        if item.holds_until is not None and item.holds_until <= now:
+            continue
+        key = (item.service_id, item.start.astimezone(UTC), item.end.astimezone(UTC))
+        if key != own and start < key[2] + buffer and key[1] < end + buffer:
+            found.setdefault(key, item)  # a session and its bookings are one clash
+    return [found[key] for key in sorted(found, key=lambda key: (key[1], key[2], key[0]))]
+
+
+def places_at(occupancy: Iterable[Occupied], *, service_id: int, start: datetime, end: datetime, now: datetime) -> int:
+    """Places held at exactly (service_id, start, end): holding bookings plus attendees without one."""
+    return _holding_places(occupancy, now).get((service_id, start.astimezone(UTC), end.astimezone(UTC)), 0)

@@ -1,0 +1,305 @@
+"""The availability engine against a deliberately naive reference of DESIGN.md 4.
+
+The reference walks every UTC minute of the client's range and asks of each one, straight
+from the rules, whether a slot starts there. It finds block endpoints by reading wall clocks,
+not with the engine's `to_instant`. No sweep, no cleverness: slow, but obviously right.
+No database and no Django. Run more examples with AVAILABILITY_EXAMPLES=20000.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import replace
+from datetime import date, datetime, time, timedelta, timezone
+from functools import lru_cache
+from zoneinfo import ZoneInfo, available_timezones
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from bookingsite.availability.engine import find_slot, free_slots
+from bookingsite.availability.types import AvailabilityRequest, Block, Occupied
+
+UTC = timezone.utc
+MINUTE = timedelta(minutes=1)
+EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+SERVICE = 1
+BUSINESS_ZONES = (
+    "Australia/Lord_Howe",
+    "Pacific/Chatham",
+    "America/Santiago",
+    "Asia/Kolkata",
+    "Europe/London",
+    "America/New_York",
+    "Australia/Sydney",
+    "UTC",
+)
+CLIENT_ZONES = BUSINESS_ZONES + ("Pacific/Auckland", "America/Los_Angeles", "Pacific/Kiritimati", "Pacific/Pago_Pago")
+ALL_ZONES = tuple(sorted(available_timezones()))
+FIRST_DAY, LAST_DAY = date(2024, 1, 1), date(2027, 12, 31)
+EDGE_MINUTES = (0, 30, 59, 60, 90, 105, 120, 135, 150, 165, 180, 210, 240, 1380, 1410, 1439)
+
+settings.register_profile(
+    "availability-differential",
+    max_examples=int(os.environ.get("AVAILABILITY_EXAMPLES", "2000")),
+    deadline=None,
+    database=None,  # keep runs from writing .hypothesis/ into the repository
+    suppress_health_check=[HealthCheck.too_slow],
+)
+DIFFERENTIAL = settings.get_profile("availability-differential")
+
+
+# --- The naive reference --------------------------------------------------------------------
+
+
+def local_wall(instant: datetime, zone: ZoneInfo) -> datetime:
+    return instant.astimezone(zone).replace(tzinfo=None)
+
+
+@lru_cache(maxsize=100_000)
+def wall_instant(day: date, wall: time, zone: ZoneInfo) -> datetime:
+    """Rule 1 by reading clocks: the first minute whose wall clock reads `day wall`, else the
+    first minute whose wall clock has gone past it (the end of a gap)."""
+    target = datetime.combine(day, wall)
+    # Start where no zone's clock (UTC-12 .. UTC+14) can have reached the target yet.
+    instant = (target - timedelta(hours=15)).replace(tzinfo=UTC)
+    # Leap ahead in hours while the clock is clearly behind, then walk minute by minute.
+    while local_wall(instant, zone) < target - timedelta(hours=3):
+        instant += timedelta(hours=1)
+    while local_wall(instant, zone) < target:
+        instant += MINUTE
+    return instant
+
+
+def blocks_of(request: AvailabilityRequest, day: date) -> tuple[Block, ...]:
+    if day in request.exceptions:
+        return request.exceptions[day]
+    return request.weekly_blocks[day.weekday()]
+
+
+def block_instants(request: AvailabilityRequest, low: datetime, high: datetime) -> list[tuple[datetime, datetime]]:
+    """Every block of every business date anywhere near [low, high), as instants."""
+    zone = ZoneInfo(request.business_timezone)
+    first = low.date() - timedelta(days=2)
+    days = [first + timedelta(days=i) for i in range((high.date() - first).days + 3)]
+    return [
+        (wall_instant(day, block.start, zone), wall_instant(day, block.end, zone))
+        for day in days
+        for block in blocks_of(request, day)
+    ]
+
+
+def client_window(request: AvailabilityRequest) -> tuple[datetime, datetime]:
+    zone = ZoneInfo(request.client_timezone)
+    return (
+        wall_instant(request.start_date, time(), zone),
+        wall_instant(request.end_date + timedelta(days=1), time(), zone),
+    )
+
+
+def minutes_since_epoch(instant: datetime) -> int:
+    return (instant - EPOCH) // MINUTE
+
+
+def reference_grid(request: AvailabilityRequest, low: datetime, high: datetime) -> list[datetime]:
+    """Rule 2, minute by minute: the minutes in [low, high) that are a block start plus a
+    whole number of (D + B) steps, with the slot ending inside that block."""
+    duration = request.duration_minutes
+    step = request.duration_minutes + request.buffer_minutes
+    blocks = [
+        (minutes_since_epoch(start), minutes_since_epoch(end))
+        for start, end in block_instants(request, low, high)
+        if start < high and end > low  # the others cannot hold a start in range; saves time
+    ]
+    starts = []
+    for minute in range(minutes_since_epoch(low), minutes_since_epoch(high)):
+        for block_start, block_end in blocks:
+            if block_start <= minute and minute + duration <= block_end and (minute - block_start) % step == 0:
+                starts.append(EPOCH + minute * MINUTE)
+                break
+    return starts
+
+
+def reference_free_slots(request: AvailabilityRequest) -> list[tuple[date, datetime, datetime, int]]:
+    """(client date, start, end, remaining) of every offered slot, checked one by one."""
+    low, high = client_window(request)
+    duration = timedelta(minutes=request.duration_minutes)
+    buffer = timedelta(minutes=request.buffer_minutes)
+    client_zone = ZoneInfo(request.client_timezone)
+    offered = []
+    for start in reference_grid(request, low, high):
+        end = start + duration
+        # Rule 3.
+        if start < request.now + timedelta(minutes=request.minimum_notice_minutes):
+            continue
+        if start > request.now + timedelta(days=request.horizon_days):
+            continue
+        # Rule 4.
+        holding = [item for item in request.occupancy if item.holds_until is None or item.holds_until > request.now]
+        # Rule 5.
+        same = [item for item in holding if (item.service_id, item.start, item.end) == (request.service_id, start, end)]
+        others = [item for item in holding if (item.service_id, item.start, item.end) != (request.service_id, start, end)]
+        if any(start < item.end + buffer and item.start < end + buffer for item in others):
+            continue
+        remaining = request.capacity - sum(item.places for item in same)
+        if remaining > 0:
+            offered.append((start.astimezone(client_zone).date(), start, end, remaining))
+    return offered
+
+
+# --- Strategies -----------------------------------------------------------------------------
+
+
+@lru_cache(maxsize=64)
+def transitions(zone_name: str) -> tuple[tuple[date, ...], tuple[int, ...]]:
+    """Local dates of the zone's offset changes in 2024-2027, and wall-clock minutes near them.
+
+    Blocks starting or ending on those minutes land in gaps and folds far more often than
+    uniformly drawn ones would.
+    """
+    zone = ZoneInfo(zone_name)
+    dates: set[date] = set()
+    minutes: set[int] = set()
+    instant = datetime.combine(FIRST_DAY, time(), UTC)
+    offset = instant.astimezone(zone).utcoffset()
+    while instant.date() < LAST_DAY:
+        later = instant + timedelta(hours=6)
+        new_offset = later.astimezone(zone).utcoffset()
+        if new_offset != offset and offset is not None and new_offset is not None:
+            low, high = instant, later
+            while high - low > MINUTE:
+                middle = low + (high - low) // MINUTE // 2 * MINUTE
+                if middle.astimezone(zone).utcoffset() == offset:
+                    low = middle
+                else:
+                    high = middle
+            walls = [(high + offset).replace(tzinfo=None), (high + new_offset).replace(tzinfo=None)]
+            dates.update(wall.date() for wall in walls)
+            points = [wall.hour * 60 + wall.minute for wall in walls]
+            points.append(sum(points) // 2)
+            minutes.update((point + shift) % 1440 for point in points for shift in (-15, -1, 0, 1, 15))
+            offset = new_offset
+        instant = later
+    return tuple(sorted(dates)), tuple(sorted(minutes))
+
+
+def minute_time(minute: int) -> time:
+    return time(minute // 60, minute % 60)
+
+
+@lru_cache(maxsize=256)
+def block_points(edges: tuple[int, ...], count: int) -> st.SearchStrategy[list[int]]:
+    """`count` distinct minutes of the day, often on `edges`; built once, as strategies are costly."""
+    minute = st.one_of(st.integers(0, 1439), st.sampled_from(edges))
+    return st.lists(minute, min_size=count, max_size=count, unique=True)
+
+
+@st.composite
+def day_blocks(draw: st.DrawFn, edges: tuple[int, ...] = EDGE_MINUTES) -> tuple[Block, ...]:
+    """Zero to three non-overlapping blocks at minute granularity, sorted or reversed."""
+    count = draw(st.integers(0, 3))
+    points = sorted(draw(block_points(edges, 2 * count)))
+    blocks = [Block(minute_time(points[2 * i]), minute_time(points[2 * i + 1])) for i in range(count)]
+    if draw(st.booleans()):
+        blocks.reverse()  # the engine must not rely on blocks coming sorted
+    return tuple(blocks)
+
+
+def stepped_grid(request: AvailabilityRequest, low: datetime, high: datetime) -> list[datetime]:
+    """The same starts as `reference_grid`, found quickly by stepping (to draw occupancy on them)."""
+    duration = timedelta(minutes=request.duration_minutes)
+    step = timedelta(minutes=request.duration_minutes + request.buffer_minutes)
+    starts = []
+    for start, end in block_instants(request, low, high):
+        while start + duration <= end:
+            if low <= start < high:
+                starts.append(start)
+            start += step
+    return starts
+
+
+@st.composite
+def nows(draw: st.DrawFn, request: AvailabilityRequest, grid: list[datetime]) -> datetime:
+    """Anywhere around the range, or exactly on (or a minute off) a notice or horizon edge."""
+    kind = draw(st.integers(0, 3)) if grid else 0
+    if kind == 0:
+        return (
+            datetime.combine(request.start_date, time(), UTC)
+            + timedelta(minutes=draw(st.integers(-3 * 1440, 2 * 1440)))
+            + timedelta(seconds=draw(st.sampled_from((0, 0, 0, 1, 30))))
+        )
+    start = draw(st.sampled_from(grid))
+    nudge = draw(st.sampled_from((0, 0, 1, -1))) * MINUTE
+    if kind == 1:
+        return start - timedelta(minutes=request.minimum_notice_minutes) + nudge
+    return start - timedelta(days=request.horizon_days) + nudge
+
+
+def holds_until(now: datetime) -> st.SearchStrategy[datetime | None]:
+    """Mostly not pending; when pending, often expiring right at `now`."""
+    minutes = st.one_of(st.sampled_from((-1, 0, 1)), st.integers(-180, 180))
+    return st.one_of(st.none(), st.none(), minutes.map(lambda m: now + m * MINUTE))
+
+
+@st.composite
+def requests(draw: st.DrawFn) -> AvailabilityRequest:
+    business = draw(st.sampled_from(BUSINESS_ZONES))
+    client = draw(st.one_of(st.sampled_from(CLIENT_ZONES), st.sampled_from(ALL_ZONES)))
+    change_dates, change_minutes = transitions(business)
+    span = draw(st.integers(1, 3))
+    if change_dates and draw(st.integers(0, 3)) > 0:
+        # A range holding an offset change, or starting the day after or ending the day before.
+        start_date = draw(st.sampled_from(change_dates)) - timedelta(days=draw(st.integers(-1, span)))
+    else:
+        start_date = draw(st.dates(FIRST_DAY, LAST_DAY))
+    end_date = start_date + timedelta(days=span - 1)
+    nearby = [start_date + timedelta(days=shift) for shift in range(-2, span + 2)]
+    edges = tuple(sorted(set(EDGE_MINUTES) | set(change_minutes)))
+    request = AvailabilityRequest(
+        business_timezone=business,
+        weekly_blocks=tuple(draw(day_blocks(edges)) for _ in range(7)),
+        exceptions=draw(st.dictionaries(st.sampled_from(nearby), day_blocks(edges), max_size=3)),
+        service_id=SERVICE,
+        duration_minutes=draw(st.integers(5, 240)),
+        capacity=draw(st.integers(1, 5)),
+        buffer_minutes=draw(st.integers(0, 120)),
+        minimum_notice_minutes=draw(st.one_of(st.just(0), st.integers(0, 1440))),
+        horizon_days=draw(st.one_of(st.just(60), st.integers(0, 4))),
+        client_timezone=client,
+        start_date=start_date,
+        end_date=end_date,
+        now=datetime.combine(start_date, time(), UTC),  # replaced below, once the grid is known
+    )
+    low, high = client_window(request)
+    grid = stepped_grid(request, low, high)
+    now = draw(nows(request, grid))
+    items = []
+    for _ in range(draw(st.integers(0, 15))):
+        if grid and draw(st.booleans()):
+            # On a candidate: mostly the same group session, sometimes a near miss.
+            service = draw(st.sampled_from((SERVICE, SERVICE, SERVICE, SERVICE + 1)))
+            start = draw(st.sampled_from(grid))
+            minutes = request.duration_minutes + draw(st.sampled_from((0, 0, 0, -1, 5)))
+        else:
+            service = draw(st.sampled_from((SERVICE, SERVICE + 1, SERVICE + 2)))
+            start = low - timedelta(days=1) + draw(st.integers(0, (high - low) // MINUTE + 2 * 1440)) * MINUTE
+            minutes = draw(st.integers(1, 300))
+        places = draw(st.integers(0, 3))
+        items.append(Occupied(service, start, start + minutes * MINUTE, places, draw(holds_until(now))))
+    return replace(request, now=now, occupancy=tuple(items))
+
+
+# --- The comparison -------------------------------------------------------------------------
+
+
+@DIFFERENTIAL
+@given(requests())
+def test_engine_matches_the_naive_reference(request: AvailabilityRequest) -> None:
+    engine = [
+        (day.date, slot.start_utc, slot.end_utc, slot.remaining) for day in free_slots(request) for slot in day.slots
+    ]
+    assert engine == reference_free_slots(request)
+    # find_slot has its own properties; a few slots per case keep this file quick.
+    for _, start, end, remaining in engine[:: max(1, len(engine) // 4)]:
+        found = find_slot(request, start)
+        assert found is not None and (found.start_utc, found.end_utc, found.remaining) == (start, end, remaining)

@@ -1,0 +1,350 @@
+"""Hypothesis properties of the availability engine (DESIGN.md 4), across DST days of odd zones.
+
+No database and no Django. Run more examples with AVAILABILITY_EXAMPLES=2000.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import replace
+from datetime import date, datetime, time, timedelta, timezone
+from functools import lru_cache
+from zoneinfo import ZoneInfo, available_timezones
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from bookingsite.availability.engine import find_slot, free_slots
+from bookingsite.availability.types import AvailabilityRequest, Block, Occupied, Slot
+
+UTC = timezone.utc
+MINUTE = timedelta(minutes=1)
+SERVICE = 1
+BUSINESS_ZONES = (
+    "Australia/Lord_Howe",
+    "Pacific/Chatham",
+    "America/Santiago",
+    "Asia/Kolkata",
+    "Europe/London",
+    "America/New_York",
+    "Australia/Sydney",
+    "UTC",
+)
+# Clients anywhere: far east and west of the business, so client dates differ from its dates.
+CLIENT_ZONES = BUSINESS_ZONES + ("Pacific/Auckland", "America/Los_Angeles", "Pacific/Kiritimati", "Pacific/Pago_Pago")
+ALL_ZONES = tuple(sorted(available_timezones()))
+FIRST_DAY, LAST_DAY = date(2024, 1, 1), date(2027, 12, 31)
+# Wall times around the usual transition hours and midnight, to hit gaps and folds often.
+EDGE_MINUTES = (0, 30, 59, 60, 90, 105, 120, 135, 150, 165, 180, 210, 240, 1380, 1410, 1439)
+
+settings.register_profile(
+    "availability-properties",
+    max_examples=int(os.environ.get("AVAILABILITY_EXAMPLES", "250")),
+    deadline=None,
+    database=None,  # keep runs from writing .hypothesis/ into the repository
+    suppress_health_check=[HealthCheck.too_slow],
+)
+PROPERTIES = settings.get_profile("availability-properties")
+
+
+# --- An independent wall-clock conversion --------------------------------------------------
+
+
+def local_wall(instant: datetime, zone: ZoneInfo) -> datetime:
+    return instant.astimezone(zone).replace(tzinfo=None)
+
+
+@lru_cache(maxsize=100_000)
+def reference_instant(day: date, wall: time, zone: ZoneInfo) -> datetime:
+    """The first instant whose wall clock reads `day wall`; in a gap, the first one past it.
+
+    Round trips through every offset the zone uses around that time instead of relying on
+    PEP 495 folds as the engine does, and walks minutes through a gap.
+    """
+    target = datetime.combine(day, wall)
+    offsets = {
+        local_offset
+        for hours in range(-26, 27)
+        if (local_offset := (target - timedelta(hours=hours)).replace(tzinfo=UTC).astimezone(zone).utcoffset())
+        is not None
+    }
+    guesses = sorted((target - offset).replace(tzinfo=UTC) for offset in offsets)
+    for guess in guesses:
+        if local_wall(guess, zone) == target:
+            return guess
+    instant = guesses[0]
+    while local_wall(instant, zone) < target:
+        instant += MINUTE
+    return instant
+
+
+@lru_cache(maxsize=64)
+def transitions(zone_name: str) -> tuple[tuple[date, ...], tuple[int, ...]]:
+    """Local dates of the zone's offset changes in 2024-2027, and wall-clock minutes near them.
+
+    Blocks starting or ending on those minutes land in gaps and folds far more often than
+    uniformly drawn ones would.
+    """
+    zone = ZoneInfo(zone_name)
+    dates: set[date] = set()
+    minutes: set[int] = set()
+    instant = datetime.combine(FIRST_DAY, time(), UTC)
+    offset = instant.astimezone(zone).utcoffset()
+    while instant.date() < LAST_DAY:
+        later = instant + timedelta(hours=6)
+        new_offset = later.astimezone(zone).utcoffset()
+        if new_offset != offset and offset is not None and new_offset is not None:
+            low, high = instant, later
+            while high - low > MINUTE:
+                middle = low + (high - low) // MINUTE // 2 * MINUTE
+                if middle.astimezone(zone).utcoffset() == offset:
+                    low = middle
+                else:
+                    high = middle
+            walls = [(high + offset).replace(tzinfo=None), (high + new_offset).replace(tzinfo=None)]
+            dates.update(wall.date() for wall in walls)
+            points = [wall.hour * 60 + wall.minute for wall in walls]
+            points.append(sum(points) // 2)
+            minutes.update((point + shift) % 1440 for point in points for shift in (-15, -1, 0, 1, 15))
+            offset = new_offset
+        instant = later
+    return tuple(sorted(dates)), tuple(sorted(minutes))
+
+
+# --- Strategies -----------------------------------------------------------------------------
+
+
+def minute_time(minute: int) -> time:
+    return time(minute // 60, minute % 60)
+
+
+@lru_cache(maxsize=256)
+def block_points(edges: tuple[int, ...], count: int) -> st.SearchStrategy[list[int]]:
+    """`count` distinct minutes of the day, often on `edges`; built once, as strategies are costly."""
+    minute = st.one_of(st.integers(0, 1439), st.sampled_from(edges))
+    return st.lists(minute, min_size=count, max_size=count, unique=True)
+
+
+@st.composite
+def day_blocks(draw: st.DrawFn, edges: tuple[int, ...] = EDGE_MINUTES) -> tuple[Block, ...]:
+    """Zero to three non-overlapping blocks at minute granularity, sorted or reversed."""
+    count = draw(st.integers(0, 3))
+    points = sorted(draw(block_points(edges, 2 * count)))
+    blocks = [Block(minute_time(points[2 * i]), minute_time(points[2 * i + 1])) for i in range(count)]
+    if draw(st.booleans()):
+        blocks.reverse()  # the engine must not rely on blocks coming sorted
+    return tuple(blocks)
+
+
+def blocks_of(request: AvailabilityRequest, day: date) -> tuple[Block, ...]:
+    if day in request.exceptions:
+        return request.exceptions[day]
+    return request.weekly_blocks[day.weekday()]
+
+
+def grid_starts(request: AvailabilityRequest, low: datetime, high: datetime) -> list[datetime]:
+    """Rule 2 starts in [low, high), ignoring notice, horizon and occupancy (for drawing data)."""
+    zone = ZoneInfo(request.business_timezone)
+    duration = timedelta(minutes=request.duration_minutes)
+    step = timedelta(minutes=request.duration_minutes + request.buffer_minutes)
+    first = (low - timedelta(days=2)).date()
+    starts = []
+    for shift in range((high - low).days + 5):
+        day = first + timedelta(days=shift)
+        for block in blocks_of(request, day):
+            start, end = reference_instant(day, block.start, zone), reference_instant(day, block.end, zone)
+            while start + duration <= end:
+                if low <= start < high:
+                    starts.append(start)
+                start += step
+    return sorted(starts)
+
+
+@st.composite
+def occupancy(draw: st.DrawFn, request: AvailabilityRequest, grid: list[datetime]) -> tuple[Occupied, ...]:
+    """Sessions and bookings of several services: some on the grid, some anywhere, some pending."""
+    low = datetime.combine(request.start_date, time(), UTC) - timedelta(days=1)
+    span = (request.end_date - request.start_date).days + 3
+    duration = request.duration_minutes
+    items = []
+    for _ in range(draw(st.integers(0, 12))):
+        if grid and draw(st.booleans()):
+            # Mostly the same group session as a candidate, sometimes a near miss.
+            service = draw(st.sampled_from((SERVICE, SERVICE, SERVICE, SERVICE + 1)))
+            start = draw(st.sampled_from(grid))
+            minutes = draw(st.sampled_from((duration, duration, duration, duration - 1, duration + 5)))
+        else:
+            service = draw(st.sampled_from((SERVICE, SERVICE + 1, SERVICE + 2)))
+            start = low + timedelta(minutes=draw(st.integers(0, span * 1440)))
+            minutes = draw(st.integers(1, 300))
+        places = draw(st.integers(0, 3))
+        items.append(Occupied(service, start, start + minutes * MINUTE, places, draw(holds_until(request.now))))
+    return tuple(items)
+
+
+@st.composite
+def nows(draw: st.DrawFn, request: AvailabilityRequest, grid: list[datetime]) -> datetime:
+    """Anywhere around the range, or exactly on (or a minute off) a notice or horizon edge."""
+    kind = draw(st.integers(0, 3)) if grid else 0
+    if kind == 0:
+        return (
+            datetime.combine(request.start_date, time(), UTC)
+            + timedelta(minutes=draw(st.integers(-3 * 1440, 2 * 1440)))
+            + timedelta(seconds=draw(st.sampled_from((0, 0, 0, 1, 30))))
+        )
+    start = draw(st.sampled_from(grid))
+    nudge = draw(st.sampled_from((0, 0, 1, -1))) * MINUTE
+    if kind == 1:
+        return start - timedelta(minutes=request.minimum_notice_minutes) + nudge
+    return start - timedelta(days=request.horizon_days) + nudge
+
+
+def holds_until(now: datetime) -> st.SearchStrategy[datetime | None]:
+    """Mostly not pending; when pending, often expiring right at `now`."""
+    minutes = st.one_of(st.sampled_from((-1, 0, 1)), st.integers(-180, 180))
+    return st.one_of(st.none(), st.none(), minutes.map(lambda m: now + m * MINUTE))
+
+
+@st.composite
+def requests(draw: st.DrawFn, max_days: int = 5) -> AvailabilityRequest:
+    business = draw(st.sampled_from(BUSINESS_ZONES))
+    client = draw(st.one_of(st.sampled_from(CLIENT_ZONES), st.sampled_from(ALL_ZONES)))
+    change_dates, change_minutes = transitions(business)
+    span = draw(st.integers(1, max_days))
+    if change_dates and draw(st.integers(0, 3)) > 0:
+        # A range holding an offset change, or starting the day after or ending the day before.
+        start_date = draw(st.sampled_from(change_dates)) - timedelta(days=draw(st.integers(-1, span)))
+    else:
+        start_date = draw(st.dates(FIRST_DAY, LAST_DAY))
+    end_date = start_date + timedelta(days=span - 1)
+    nearby = [start_date + timedelta(days=shift) for shift in range(-2, span + 2)]
+    edges = tuple(sorted(set(EDGE_MINUTES) | set(change_minutes)))
+    request = AvailabilityRequest(
+        business_timezone=business,
+        weekly_blocks=tuple(draw(day_blocks(edges)) for _ in range(7)),
+        exceptions=draw(st.dictionaries(st.sampled_from(nearby), day_blocks(edges), max_size=4)),
+        service_id=SERVICE,
+        duration_minutes=draw(st.integers(5, 240)),
+        capacity=draw(st.integers(1, 5)),
+        buffer_minutes=draw(st.integers(0, 120)),
+        minimum_notice_minutes=draw(st.one_of(st.just(0), st.integers(0, 2 * 1440))),
+        horizon_days=draw(st.one_of(st.just(60), st.integers(0, 10))),
+        client_timezone=client,
+        start_date=start_date,
+        end_date=end_date,
+        now=datetime.combine(start_date, time(), UTC),  # replaced below, once the grid is known
+    )
+    low, high = reference_range(request)
+    grid = grid_starts(request, low - timedelta(days=1), high + timedelta(days=1))
+    request = replace(request, now=draw(nows(request, grid)))
+    return replace(request, occupancy=draw(occupancy(request, grid)))
+
+
+def reference_range(request: AvailabilityRequest) -> tuple[datetime, datetime]:
+    zone = ZoneInfo(request.client_timezone)
+    return (
+        reference_instant(request.start_date, time(), zone),
+        reference_instant(request.end_date + timedelta(days=1), time(), zone),
+    )
+
+
+def all_slots(request: AvailabilityRequest) -> list[Slot]:
+    return [slot for day in free_slots(request) for slot in day.slots]
+
+
+def holds(item: Occupied, now: datetime) -> bool:
+    return item.holds_until is None or item.holds_until > now
+
+
+# --- Properties -----------------------------------------------------------------------------
+
+
+@PROPERTIES
+@given(requests())
+def test_slots_lie_on_the_grid_of_a_block_of_their_business_date(request: AvailabilityRequest) -> None:
+    zone = ZoneInfo(request.business_timezone)
+    duration = timedelta(minutes=request.duration_minutes)
+    step = timedelta(minutes=request.duration_minutes + request.buffer_minutes)
+    for slot in all_slots(request):
+        assert slot.end_utc - slot.start_utc == duration
+        business_date = slot.start_utc.astimezone(zone).date()
+        homes = [
+            block
+            for block in blocks_of(request, business_date)
+            if reference_instant(business_date, block.start, zone) <= slot.start_utc
+            and slot.end_utc <= reference_instant(business_date, block.end, zone)
+            and (slot.start_utc - reference_instant(business_date, block.start, zone)) % step == timedelta(0)
+        ]
+        assert homes, (slot, business_date)
+
+
+@PROPERTIES
+@given(requests())
+def test_days_cover_the_client_range_in_order(request: AvailabilityRequest) -> None:
+    days = free_slots(request)
+    span = (request.end_date - request.start_date).days + 1
+    assert [day.date for day in days] == [request.start_date + timedelta(days=i) for i in range(span)]
+    low, high = reference_range(request)
+    starts = []
+    for day in days:
+        for slot in day.slots:
+            assert slot.start_utc.tzinfo is UTC and slot.end_utc.tzinfo is UTC
+            assert slot.start_local.tzinfo == ZoneInfo(request.client_timezone)
+            # astimezone, not ==: PEP 495 makes an inter-zone == False for any time in a fold.
+            assert slot.start_local.astimezone(UTC) == slot.start_utc
+            assert slot.end_local.astimezone(UTC) == slot.end_utc
+            assert slot.start_local.date() == day.date
+            assert low <= slot.start_utc < high
+            starts.append(slot.start_utc)
+    assert starts == sorted(starts)
+
+
+@PROPERTIES
+@given(requests())
+def test_slots_keep_the_buffer_and_count_places(request: AvailabilityRequest) -> None:
+    buffer = timedelta(minutes=request.buffer_minutes)
+    holding = [item for item in request.occupancy if holds(item, request.now)]
+    for slot in all_slots(request):
+        own = (SERVICE, slot.start_utc, slot.end_utc)
+        taken = 0
+        for item in holding:
+            if (item.service_id, item.start, item.end) == own:
+                taken += item.places
+            else:
+                assert item.end + buffer <= slot.start_utc or slot.end_utc + buffer <= item.start, (slot, item)
+        assert 1 <= slot.remaining <= request.capacity
+        assert slot.remaining == request.capacity - taken
+
+
+@PROPERTIES
+@given(requests())
+def test_slots_respect_notice_and_horizon(request: AvailabilityRequest) -> None:
+    earliest = request.now + timedelta(minutes=request.minimum_notice_minutes)
+    latest = request.now + timedelta(days=request.horizon_days)
+    for slot in all_slots(request):
+        assert earliest <= slot.start_utc <= latest
+
+
+@PROPERTIES
+@given(requests())
+def test_offered_slots_never_overlap(request: AvailabilityRequest) -> None:
+    slots = all_slots(request)
+    for before, after in zip(slots, slots[1:]):
+        assert before.end_utc <= after.start_utc
+
+
+@PROPERTIES
+@given(requests(max_days=3))
+def test_find_slot_agrees_with_free_slots(request: AvailabilityRequest) -> None:
+    offered = {slot.start_utc: slot for slot in all_slots(request)}
+    for slot in offered.values():
+        assert find_slot(request, slot.start_utc) == slot
+        assert find_slot(request, slot.start_utc + MINUTE) is None
+        assert find_slot(request, slot.start_utc - MINUTE) is None
+        # The client dates of the request don't matter to find_slot.
+        elsewhere = replace(request, start_date=date(2030, 1, 1), end_date=date(2030, 1, 1))
+        assert find_slot(elsewhere, slot.start_utc) == slot
+    # Grid starts that free_slots turned down (notice, horizon, occupancy) are refused too.
+    low, high = reference_range(request)
+    for start in grid_starts(request, low, high):
+        assert find_slot(request, start) == offered.get(start)
