@@ -1,11 +1,22 @@
-"""Writes of businesses: sign-up, and changes to the booking link's name."""
+"""Writes of businesses: sign-up, the booking link's name and settings, services, working hours, exception dates."""
+
+from collections.abc import Sequence
+from datetime import date as date_type
+from datetime import time
+from decimal import Decimal
+from typing import Literal
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.base_user import AbstractBaseUser
+from django.core.exceptions import ValidationError
+from django.core.files import File
+from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
+from django.db.models import Max, ProtectedError
 from django.utils.text import slugify
+from django.utils.translation import gettext_lazy as _
 
-from .models import BusinessBookingSettings, BusinessProfile, RetiredSlug
+from .models import BusinessBookingSettings, BusinessProfile, ExceptionDate, RetiredSlug, SessionCategory, WorkingHours
 from .validators import RESERVED_SLUGS
 
 SLUG_MAX_LENGTH = 60
@@ -67,3 +78,244 @@ def booking_slug_change(*, page: BusinessBookingSettings, new_slug: str) -> Busi
     page.public_booking_slug = new_slug
     page.save(update_fields=["public_booking_slug", "updated_at"])
     return page
+
+
+# --- The owner's setup pages: link settings, services, working hours, exception dates. ---------
+# Each write below first locks the business's settings row, the lock every booking takes
+# (bookings/services.py), so a booking is checked against either the old rules or the new ones,
+# never against half of a change.
+
+
+class LinkNameTakenError(Exception):
+    """Another business took the link name between the form's check and the save."""
+
+    message = _("This link name is already taken.")
+
+
+def _lock_business(business_profile_id: int) -> BusinessBookingSettings:
+    return BusinessBookingSettings.objects.select_for_update().select_related("business_profile").get(pk=business_profile_id)
+
+
+@transaction.atomic
+def business_settings_update(
+    *,
+    business_profile_id: int,
+    name: str,
+    timezone: str,
+    country: str,
+    logo: File | Literal[False] | None,
+    public_booking_slug: str,
+    requires_approval: bool,
+    pending_booking_expiry_hours: int,
+    global_buffer_time_minutes_between_sessions: int,
+    minimum_notice_minutes: int,
+    booking_horizon_days: int,
+    custom_message_client: str,
+    is_booking_page_active: bool,
+) -> BusinessBookingSettings:
+    """Save the business's details and its link's rules together.
+
+    `logo`: a new upload replaces the logo, False removes it, anything else keeps it. A new link
+    name goes through booking_slug_change, so the old link keeps redirecting (301). Raises
+    ValidationError for values the settings forms would refuse, and LinkNameTakenError if another
+    business took the name meanwhile; either way nothing is saved.
+    """
+    page = _lock_business(business_profile_id)
+    profile = page.business_profile
+    old_slug, new_slug = page.public_booking_slug, public_booking_slug.lower()
+    old_logo = profile.logo.name if profile.logo else ""
+
+    profile.name, profile.timezone, profile.country = name, timezone, country
+    if logo is False:
+        profile.logo = ""
+    elif isinstance(logo, UploadedFile):
+        profile.logo = logo
+    page.public_booking_slug = new_slug
+    page.requires_approval = requires_approval
+    page.pending_booking_expiry_hours = pending_booking_expiry_hours
+    page.global_buffer_time_minutes_between_sessions = global_buffer_time_minutes_between_sessions
+    page.minimum_notice_minutes = minimum_notice_minutes
+    page.booking_horizon_days = booking_horizon_days
+    page.custom_message_client = custom_message_client
+    page.is_booking_page_active = is_booking_page_active
+    profile.full_clean(exclude=["owner"])
+    page.full_clean(exclude=["business_profile"])
+
+    if new_slug != old_slug:
+        page.public_booking_slug = old_slug  # booking_slug_change retires the name the row holds
+        try:
+            with transaction.atomic():
+                booking_slug_change(page=page, new_slug=new_slug)
+        except IntegrityError as exc:  # the unique index decides a race the check above lost
+            raise LinkNameTakenError from exc
+    profile.save()
+    page.save()
+    if old_logo and old_logo != (profile.logo.name if profile.logo else ""):
+        storage = profile.logo.storage
+        transaction.on_commit(lambda: storage.delete(old_logo))
+    return page
+
+
+def _next_position(business_profile_id: int) -> int:
+    last = SessionCategory.objects.filter(business_profile_id=business_profile_id).aggregate(m=Max("position"))["m"]
+    return 0 if last is None else last + 1
+
+
+@transaction.atomic
+def service_create(
+    *,
+    business_profile_id: int,
+    name: str,
+    description: str,
+    duration_minutes: int,
+    capacity: int,
+    price: Decimal | None,
+    is_publicly_bookable: bool,
+) -> SessionCategory:
+    """A new service, listed after the others. Raises ValidationError on values the model refuses."""
+    _lock_business(business_profile_id)
+    service = SessionCategory(
+        business_profile_id=business_profile_id, name=name, description=description, duration_minutes=duration_minutes,
+        capacity=capacity, price=price, is_publicly_bookable=is_publicly_bookable,
+        position=_next_position(business_profile_id),
+    )
+    service.full_clean()
+    service.save()
+    return service
+
+
+@transaction.atomic
+def service_update(
+    *,
+    service: SessionCategory,
+    name: str,
+    description: str,
+    duration_minutes: int,
+    capacity: int,
+    price: Decimal | None,
+    is_publicly_bookable: bool,
+) -> SessionCategory:
+    """Change a service. Bookings already made keep their times; new slots use the new duration."""
+    _lock_business(service.business_profile_id)
+    service.name, service.description, service.duration_minutes = name, description, duration_minutes
+    service.capacity, service.price, service.is_publicly_bookable = capacity, price, is_publicly_bookable
+    service.full_clean()
+    service.save()
+    return service
+
+
+@transaction.atomic
+def service_archive(*, service: SessionCategory) -> bool:
+    """Delete a service nobody has booked; archive one with bookings or sessions (their history needs it).
+
+    Returns True if the service was deleted, False if it was archived.
+    """
+    _lock_business(service.business_profile_id)  # a booking of it cannot start while we decide
+    if not service.bookings.exists() and not service.sessions.exists():
+        try:
+            with transaction.atomic():
+                service.delete()
+            return True
+        except (ProtectedError, IntegrityError):
+            pass  # something refers to it after all: keep it, archived
+    service.is_archived = True
+    service.save(update_fields=["is_archived"])
+    return False
+
+
+@transaction.atomic
+def service_restore(*, service: SessionCategory) -> SessionCategory:
+    """Bring an archived service back, at the end of the list."""
+    _lock_business(service.business_profile_id)
+    service.is_archived = False
+    service.position = _next_position(service.business_profile_id)
+    service.save(update_fields=["is_archived", "position"])
+    return service
+
+
+@transaction.atomic
+def service_move(*, service: SessionCategory, up: bool) -> None:
+    """Swap a service with its neighbour above (up) or below among the active services.
+
+    Positions are renumbered 0..n-1 first: services made elsewhere may share a position, and
+    swapping two equal numbers would change nothing.
+    """
+    _lock_business(service.business_profile_id)
+    rows = list(
+        SessionCategory.objects.filter(business_profile_id=service.business_profile_id, is_archived=False).order_by(
+            "position", "name", "pk"
+        )
+    )
+    index = next((i for i, row in enumerate(rows) if row.pk == service.pk), None)
+    if index is None:
+        return
+    other = index - 1 if up else index + 1
+    if 0 <= other < len(rows):
+        rows[index], rows[other] = rows[other], rows[index]
+    changed = []
+    for position, row in enumerate(rows):
+        if row.position != position:
+            row.position = position
+            changed.append(row)
+    SessionCategory.objects.bulk_update(changed, ["position"])
+
+
+def blocks_problems(blocks: Sequence[tuple[int, time, time]]) -> list[tuple[int, str]]:
+    """The index and a reason for each block that is empty, out of range, or overlaps an earlier-starting one."""
+    problems = []
+    by_day: dict[int, list[int]] = {}
+    for i, (weekday, start, end) in enumerate(blocks):
+        if not 0 <= weekday <= 6:
+            problems.append((i, _("Choose a day from Monday to Sunday.")))
+        elif start >= end:
+            problems.append((i, _("The block must end after it starts.")))
+        else:
+            by_day.setdefault(weekday, []).append(i)
+    for indexes in by_day.values():
+        indexes.sort(key=lambda i: (blocks[i][1], blocks[i][2]))
+        for before, after in zip(indexes, indexes[1:]):
+            if blocks[after][1] < blocks[before][2]:
+                problems.append(
+                    (after, _("Overlaps %(start)s–%(end)s.") % {"start": f"{blocks[before][1]:%H:%M}", "end": f"{blocks[before][2]:%H:%M}"})
+                )
+    return problems
+
+
+@transaction.atomic
+def working_hours_replace(*, business_profile_id: int, blocks: Sequence[tuple[int, time, time]]) -> list[WorkingHours]:
+    """Make `blocks` (weekday, start, end) the business's whole week, in one transaction.
+
+    Raises ValidationError, saving nothing, if a block is empty or overlaps another of its day
+    (on PostgreSQL an exclusion constraint refuses overlaps too).
+    """
+    _lock_business(business_profile_id)
+    if problems := blocks_problems(blocks):
+        raise ValidationError([message for _i, message in problems])
+    WorkingHours.objects.filter(business_profile_id=business_profile_id).delete()
+    return WorkingHours.objects.bulk_create(
+        WorkingHours(business_profile_id=business_profile_id, weekday=weekday, start_time=start, end_time=end)
+        for weekday, start, end in sorted(blocks)
+    )
+
+
+@transaction.atomic
+def exception_date_add(
+    *, business_profile_id: int, date: date_type, start_time: time | None, end_time: time | None, note: str = ""
+) -> ExceptionDate:
+    """Close a date (no times) or add one block of special hours to it.
+
+    Raises ValidationError (by field, from ExceptionDate.clean) when the date is already closed,
+    already has hours while closing it, or the block overlaps another of that date.
+    """
+    _lock_business(business_profile_id)  # clean() reads the date's other rows; nobody adds one meanwhile
+    row = ExceptionDate(business_profile_id=business_profile_id, date=date, start_time=start_time, end_time=end_time, note=note)
+    row.full_clean()
+    row.save()
+    return row
+
+
+@transaction.atomic
+def exception_date_delete(*, exception: ExceptionDate) -> None:
+    """Remove one exception row: the closing of a date, or one of its special blocks."""
+    _lock_business(exception.business_profile_id)
+    exception.delete()

@@ -1,0 +1,122 @@
+"""Every owner URL: anonymous visitors are sent to log in, and one owner never reaches another's rows."""
+
+from datetime import timedelta
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from bookingsite.bookings.models import Booking
+from tests.factories import (
+    BookingFactory,
+    BookingSettingsFactory,
+    BusinessProfileFactory,
+    ClientFactory,
+    ExceptionDateFactory,
+    ServiceFactory,
+    UserFactory,
+)
+
+PLAIN_URLS = [
+    ("owner:dashboard", {}),
+    ("owner:pending-badge", {}),
+    ("owner:pending", {}),
+    ("owner:settings", {}),
+    ("owner:services", {}),
+    ("owner:service-create", {}),
+    ("owner:hours", {}),
+    ("owner:hours-row", {}),
+    ("owner:exceptions", {}),
+    ("owner:bookings", {}),
+    ("owner:clients", {}),
+    ("owner:calendar", {}),
+    ("owner:calendar-events", {}),
+]
+POST_ONLY_URLS = ["owner:session-create"]
+# Name, HTTP method, the kind of object in the URL.
+OBJECT_URLS = [
+    ("owner:booking", "get", "booking"),
+    ("owner:booking-cancel", "post", "booking"),
+    ("owner:booking-approve", "post", "pending"),
+    ("owner:booking-reject", "post", "pending"),
+    ("owner:client", "get", "client"),
+    ("owner:client", "post", "client"),
+    ("owner:service-edit", "get", "service"),
+    ("owner:service-edit", "post", "service"),
+    ("owner:service-archive", "post", "service"),
+    ("owner:service-move", "post", "service"),
+    ("owner:exception-delete", "post", "exception"),
+]
+
+
+@pytest.fixture
+def carol_rows(db):
+    """Another owner's business with one of everything."""
+    carol = UserFactory(username="carol@example.com")
+    business = BusinessProfileFactory(owner=carol)
+    BookingSettingsFactory(business_profile=business, public_booking_slug="carols-climbing")
+    service = ServiceFactory(business_profile=business)
+    client = ClientFactory(business_profile=business)
+    return {
+        "service": service,
+        "client": client,
+        "booking": BookingFactory(business_profile=business, session_category=service, client=client),
+        "pending": BookingFactory(business_profile=business, session_category=service, client=client,
+                                  status=Booking.Status.PENDING_APPROVAL,
+                                  pending_request_expires_at=timezone.now() + timedelta(hours=3)),
+        "exception": ExceptionDateFactory(business_profile=business),
+    }
+
+
+def snapshot():
+    return list(Booking.objects.order_by("pk").values_list("pk", "status", "cancellation_reason", "rejection_reason"))
+
+
+@pytest.mark.parametrize(("name", "kwargs"), PLAIN_URLS)
+def test_anonymous_visitors_are_sent_to_log_in(client, db, name, kwargs):
+    url = reverse(name, kwargs=kwargs)
+    response = client.get(url)
+    assert response.status_code == 302
+    assert response["Location"].startswith("/accounts/login/?next=")
+
+
+@pytest.mark.parametrize("name", POST_ONLY_URLS)
+def test_anonymous_posts_are_sent_to_log_in(client, db, name):
+    response = client.post(reverse(name), {})
+    assert response.status_code == 302
+    assert response["Location"].startswith("/accounts/login/?next=")
+
+
+@pytest.mark.parametrize(("name", "method", "kind"), OBJECT_URLS)
+def test_anonymous_visitors_cannot_touch_rows(client, carol_rows, name, method, kind):
+    before = snapshot()
+    response = getattr(client, method)(reverse(name, args=[carol_rows[kind].pk]))
+    assert response.status_code == 302
+    assert response["Location"].startswith("/accounts/login/")
+    assert snapshot() == before
+
+
+@pytest.mark.parametrize(("name", "method", "kind"), OBJECT_URLS)
+def test_another_owner_gets_404_and_changes_nothing(client, alice, business, page, carol_rows, name, method, kind):
+    client.force_login(alice)
+    before = snapshot()
+    services_before = list(carol_rows["service"].__class__.objects.order_by("pk").values_list("pk", "name", "position", "is_archived"))
+    response = getattr(client, method)(reverse(name, args=[carol_rows[kind].pk]), {"reason": "nope", "name": "Hacked"})
+    assert response.status_code == 404
+    assert snapshot() == before
+    assert list(carol_rows["service"].__class__.objects.order_by("pk").values_list("pk", "name", "position", "is_archived")) == services_before
+
+
+@pytest.mark.parametrize(("name", "kwargs"), PLAIN_URLS)
+def test_owner_pages_deny_framing(client, alice, business, page, name, kwargs):
+    client.force_login(alice)
+    response = client.get(reverse(name, kwargs=kwargs))
+    assert response.get("X-Frame-Options") == "DENY"
+
+
+def test_events_feed_lists_only_the_owners_business(client, alice, business, page, carol_rows):
+    client.force_login(alice)
+    start = timezone.now().date()
+    response = client.get(reverse("owner:calendar-events"), {"start": start.isoformat(), "end": (start + timedelta(days=14)).isoformat()})
+    assert response.status_code == 200
+    assert response.json() == []

@@ -1,0 +1,259 @@
+"""The booking-link settings page: the links and snippets, the rules, the business's details, a new link name."""
+
+import html
+import io
+import re
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.forms.models import model_to_dict
+from PIL import Image
+
+from bookingsite.businesses.models import BusinessBookingSettings, BusinessProfile, RetiredSlug
+
+pytestmark = pytest.mark.django_db
+
+URL = "/app/settings/"
+
+
+def text(response) -> str:
+    """The page as a reader sees it: tags dropped, entities decoded, spaces squeezed."""
+    return " ".join(html.unescape(re.sub(r"<[^>]+>", " ", response.content.decode())).split())
+
+
+def form_data(**changes) -> dict:
+    """A complete, valid submission of the page; a change of None leaves the field out (an unticked box)."""
+    data = {
+        "public_booking_slug": "alices-aqua",
+        "is_booking_page_active": "on",
+        "pending_booking_expiry_hours": "24",
+        "global_buffer_time_minutes_between_sessions": "0",
+        "minimum_notice_minutes": "0",
+        "booking_horizon_days": "60",
+        "custom_message_client": "",
+        "name": "Alice's Aqua Studio",
+        "timezone": "Europe/London",
+        "country": "GB",
+    }
+    data.update(changes)
+    return {key: value for key, value in data.items() if value is not None}
+
+
+def saved_state(business) -> tuple[dict, dict, list]:
+    page = BusinessBookingSettings.objects.get(pk=business.pk)
+    profile = BusinessProfile.objects.get(pk=business.pk)
+    return (
+        model_to_dict(page, exclude=["updated_at"]),
+        model_to_dict(profile, exclude=["logo"]) | {"logo": profile.logo.name},
+        list(RetiredSlug.objects.values_list("slug", flat=True)),
+    )
+
+
+def png(size=(8, 8)) -> SimpleUploadedFile:
+    buffer = io.BytesIO()
+    Image.new("RGB", size, "teal").save(buffer, "PNG")
+    return SimpleUploadedFile("logo.png", buffer.getvalue(), content_type="image/png")
+
+
+@pytest.fixture
+def owner(client, alice, page):
+    client.force_login(alice)
+    return client
+
+
+@pytest.fixture(autouse=True)
+def media(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
+def test_anonymous_visitor_is_sent_to_log_in(client, page):
+    response = client.get(URL)
+    assert response.status_code == 302
+    assert response["Location"] == "/accounts/login/?next=/app/settings/"
+    assert client.post(URL, form_data(public_booking_slug="taken-over"))["Location"].startswith("/accounts/login/")
+    assert BusinessBookingSettings.objects.get(pk=page.pk).public_booking_slug == "alices-aqua"
+
+
+def test_admin_page_may_not_be_framed(owner):
+    assert owner.get(URL)["X-Frame-Options"] == "DENY"
+
+
+def test_shows_both_links_the_snippets_and_a_preview(owner, settings):
+    settings.SITE_URL = "https://book.example.com"
+    settings.BOOKING_ROOT_DOMAIN = "example.com"
+
+    response = owner.get(URL)
+
+    assert response.status_code == 200
+    content = response.content.decode()
+    assert 'href="https://book.example.com/book/alices-aqua/"' in content
+    assert 'href="https://alices-aqua.example.com/"' in content
+    page_text = text(response)
+    assert '<script src="https://book.example.com/static/embed.js" data-slug="alices-aqua" async></script>' in page_text
+    assert (
+        '<iframe src="https://book.example.com/book/alices-aqua/" loading="lazy" '
+        'style="width:100%;min-height:700px;border:0" title="Book online"></iframe>'
+    ) in page_text
+    # The snippets sit, escaped, in read-only text areas with copy buttons.
+    assert re.search(r'<textarea id="embed-script" readonly[^>]*>&lt;script src=', content)
+    for target in ("#link-public", "#link-subdomain", "#embed-script", "#embed-iframe"):
+        assert f'data-copy="{target}"' in content
+    assert re.search(r'<iframe src="/book/alices-aqua/" loading="lazy" title="Preview of your booking page"', content)
+
+
+def test_subdomain_link_keeps_the_sites_scheme_and_port(owner, settings):
+    settings.SITE_URL = "http://127.0.0.1:8000"
+    settings.BOOKING_ROOT_DOMAIN = "localhost"
+
+    assert 'href="http://alices-aqua.localhost:8000/"' in owner.get(URL).content.decode()
+
+
+def test_saves_the_rules_and_the_business(owner, page, business):
+    response = owner.post(
+        URL,
+        form_data(
+            requires_approval="on", pending_booking_expiry_hours="48", global_buffer_time_minutes_between_sessions="15",
+            minimum_notice_minutes="120", booking_horizon_days="90", custom_message_client="Bring a towel.",
+            name="Alice's Pool", timezone="America/New_York", country="US",
+        ),
+    )
+
+    assert response.status_code == 302
+    assert response["Location"] == URL
+    page.refresh_from_db()
+    business.refresh_from_db()
+    assert page.requires_approval is True
+    assert (page.pending_booking_expiry_hours, page.global_buffer_time_minutes_between_sessions) == (48, 15)
+    assert (page.minimum_notice_minutes, page.booking_horizon_days) == (120, 90)
+    assert page.custom_message_client == "Bring a towel."
+    assert (business.name, business.timezone, business.country) == ("Alice's Pool", "America/New_York", "US")
+    assert "Settings saved." in text(owner.get(URL))
+
+
+def test_switching_the_page_off_shows_clients_the_paused_page(owner, client, page):
+    owner.post(URL, form_data(is_booking_page_active=None))
+
+    page.refresh_from_db()
+    assert page.is_booking_page_active is False
+    assert client.get("/book/alices-aqua/").status_code == 404
+
+
+def test_custom_message_is_escaped_on_the_booking_page(owner, client, page):
+    owner.post(URL, form_data(custom_message_client='<script>alert("hi")</script>'))
+
+    public = client.get("/book/alices-aqua/").content.decode()
+    assert "<script>alert" not in public
+    assert "&lt;script&gt;alert(&quot;hi&quot;)&lt;/script&gt;" in public
+    assert "<script>alert" not in owner.get(URL).content.decode()
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "message"),
+    [
+        ("global_buffer_time_minutes_between_sessions", "1441", "Keep the buffer under 24 hours (1440 minutes)."),
+        ("global_buffer_time_minutes_between_sessions", "-1", "The buffer can’t be negative; use 0 for none."),
+        ("global_buffer_time_minutes_between_sessions", "ten", "Enter a whole number."),
+        ("pending_booking_expiry_hours", "0", "A request waits at least 1 hour."),
+        ("pending_booking_expiry_hours", "721", "Keep the wait under 30 days (720 hours)."),
+        ("minimum_notice_minutes", "86401", "Keep the notice under 60 days (86400 minutes)."),
+        ("minimum_notice_minutes", "-5", "The notice can’t be negative; use 0 for none."),
+        ("booking_horizon_days", "0", "Let clients book at least 1 day ahead."),
+        ("booking_horizon_days", "731", "Keep it under two years (730 days)."),
+        ("booking_horizon_days", "", "Enter a number."),
+        ("custom_message_client", "x" * 1001, "Keep the message under 1000 characters (it has 1001)."),
+        ("public_booking_slug", "", "Give your link a name."),
+        ("public_booking_slug", "admin", "“admin” is reserved; choose another link name."),
+        ("public_booking_slug", "Static", "“static” is reserved; choose another link name."),
+        ("public_booking_slug", "alice's pool", "Use letters, digits and single hyphens"),
+        ("public_booking_slug", "-alice", "Use letters, digits and single hyphens"),
+        ("public_booking_slug", "alice--pool", "Use letters, digits and single hyphens"),
+        ("public_booking_slug", "a" * 61, "Keep the link name under 60 characters."),
+        ("name", "", "Give your business a name."),
+        ("timezone", "Mars/Olympus_Mons", "Choose a time zone from the list."),
+        ("country", "XX", "Choose a country from the list."),
+    ],
+)
+def test_refuses_bad_input_with_the_fields_message_and_saves_nothing(owner, business, field, value, message):
+    before = saved_state(business)
+
+    # Other fields changed too, so a partial save would show.
+    response = owner.post(URL, form_data(**{"requires_approval": "on", "booking_horizon_days": "30", field: value}))
+
+    assert response.status_code == 400
+    assert "Nothing was saved." in text(response)
+    assert text(response).count(message) == 1
+    assert saved_state(business) == before
+
+
+def test_refuses_a_link_name_another_business_has_in_any_case(owner, business, other_business):
+    before = saved_state(business)
+
+    response = owner.post(URL, form_data(public_booking_slug="Bobs-BOXING"))
+
+    assert response.status_code == 400
+    assert "This link name is already taken." in text(response)
+    assert saved_state(business) == before
+
+
+def test_refuses_another_business_old_link_name(owner, business, other_business):
+    RetiredSlug.objects.create(slug="bobs-old-gym", business_profile=other_business)
+    before = saved_state(business)
+
+    response = owner.post(URL, form_data(public_booking_slug="bobs-old-gym"))
+
+    assert response.status_code == 400
+    assert "This link name is already taken." in text(response)
+    assert saved_state(business) == before
+
+
+def test_a_new_link_name_is_lowercased_and_the_old_link_redirects_for_good(owner, client, page, service):
+    response = owner.post(URL, form_data(public_booking_slug="Alices-Pool"))
+
+    assert response.status_code == 302
+    page.refresh_from_db()
+    assert page.public_booking_slug == "alices-pool"
+    assert "Your link is now /book/alices-pool/; the old one redirects to it." in text(owner.get(URL))
+    old = client.get("/book/alices-aqua/")
+    assert old.status_code == 301
+    assert old["Location"] == "/book/alices-pool/"
+    deeper = client.get(f"/book/alices-aqua/{service.pk}/?tz=Asia/Tokyo")
+    assert deeper.status_code == 301
+    assert deeper["Location"] == f"/book/alices-pool/{service.pk}/?tz=Asia/Tokyo"
+    assert client.get("/book/alices-pool/").status_code == 200
+
+
+def test_the_owner_may_take_an_old_link_name_back(owner, client, page):
+    owner.post(URL, form_data(public_booking_slug="alices-pool"))
+    response = owner.post(URL, form_data(public_booking_slug="alices-aqua"))
+
+    assert response.status_code == 302
+    page.refresh_from_db()
+    assert page.public_booking_slug == "alices-aqua"
+    assert client.get("/book/alices-aqua/").status_code == 200
+    assert client.get("/book/alices-pool/")["Location"] == "/book/alices-aqua/"
+
+
+def test_uploads_and_removes_a_logo(owner, business):
+    response = owner.post(URL, {**form_data(), "logo": png()})
+
+    assert response.status_code == 302
+    business.refresh_from_db()
+    assert business.logo.name.startswith("logos/")
+    assert f'src="{business.logo.url}"' in owner.get(URL).content.decode()
+
+    owner.post(URL, form_data(**{"logo-clear": "on"}))
+    business.refresh_from_db()
+    assert not business.logo
+
+
+def test_refuses_a_file_that_is_not_an_image(owner, business):
+    before = saved_state(business)
+    fake = SimpleUploadedFile("logo.png", b"<svg onload=alert(1)>", content_type="image/png")
+
+    response = owner.post(URL, {**form_data(name="Renamed"), "logo": fake})
+
+    assert response.status_code == 400
+    assert "That file is not an image we can read. Use PNG, JPEG, GIF or WebP." in text(response)
+    assert saved_state(business) == before
+    # The header still shows the saved name, not the refused one.
+    assert "Alice's Aqua Studio" in text(response)
