@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy as _
 from bookingsite.availability import engine
 from bookingsite.availability.types import Slot
 from bookingsite.businesses.models import BusinessBookingSettings, SessionCategory
+from bookingsite.notifications.outbox import booking_notifications_queue
 
 from . import selectors
 from .exceptions import (
@@ -152,6 +153,7 @@ def _change_status(
     BookingStatusChange.objects.create(
         booking=booking, from_status=from_status, to_status=to_status, actor=actor, changed_by=by, note=note
     )
+    booking_notifications_queue(booking=booking, from_status=from_status)  # rows now, sending after commit
     transaction.on_commit(lambda: _log_event(EVENT_NAMES[to_status], booking, actor))
     return booking
 
@@ -208,6 +210,7 @@ def booking_create(
         _attach_session(booking)
     booking.save()
     BookingStatusChange.objects.create(booking=booking, from_status="", to_status=booking.status, actor=Actor.CLIENT)
+    booking_notifications_queue(booking=booking, from_status="")  # rows now, sending after commit
     transaction.on_commit(lambda: _log_event("created", booking, Actor.CLIENT))
     return booking
 

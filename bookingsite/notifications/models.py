@@ -1,0 +1,112 @@
+"""The outbox of emails and the owner's in-app notifications (DESIGN.md 7).
+
+Rows are written by `notifications.outbox`, inside the transaction of the booking change that
+causes them; the send task and the beat pickup then move an email from queued to sent or failed.
+"""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from bookingsite.bookings.models import Booking
+from bookingsite.businesses.models import BusinessProfile
+
+
+class EmailKind(models.TextChoices):
+    # To the client
+    REQUEST_RECEIVED = "request_received", _("Request received")
+    CONFIRMED = "confirmed", _("Booking confirmed")
+    REJECTED = "rejected", _("Request declined")
+    EXPIRED = "expired", _("Request expired")
+    CANCELLED = "cancelled", _("Booking cancelled")
+    # To the owner
+    NEW_REQUEST = "new_request", _("New request")
+    NEW_BOOKING = "new_booking", _("New booking")
+    CLIENT_CANCELLED = "client_cancelled", _("Client cancelled")
+
+
+OWNER_KINDS = frozenset({EmailKind.NEW_REQUEST, EmailKind.NEW_BOOKING, EmailKind.CLIENT_CANCELLED})
+
+
+class OutboxEmail(models.Model):
+    """One email, exactly as composed when its booking changed, and how sending it went."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("Queued")
+        SENDING = "sending", _("Sending")  # claimed by a worker; stale claims are picked up again
+        SENT = "sent", _("Sent")
+        FAILED = "failed", _("Failed")
+
+    business_profile = models.ForeignKey(BusinessProfile, on_delete=models.CASCADE, related_name="outbox_emails")
+    booking = models.ForeignKey(Booking, on_delete=models.SET_NULL, null=True, blank=True, related_name="outbox_emails")
+    kind = models.CharField(max_length=20, choices=EmailKind.choices)
+    to_email = models.EmailField(max_length=254)
+    from_email = models.CharField(max_length=320)
+    reply_to = models.CharField(max_length=254, blank=True)
+    subject = models.CharField(max_length=255)
+    body_text = models.TextField()
+    body_html = models.TextField()
+    ics = models.TextField(blank=True, help_text=_("The attached calendar file, if any"))
+    ics_method = models.CharField(max_length=10, blank=True, help_text=_("PUBLISH or CANCEL"))
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    # When the next try is due: creation for the first, then after each backoff.
+    next_attempt_at = models.DateTimeField()
+    claimed_at = models.DateTimeField(null=True, blank=True)
+    provider_status_code = models.PositiveSmallIntegerField(null=True, blank=True)
+    provider_answer = models.TextField(blank=True, help_text=_("What the mail provider answered, or the error"))
+    created_at = models.DateTimeField(auto_now_add=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(status__in=["queued", "sending", "sent", "failed"]), name="outbox_status_known"),
+            models.CheckConstraint(
+                condition=~models.Q(status="sent") | models.Q(sent_at__isnull=False), name="outbox_sent_has_time"
+            ),
+        ]
+        indexes = [
+            # The beat pickup's scan: only unfinished rows are in it.
+            models.Index(
+                fields=["status", "next_attempt_at"], condition=models.Q(status__in=["queued", "sending"]), name="outbox_unfinished"
+            ),
+            models.Index(fields=["business_profile", "-created_at"], name="outbox_business_created"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} to {self.to_email} ({self.status})"
+
+    @property
+    def to_owner(self) -> bool:
+        return self.kind in OWNER_KINDS
+
+
+class Notification(models.Model):
+    """An entry in the owner's in-app list (the bell): a request, a booking or a cancellation."""
+
+    class Kind(models.TextChoices):
+        NEW_REQUEST = "new_request", _("New request")
+        NEW_BOOKING = "new_booking", _("New booking")
+        CLIENT_CANCELLED = "client_cancelled", _("Client cancelled")
+
+    business_profile = models.ForeignKey(BusinessProfile, on_delete=models.CASCADE, related_name="notifications")
+    booking = models.ForeignKey(Booking, on_delete=models.CASCADE, related_name="notifications")
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    created_at = models.DateTimeField(auto_now_add=True)
+    read_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        indexes = [
+            models.Index(
+                fields=["business_profile"], condition=models.Q(read_at__isnull=True), name="notification_unread"
+            ),
+            models.Index(fields=["business_profile", "-created_at"], name="notification_business_created"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} ({'read' if self.read_at else 'unread'})"
+
+    @property
+    def is_unread(self) -> bool:
+        return self.read_at is None

@@ -1,0 +1,434 @@
+"""The outbox: emails and in-app notifications for booking changes (DESIGN.md 7, PRD 3.7, 3.8).
+
+`booking_notifications_queue` runs inside the booking service's transaction: it composes every
+email the change causes, stores each as an OutboxEmail row, adds the owner's Notification, and
+asks for a send task once the transaction commits. So an email exists if and only if its change
+does, and the slow part (the provider's HTTP call) never runs under the business lock.
+
+`outbox_email_send` is what the send task runs: it claims the row, sends it, and records the
+provider's answer. A row is sent at most once per claim and never again once sent; see the
+comments there for the crash cases.
+"""
+
+import logging
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from email.mime.text import MIMEText
+from email.utils import parseaddr
+from urllib.parse import urljoin
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives, get_connection
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from kombu.exceptions import OperationalError as BrokerError
+from python_http_client.exceptions import HTTPError as ProviderHTTPError
+
+from bookingsite.bookings.calendar_links import google_calendar_url, ics_calendar
+from bookingsite.bookings.models import Booking
+
+from .models import EmailKind, Notification, OutboxEmail
+
+log = logging.getLogger("bookingsite.notifications")
+Status = Booking.Status
+EmailStatus = OutboxEmail.Status
+
+ANSWER_MAX_LENGTH = 2000
+ICS_FILENAME = "booking.ics"
+# Publishing after commit runs in the web request: one quick retry for a blip, then leave the
+# row to the beat pickup rather than hold the client's page while the broker is down.
+PUBLISH_RETRY_POLICY = {"max_retries": 1, "interval_start": 0, "interval_step": 0.2, "interval_max": 0.2}
+
+SUBJECTS = {
+    EmailKind.REQUEST_RECEIVED: "Booking request received – %(service)s, %(when)s",
+    EmailKind.CONFIRMED: "Booking confirmed – %(service)s, %(when)s",
+    EmailKind.REJECTED: "Booking request declined – %(service)s, %(when)s",
+    EmailKind.EXPIRED: "Booking request expired – %(service)s, %(when)s",
+    EmailKind.CANCELLED: "Booking cancelled – %(service)s, %(when)s",
+    EmailKind.NEW_REQUEST: "New booking request from %(client)s – %(service)s, %(when)s",
+    EmailKind.NEW_BOOKING: "New booking from %(client)s – %(service)s, %(when)s",
+    EmailKind.CLIENT_CANCELLED: "%(client)s cancelled – %(service)s, %(when)s",
+}
+# A pending request the client cancels was never a booking: say so.
+WITHDRAWN_SUBJECTS = {
+    EmailKind.CANCELLED: "Booking request withdrawn – %(service)s, %(when)s",
+    EmailKind.CLIENT_CANCELLED: "%(client)s withdrew their request – %(service)s, %(when)s",
+}
+
+
+# --- Composing, inside the booking's transaction ---------------------------------------------
+
+
+def booking_notifications_queue(*, booking: Booking, from_status: str) -> list[OutboxEmail]:
+    """Record the emails and owner notification for a booking that just moved from `from_status`
+    ("" when it was just created) to its current status; queue their sending after commit.
+
+    Call it inside the booking service's transaction, after the booking row and its history row
+    are saved. It only inserts rows and registers on_commit callbacks; nothing here waits on
+    the network. Raises RuntimeError outside a transaction (an email without its change, or a
+    change without its email, is what the outbox exists to prevent).
+    """
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("booking_notifications_queue must run inside the booking's transaction")
+    # One query for everything the emails show, read as this transaction sees it.
+    booking = Booking.objects.select_related(
+        "business_profile__owner", "business_profile__booking_settings", "session_category"
+    ).get(pk=booking.pk)
+    to_status = booking.status
+    client_kinds, owner_kind = _kinds_for(from_status, to_status)
+    if not client_kinds and owner_kind is None:
+        return []
+    links = _links(booking)
+    emails = [_client_email(kind, booking, links, from_status=from_status) for kind in client_kinds]
+    if owner_kind is not None:
+        Notification.objects.create(
+            business_profile_id=booking.business_profile_id, booking=booking, kind=Notification.Kind(owner_kind)
+        )
+        if booking.business_profile.owner.email:
+            emails.append(_owner_email(owner_kind, booking, links, from_status=from_status))
+    now = timezone.now()
+    for email in emails:
+        email.next_attempt_at = now
+        email.save()
+        transaction.on_commit(lambda pk=email.pk: _publish(pk))
+    return emails
+
+
+def _kinds_for(from_status: str, to_status: str) -> tuple[list[str], str | None]:
+    """The client's email kinds and the owner's kind (email + notification) for a change."""
+    if not from_status:  # just created
+        if to_status == Status.PENDING_APPROVAL:
+            return [EmailKind.REQUEST_RECEIVED], EmailKind.NEW_REQUEST
+        return [EmailKind.CONFIRMED], EmailKind.NEW_BOOKING
+    return {
+        Status.CONFIRMED: ([EmailKind.CONFIRMED], None),
+        Status.REJECTED: ([EmailKind.REJECTED], None),
+        Status.EXPIRED_PENDING: ([EmailKind.EXPIRED], None),
+        Status.CANCELLED_BY_CLIENT: ([EmailKind.CANCELLED], EmailKind.CLIENT_CANCELLED),
+        Status.CANCELLED_BY_ADMIN: ([EmailKind.CANCELLED], None),
+    }.get(to_status, ([], None))  # completed: nothing to say
+
+
+@dataclass(frozen=True)
+class _Links:
+    manage: str
+    rebook: str
+    owner_booking: str
+    owner_pending: str
+    logo: str | None
+
+
+def absolute_url(path: str) -> str:
+    """A link that works from a mailbox: SITE_URL plus the path (an absolute URL stays as it is)."""
+    return urljoin(settings.SITE_URL + "/", path)
+
+
+def _links(booking: Booking) -> _Links:
+    business = booking.business_profile
+    slug = business.booking_settings.public_booking_slug
+    return _Links(
+        manage=absolute_url(reverse("public:booking", args=[slug, booking.manage_token])),
+        rebook=absolute_url(reverse("public:services", args=[slug])),
+        owner_booking=absolute_url(reverse("owner:booking", args=[booking.pk])),
+        owner_pending=absolute_url(reverse("owner:pending")),
+        logo=absolute_url(business.logo.url) if business.logo else None,
+    )
+
+
+def _zone(name: str, fallback: str) -> ZoneInfo:
+    try:
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        return ZoneInfo(fallback)
+
+
+@dataclass(frozen=True)
+class _When:
+    """A booking's time as one recipient reads it, in their zone."""
+
+    date: str  # Tuesday 3 March 2026
+    time: str  # 09:00–10:00
+    zone: str  # Europe/London
+    short: str  # Tue 3 Mar, 09:00 (subjects)
+
+
+def _when(start_utc: datetime, end_utc: datetime, zone: ZoneInfo) -> _When:
+    start, end = start_utc.astimezone(zone), end_utc.astimezone(zone)
+    next_day = " (+1 day)" if end.date() > start.date() else ""
+    return _When(
+        date=f"{start:%A} {start.day} {start:%B %Y}",
+        time=f"{start:%H:%M}–{end:%H:%M}{next_day}",
+        zone=str(zone.key),
+        short=f"{start:%a} {start.day} {start:%b}, {start:%H:%M}",
+    )
+
+
+def _moment(moment: datetime, zone: ZoneInfo) -> str:
+    local = moment.astimezone(zone)
+    return f"{local:%A} {local.day} {local:%B} at {local:%H:%M}"
+
+
+def _one_line(text: str) -> str:
+    return " ".join(text.split())
+
+
+def _from_address(display_name: str | None) -> str:
+    """DEFAULT_FROM_EMAIL's address, shown as the business's name for client emails."""
+    default_name, address = parseaddr(settings.DEFAULT_FROM_EMAIL)
+    name = _one_line(display_name or default_name).replace("\\", "").replace('"', "")
+    return f'"{name}" <{address}>' if name else address
+
+
+def _context(booking: Booking, links: _Links, when: _When, **extra) -> dict:
+    business = booking.business_profile
+    return {
+        "business_name": business.name,
+        "logo_url": links.logo,
+        "service_name": booking.session_category.name,
+        "duration_minutes": booking.session_category.duration_minutes,
+        "when": when,
+        "client_name": booking.client_name,
+        "client_email": booking.client_email,
+        "client_phone": booking.client_phone,
+        "notes": booking.notes_from_client,
+        "links": links,
+        **extra,
+    }
+
+
+def _render(kind: str, context: dict) -> tuple[str, str]:
+    text = render_to_string(f"emails/{kind}.txt", context)
+    html = render_to_string(f"emails/{kind}.html", context)
+    # Template tags leave blank lines and trailing spaces behind in the plain part.
+    lines = [line.rstrip() for line in text.strip().splitlines()]
+    tidy: list[str] = []
+    for line in lines:
+        if line or (tidy and tidy[-1]):
+            tidy.append(line)
+    return "\n".join(tidy) + "\n", html
+
+
+def _subject(kind: str, booking: Booking, when: _When, *, from_status: str) -> str:
+    withdrawn = from_status == Status.PENDING_APPROVAL and booking.status == Status.CANCELLED_BY_CLIENT
+    template = WITHDRAWN_SUBJECTS[kind] if withdrawn and kind in WITHDRAWN_SUBJECTS else SUBJECTS[kind]
+    subject = _(template) % {"service": booking.session_category.name, "when": when.short, "client": booking.client_name}
+    subject = _one_line(subject)
+    return subject if len(subject) <= 255 else subject[:254] + "…"
+
+
+def _client_email(kind: str, booking: Booking, links: _Links, *, from_status: str) -> OutboxEmail:
+    business = booking.business_profile
+    when = _when(booking.start_time_utc, booking.end_time_utc, _zone(booking.booked_in_client_timezone, business.timezone))
+    expires = None
+    if kind == EmailKind.REQUEST_RECEIVED:
+        expires = _moment(booking.pending_request_expires_at, _zone(when.zone, business.timezone))
+    was_confirmed = from_status == Status.CONFIRMED
+    ics, method = "", ""
+    if kind == EmailKind.CONFIRMED:
+        ics, method = ics_calendar(booking, links.manage).decode(), "PUBLISH"
+    elif kind == EmailKind.CANCELLED and was_confirmed:
+        # Same UID as the PUBLISH the client got: their calendar drops that event.
+        ics, method = ics_calendar(booking, links.manage, cancelled=True).decode(), "CANCEL"
+    subject = _subject(kind, booking, when, from_status=from_status)
+    context = _context(
+        booking, links, when,
+        subject=subject,
+        expires=expires,
+        was_confirmed=was_confirmed,
+        cancelled_by_client=booking.status == Status.CANCELLED_BY_CLIENT,
+        reason=booking.rejection_reason if kind == EmailKind.REJECTED else booking.cancellation_reason,
+        message=business.booking_settings.custom_message_client,
+        google_calendar_url=google_calendar_url(booking, links.manage) if kind == EmailKind.CONFIRMED else None,
+        has_ics=bool(ics),
+        owner_email=business.owner.email,
+    )
+    text, html = _render(kind, context)
+    return OutboxEmail(
+        business_profile_id=booking.business_profile_id,
+        booking=booking,
+        kind=kind,
+        to_email=booking.client_email,
+        from_email=_from_address(business.name),
+        reply_to=business.owner.email,
+        subject=subject,
+        body_text=text,
+        body_html=html,
+        ics=ics,
+        ics_method=method,
+    )
+
+
+def _owner_email(kind: str, booking: Booking, links: _Links, *, from_status: str) -> OutboxEmail:
+    business = booking.business_profile
+    when = _when(booking.start_time_utc, booking.end_time_utc, _zone(business.timezone, "UTC"))
+    client_when = None
+    if booking.booked_in_client_timezone and booking.booked_in_client_timezone != business.timezone:
+        client_when = _when(booking.start_time_utc, booking.end_time_utc, _zone(booking.booked_in_client_timezone, business.timezone))
+    expires = None
+    if kind == EmailKind.NEW_REQUEST:
+        expires = _moment(booking.pending_request_expires_at, _zone(business.timezone, "UTC"))
+    subject = _subject(kind, booking, when, from_status=from_status)
+    context = _context(
+        booking, links, when,
+        subject=subject,
+        client_when=client_when,
+        expires=expires,
+        reason=booking.cancellation_reason,
+        was_request=from_status == Status.PENDING_APPROVAL,
+    )
+    text, html = _render(kind, context)
+    return OutboxEmail(
+        business_profile_id=booking.business_profile_id,
+        booking=booking,
+        kind=kind,
+        to_email=business.owner.email,
+        from_email=_from_address(None),
+        reply_to=booking.client_email,
+        subject=subject,
+        body_text=text,
+        body_html=html,
+    )
+
+
+def _publish(email_id: int) -> None:
+    """After commit: ask a worker to send the email. Never raises into the booking's request.
+
+    The row is already committed, so a failure here loses nothing: the beat pickup
+    (flush_outbox_task) queues every row still unsent after OUTBOX_GRACE_SECONDS.
+    """
+    from .tasks import send_outbox_email_task  # the tasks module imports this one
+
+    try:
+        send_outbox_email_task.apply_async(args=[email_id], retry_policy=PUBLISH_RETRY_POLICY)
+    except (BrokerError, ConnectionError, OSError) as exc:
+        log.warning("outbox.publish_failed email_id=%s error=%r: the beat pickup will send it", email_id, exc)
+    except Exception:
+        # Eager mode (no broker) runs the task right here; whatever it raises, the booking is
+        # already made and the email row waits for the pickup.
+        log.exception("outbox.publish_failed email_id=%s: the beat pickup will send it", email_id)
+
+
+# --- Sending, in the worker ------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SendResult:
+    outcome: str  # sent | failed | retry | skipped
+    retry_in: float | None = None  # seconds, when outcome is retry
+    detail: str = ""
+
+
+def _truncate(text: str) -> str:
+    return text if len(text) <= ANSWER_MAX_LENGTH else text[: ANSWER_MAX_LENGTH - 1] + "…"
+
+
+def _message(email: OutboxEmail, connection) -> EmailMultiAlternatives:
+    message = EmailMultiAlternatives(
+        subject=email.subject,
+        body=email.body_text,
+        from_email=email.from_email,
+        to=[email.to_email],
+        reply_to=[email.reply_to] if email.reply_to else None,
+        connection=connection,
+    )
+    message.attach_alternative(email.body_html, "text/html")
+    if email.ics:
+        # The standard library's part (base64 body) with the iTIP method on its content type:
+        # mail clients read METHOD from it, and django-sendgrid-v5 passes it on to SendGrid.
+        part = MIMEText(email.ics, "calendar", "utf-8")
+        part.set_param("method", email.ics_method)
+        part.add_header("Content-Disposition", "attachment", filename=ICS_FILENAME)
+        message.attach(part)
+    return message
+
+
+def _deliver(email: OutboxEmail) -> tuple[bool, int | None, str]:
+    """Hand the email to the configured backend: (accepted, provider status, provider answer)."""
+    connection = get_connection(fail_silently=False)
+    sendgrid_client = getattr(getattr(connection, "sg", None), "client", None)
+    if sendgrid_client is not None:
+        # python-http-client waits forever by default; its per-URL clients inherit this.
+        sendgrid_client.timeout = settings.EMAIL_TIMEOUT
+    message = _message(email, connection)
+    try:
+        count = connection.send_messages([message])
+    except ProviderHTTPError as exc:
+        body = exc.body.decode("utf-8", "replace") if isinstance(exc.body, bytes) else str(exc.body)
+        return False, exc.status_code, _truncate(f"{exc.status_code} {exc.reason}: {body}".strip())
+    except Exception as exc:  # network errors, timeouts, a backend's own errors: all worth a retry
+        return False, None, _truncate(f"{type(exc).__name__}: {exc}")
+    if not count:
+        return False, None, "the email backend accepted no message"
+    status = message.extra_headers.get("status")  # django-sendgrid-v5 writes the HTTP status here
+    if status is not None:
+        message_id = message.extra_headers.get("message_id", "")
+        return True, int(status), _truncate(f"{status} Accepted" + (f"; X-Message-Id: {message_id}" if message_id else ""))
+    return True, None, f"accepted by {type(connection).__module__}.{type(connection).__name__}"
+
+
+def _claim(email_id: int, now: datetime) -> OutboxEmail | SendResult:
+    """Mark the row `sending` and count the attempt, or say why this run must not send it."""
+    claim_timeout = timedelta(seconds=settings.OUTBOX_CLAIM_TIMEOUT_SECONDS)
+    # A short transaction with the row locked: two runs of the task for one row (a duplicate
+    # from the pickup, a redelivery) queue here, and the second sees the first one's claim.
+    with transaction.atomic():
+        email = OutboxEmail.objects.select_for_update().filter(pk=email_id).first()
+        if email is None:
+            return SendResult("skipped", detail="no such email")
+        if email.status in (EmailStatus.SENT, EmailStatus.FAILED):
+            return SendResult("skipped", detail=f"already {email.status}")
+        if email.status == EmailStatus.SENDING and email.claimed_at > now - claim_timeout:
+            return SendResult("skipped", detail="another worker is sending it")
+        if email.attempts >= settings.OUTBOX_MAX_ATTEMPTS:
+            # Its last claim was never finished (the worker died mid-send): give up now.
+            email.status = EmailStatus.FAILED
+            email.provider_answer = _truncate(f"gave up after {email.attempts} attempts; the last one never finished. {email.provider_answer}")
+            email.save(update_fields=["status", "provider_answer"])
+            return SendResult("failed", detail="out of attempts")
+        email.status = EmailStatus.SENDING
+        email.attempts += 1
+        email.claimed_at = now
+        email.save(update_fields=["status", "attempts", "claimed_at"])
+        return email
+
+
+def outbox_email_send(*, email_id: int) -> SendResult:
+    """Send one outbox email once; the task retries it when the result says `retry`.
+
+    Safe to run any number of times for one row: a sent or failed row is left alone, and a row
+    another run is sending right now is skipped. The provider call happens between two short
+    transactions, never under a lock, so a slow provider holds up nothing but this worker. If
+    the worker dies during the call, the row stays `sending`; after OUTBOX_CLAIM_TIMEOUT_SECONDS
+    the pickup queues it again (the one case where the provider may see it twice: it may have
+    accepted the first call before the crash).
+    """
+    claimed = _claim(email_id, timezone.now())
+    if isinstance(claimed, SendResult):
+        return claimed
+    accepted, status_code, answer = _deliver(claimed)
+    now = timezone.now()
+    with transaction.atomic():
+        email = OutboxEmail.objects.select_for_update().get(pk=email_id)
+        email.provider_status_code = status_code
+        email.provider_answer = answer
+        if accepted:
+            email.status, email.sent_at = EmailStatus.SENT, now
+            email.save(update_fields=["status", "sent_at", "provider_status_code", "provider_answer"])
+            log.info("outbox.sent email_id=%s kind=%s attempts=%s answer=%r", email.pk, email.kind, email.attempts, answer)
+            return SendResult("sent", detail=answer)
+        if email.attempts >= settings.OUTBOX_MAX_ATTEMPTS:
+            email.status = EmailStatus.FAILED
+            email.save(update_fields=["status", "provider_status_code", "provider_answer"])
+            log.error("outbox.failed email_id=%s kind=%s attempts=%s answer=%r", email.pk, email.kind, email.attempts, answer)
+            return SendResult("failed", detail=answer)
+        wait = settings.OUTBOX_RETRY_BASE_SECONDS * 2**email.attempts
+        email.status = EmailStatus.QUEUED
+        email.next_attempt_at = now + timedelta(seconds=wait)
+        email.save(update_fields=["status", "next_attempt_at", "provider_status_code", "provider_answer"])
+    log.warning("outbox.retry email_id=%s attempts=%s in=%ss answer=%r", email_id, email.attempts, wait, answer)
+    return SendResult("retry", retry_in=wait, detail=answer)
+

@@ -1,0 +1,264 @@
+"""A real Celery worker, a stand-in for SendGrid's v3 API, and a business that takes bookings.
+
+The worker runs in a thread of the test process (celery.contrib.testing) and consumes from the
+broker the site is configured with: Redis when REDIS_URL is set (CI), otherwise Celery's
+in-memory transport. Tasks are never run eagerly here, so every email goes through the broker,
+the worker, django-sendgrid-v5 and the official sendgrid client to the fake server below, which
+records the JSON it receives. Tests using the worker are transaction=True: the worker's thread
+has its own database connection and only sees committed rows.
+"""
+
+import json
+import os
+import threading
+import time
+from collections import deque
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import time as clock
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+import pytest
+from celery.contrib.testing.worker import start_worker
+from celery.signals import task_postrun
+from django.core.cache import cache
+from django.db import connections
+
+from config.celery import app as celery_app
+from tests.factories import WorkingHoursFactory
+
+IN_CI = os.environ.get("CI", "").lower() == "true"
+API_KEY = "test-key"
+POLL_EVERY = 0.05  # seconds
+DEADLINE = 20.0  # seconds: only reached when something is broken, and then the test fails
+
+
+def wait_for(condition: Callable[[], object], *, timeout: float = DEADLINE, what: str = "the condition") -> object:
+    """Poll `condition` every 50 ms until it is truthy; fail the test at the deadline."""
+    deadline = time.monotonic() + timeout
+    while True:
+        value = condition()
+        if value:
+            return value
+        if time.monotonic() > deadline:
+            pytest.fail(f"timed out after {timeout:.0f}s waiting for {what}")
+        time.sleep(POLL_EVERY)
+
+
+# --- The fake SendGrid --------------------------------------------------------------------------
+
+
+@dataclass
+class Received:
+    path: str
+    authorization: str
+    body: dict
+    status: int
+
+
+@dataclass
+class FakeSendGrid:
+    """SendGrid's POST /v3/mail/send: 202 with an X-Message-Id, or the statuses a test plans."""
+
+    url: str = ""
+    requests: list[Received] = field(default_factory=list)
+    planned: deque = field(default_factory=deque)
+    default_status: int = 202
+    delay: float = 0.0  # seconds each answer takes
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def reset(self) -> None:
+        with self.lock:
+            self.requests.clear()
+            self.planned.clear()
+            self.default_status = 202
+            self.delay = 0.0
+
+    def answer(self, *statuses: int) -> None:
+        """The next requests get these statuses, in order; then the default."""
+        with self.lock:
+            self.planned.extend(statuses)
+
+    def _next_status(self) -> int:
+        with self.lock:
+            return self.planned.popleft() if self.planned else self.default_status
+
+    def _record(self, received: Received) -> None:
+        with self.lock:
+            self.requests.append(received)
+
+    @property
+    def accepted(self) -> list[dict]:
+        """The mails SendGrid accepted (answered 202), as the JSON bodies it received."""
+        with self.lock:
+            return [r.body for r in self.requests if r.status == 202]
+
+    def accepted_to(self, address: str) -> list[dict]:
+        return [mail for mail in self.accepted if mail["personalizations"][0]["to"][0]["email"] == address]
+
+
+def _handler(fake: FakeSendGrid) -> type[BaseHTTPRequestHandler]:
+    class Handler(BaseHTTPRequestHandler):
+        def do_POST(self) -> None:
+            body = json.loads(self.rfile.read(int(self.headers.get("Content-Length", 0))) or b"{}")
+            authorization = self.headers.get("Authorization", "")
+            if self.path != "/v3/mail/send":
+                status = 404
+            elif authorization != f"Bearer {API_KEY}":
+                status = 401
+            else:
+                status = fake._next_status()
+            if fake.delay:
+                time.sleep(fake.delay)
+            fake._record(Received(self.path, authorization, body, status))
+            self.send_response(status)
+            if status == 202:
+                self.send_header("X-Message-Id", f"fake-{len(fake.requests)}")
+                self.send_header("Content-Length", "0")
+                self.end_headers()
+                return
+            answer = json.dumps({"errors": [{"message": f"fake SendGrid says {status}", "field": None}]}).encode()
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", str(len(answer)))
+            self.end_headers()
+            self.wfile.write(answer)
+
+        def log_message(self, *args) -> None:  # keep the test output quiet
+            pass
+
+    return Handler
+
+
+@pytest.fixture(scope="session")
+def sendgrid_server() -> Iterator[FakeSendGrid]:
+    fake = FakeSendGrid()
+    server = ThreadingHTTPServer(("127.0.0.1", 0), _handler(fake))
+    fake.url = f"http://127.0.0.1:{server.server_address[1]}"
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield fake
+    server.shutdown()
+    server.server_close()
+
+
+@pytest.fixture
+def sendgrid(sendgrid_server, settings) -> FakeSendGrid:
+    """Mail goes through django-sendgrid-v5 to the fake server; retries wait milliseconds, not seconds.
+
+    python-http-client posts to SENDGRID_HOST_URL + "/v3" + "/mail/send".
+    """
+    sendgrid_server.reset()
+    settings.EMAIL_BACKEND = "sendgrid_backend.SendgridBackend"
+    settings.SENDGRID_API_KEY = API_KEY
+    settings.SENDGRID_HOST_URL = sendgrid_server.url
+    settings.SENDGRID_SANDBOX_MODE_IN_DEBUG = False
+    settings.SITE_URL = "https://book.example.test"
+    settings.OUTBOX_RETRY_BASE_SECONDS = 0.02  # 0.04, 0.08, 0.16, 0.32 s instead of 2, 4, 8, 16 s
+    yield sendgrid_server
+    sendgrid_server.reset()
+
+
+# --- The Celery worker ----------------------------------------------------------------------------
+
+
+def _check_broker_reachable() -> None:
+    """With REDIS_URL set, Redis must answer: unreachable is a failure (in CI and out), never a skip."""
+    url = celery_app.conf.broker_url
+    if not url.startswith("redis"):
+        return
+    import redis
+
+    try:
+        redis.Redis.from_url(url, socket_connect_timeout=3).ping()
+    except redis.exceptions.RedisError as exc:
+        pytest.fail(f"REDIS_URL is set but Redis at {url} does not answer ({exc}); start it or unset REDIS_URL")
+
+
+def _close_worker_db_connections(**_kwargs) -> None:
+    # Runs in the worker's thread after each task: its connections must not outlive the test
+    # (PostgreSQL refuses to drop the test database while a session is still open).
+    connections.close_all()
+
+
+def reset_producers() -> None:
+    """Make the next publish connect to the current broker_url again."""
+    celery_app._pool = None
+    celery_app.amqp._producer_pool = None
+
+
+@pytest.fixture(scope="package")
+def celery_worker_thread() -> Iterator[object]:
+    """One worker for this package: starting and stopping one takes seconds (the in-memory
+    transport's loop checks for shutdown every 2 s). Eager mode is off while it runs."""
+    _check_broker_reachable()
+    conf = celery_app.conf
+    saved = {key: conf[key] for key in ("task_always_eager", "worker_hijack_root_logger", "broker_transport_options")}
+    conf.task_always_eager = False
+    conf.worker_hijack_root_logger = False  # keep pytest's log capture working
+    if conf.broker_url.startswith("memory"):
+        # The in-memory transport polls its queues, once a second by default.
+        conf.broker_transport_options = {**conf.broker_transport_options, "polling_interval": 0.01}
+    reset_producers()
+    celery_app.control.purge()  # messages left by other tests' commits
+    task_postrun.connect(_close_worker_db_connections, weak=False)
+    try:
+        with start_worker(celery_app, pool="solo", perform_ping_check=False, shutdown_timeout=30) as worker:
+            yield worker
+    finally:
+        task_postrun.disconnect(_close_worker_db_connections)
+        celery_app.control.purge()
+        for key, value in saved.items():
+            conf[key] = value
+        reset_producers()
+
+
+@pytest.fixture
+def celery_worker(celery_worker_thread, transactional_db, sendgrid) -> object:
+    """The worker, for a test whose commits it must see (transaction=True), with nothing queued
+    by earlier tests. (A retry an earlier test left scheduled finds no row and does nothing.)"""
+    celery_app.control.purge()
+    return celery_worker_thread
+
+
+@pytest.fixture
+def eager_tasks() -> Iterator[None]:
+    """Tasks run in-process as they are queued, as with `make run` (no broker), even in CI."""
+    saved = celery_app.conf.task_always_eager
+    celery_app.conf.task_always_eager = True
+    yield
+    celery_app.conf.task_always_eager = saved
+
+
+@contextmanager
+def broker_down() -> Iterator[None]:
+    """Publishing fails as when Redis is down: producers point at a closed port meanwhile."""
+    url = celery_app.conf.broker_url
+    celery_app.conf.broker_url = "redis://127.0.0.1:1/0"
+    reset_producers()
+    try:
+        yield
+    finally:
+        celery_app.conf.broker_url = url
+        reset_producers()
+
+
+# --- A business that takes bookings ---------------------------------------------------------------
+
+
+@pytest.fixture(autouse=True)
+def fresh_rate_limits():
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture
+def open_page(page, business):
+    """Alice works 09:00-17:00 London time every day; no minimum notice."""
+    page.minimum_notice_minutes = 0
+    page.custom_message_client = "Lessons are at Riverside pool, lane 6.\nBring a towel."
+    page.save()
+    for weekday in range(7):
+        WorkingHoursFactory(business_profile=business, weekday=weekday, start_time=clock(9), end_time=clock(17))
+    return page
