@@ -4,6 +4,8 @@ Environments differ only in variables; README.md lists them all.
 """
 
 import os
+import re
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -39,6 +41,14 @@ def env_int(name: str, default: int) -> int:
         raise ImproperlyConfigured(f"{name} must be a whole number, not {raw!r}") from None
 
 
+def env_rate(name: str, default: str) -> str:
+    """A rate limit like "600/m" (requests per s, m, h or d; "10/5m" counts per 5 minutes)."""
+    raw = os.getenv(name, default).strip()
+    if not re.fullmatch(r"\d+/\d*[smhd]", raw):
+        raise ImproperlyConfigured(f"{name} must be a rate like 600/m, not {raw!r}")
+    return raw
+
+
 def env_list(name: str, default: list[str]) -> list[str]:
     raw = os.getenv(name)
     if raw is None:
@@ -70,11 +80,17 @@ INSTALLED_APPS = [
     "django_htmx",
     "crispy_forms",
     "crispy_tailwind",
+    "rest_framework",
+    "rest_framework_simplejwt",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
     "bookingsite.core",
     "bookingsite.businesses",
     "bookingsite.bookings",
     "bookingsite.public",
     "bookingsite.owner",
+    "bookingsite.api",
+    "bookingsite.notifications",
 ]
 
 MIDDLEWARE = [
@@ -192,6 +208,15 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_connect_timeout": 2, "socket_timeout": 5}
 CELERY_TIMEZONE = "UTC"
+# Beat: the outbox pickup sends what the commit-time queueing missed (broker down, lost retry);
+# the sweep expires stale pending requests (PRD 3.8 FR5). A run that waited longer than its
+# period is dropped: the next one does the same work.
+CELERY_BEAT_SCHEDULE = {
+    "flush-outbox": {"task": "notifications.flush_outbox", "schedule": 60.0, "options": {"expires": 55}},
+    "expire-pending-requests": {
+        "task": "notifications.expire_pending_requests", "schedule": 300.0, "options": {"expires": 290}
+    },
+}
 
 # Mail: SendGrid when SENDGRID_API_KEY is set; otherwise files under var/mail a person can open.
 DEFAULT_FROM_EMAIL = os.getenv("DEFAULT_FROM_EMAIL", "Flowkey Booking <bookings@flowkey.local>")
@@ -204,6 +229,20 @@ if SENDGRID_API_KEY:
 else:
     EMAIL_BACKEND = os.getenv("EMAIL_BACKEND", "django.core.mail.backends.filebased.EmailBackend")
     EMAIL_FILE_PATH = VAR_DIR / "mail"
+# The manage link in a client's email is their key to the booking: no click-tracking redirect
+# through SendGrid's domain, and no tracking pixel.
+SENDGRID_TRACK_CLICKS_HTML = False
+SENDGRID_TRACK_CLICKS_PLAIN = False
+SENDGRID_TRACK_EMAIL_OPENS = False
+# Seconds before a mail provider call gives up (SendGrid's client has no timeout of its own).
+EMAIL_TIMEOUT = 10
+# The outbox (bookingsite.notifications): tries per email, the first retry's wait (doubling
+# after each failure: 2, 4, 8, 16 s), how long an unsent email waits before the beat pickup
+# queues it again, and after how long a claim by a worker that died mid-send counts as lost.
+OUTBOX_MAX_ATTEMPTS = 5
+OUTBOX_RETRY_BASE_SECONDS = 1.0
+OUTBOX_GRACE_SECONDS = 120
+OUTBOX_CLAIM_TIMEOUT_SECONDS = 600
 
 # Rate limits on public endpoints (django-ratelimit), per client IP.
 RATELIMIT_ENABLE = env_bool("RATELIMIT_ENABLE", True)
@@ -216,6 +255,52 @@ RATELIMIT_IP_META_KEY = "bookingsite.core.ratelimit.client_ip"
 if not REDIS_URL:
     # One process serves everything locally, so its memory cache is the shared cache.
     SILENCED_SYSTEM_CHECKS = ["django_ratelimit.E003", "django_ratelimit.W001"]
+
+# The owner's JSON API (bookingsite/api, PRD 4.4): JWT only, so no session and no CSRF; JSON only.
+# Per owner with a valid token, per client IP without one; RATELIMIT_ENABLE=false switches both off.
+API_THROTTLE_USER = env_rate("API_THROTTLE_USER", "600/m")
+API_THROTTLE_ANON = env_rate("API_THROTTLE_ANON", "60/m")
+API_ACCESS_TOKEN_MINUTES = env_int("API_ACCESS_TOKEN_MINUTES", 15)
+API_REFRESH_TOKEN_DAYS = env_int("API_REFRESH_TOKEN_DAYS", 7)
+if API_ACCESS_TOKEN_MINUTES < 1 or API_REFRESH_TOKEN_DAYS < 1:
+    raise ImproperlyConfigured("API_ACCESS_TOKEN_MINUTES and API_REFRESH_TOKEN_DAYS must be at least 1.")
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": ["rest_framework_simplejwt.authentication.JWTAuthentication"],
+    # A view is the business owner's unless it says otherwise (the token and schema views do).
+    "DEFAULT_PERMISSION_CLASSES": ["bookingsite.api.permissions.IsBusinessOwner"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_THROTTLE_CLASSES": ["bookingsite.api.throttling.UserRateLimit", "bookingsite.api.throttling.AnonRateLimit"],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    # Errors take the public JSON's shape: {"errors": {"field": ["message"]}}, "__all__" for the rest.
+    "EXCEPTION_HANDLER": "bookingsite.api.errors.exception_handler",
+    "NON_FIELD_ERRORS_KEY": "__all__",
+    "TEST_REQUEST_DEFAULT_FORMAT": "json",
+}
+SIMPLE_JWT = {
+    "ACCESS_TOKEN_LIFETIME": timedelta(minutes=API_ACCESS_TOKEN_MINUTES),
+    "REFRESH_TOKEN_LIFETIME": timedelta(days=API_REFRESH_TOKEN_DAYS),
+    "AUTH_HEADER_TYPES": ("Bearer",),
+    # Tokens carry a hash of the password hash: a new password ends every token issued before it.
+    "CHECK_REVOKE_TOKEN": True,
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Flowkey Booking Links API",
+    "DESCRIPTION": (
+        "The owner's API (`/api/v1/`, JWT: get a token pair at `/api/v1/token/`, then send "
+        "`Authorization: Bearer <access>`) and the public booking JSON (`/book/{slug}/...`, no login). "
+        'Every error is `{"errors": {"field": ["message"]}}`; messages about no single field are under `__all__`.'
+    ),
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SERVE_AUTHENTICATION": [],  # the schema and docs are public, whatever token comes along
+    "COMPONENT_SPLIT_REQUEST": True,
+    # Swagger UI's files come from drf-spectacular-sidecar through static/: no CDN.
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "ENUM_NAME_OVERRIDES": {"BookingStatusEnum": "bookingsite.bookings.models.Booking.Status"},
+}
 
 LOGGING = {
     "version": 1,

@@ -15,6 +15,7 @@ urlpatterns = [
     path("book/", include("bookingsite.public.urls")),
     path("accounts/", include("bookingsite.owner.account_urls")),
     path("app/", include("bookingsite.owner.urls")),
+    path("api/", include("bookingsite.api.urls")),
 ]
 if settings.SERVE_MEDIA:
     media = settings.MEDIA_URL.lstrip("/")

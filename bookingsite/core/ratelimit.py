@@ -1,5 +1,6 @@
 """Per-client rate limits for public endpoints, on django-ratelimit's counters."""
 
+import ipaddress
 from collections.abc import Callable
 from functools import wraps
 
@@ -8,13 +9,24 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django_ratelimit.core import get_usage
 
 
+def _valid_ip(value: str) -> str | None:
+    try:
+        return str(ipaddress.ip_address(value.strip()))
+    except ValueError:
+        return None
+
+
 def client_ip(request: HttpRequest) -> str:
-    """The client's address: the first X-Forwarded-For entry behind a trusted proxy, else the peer."""
+    """The client's address: the first X-Forwarded-For entry behind a trusted proxy, else the peer.
+
+    Always an IP address: django-ratelimit parses it, and a header like `X-Forwarded-For: junk`
+    (or a server that sets no REMOTE_ADDR) must not turn every rate-limited request into a 500.
+    """
     if settings.TRUST_X_FORWARDED_FOR:
         forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
-        if forwarded:
-            return forwarded.split(",")[0].strip()
-    return request.META.get("REMOTE_ADDR", "")
+        if forwarded and (ip := _valid_ip(forwarded.split(",")[0])):
+            return ip
+    return _valid_ip(request.META.get("REMOTE_ADDR", "")) or "0.0.0.0"
 
 
 def seconds_until_allowed(request: HttpRequest, *, group: str, rate: str) -> int | None:

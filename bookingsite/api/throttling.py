@@ -1,0 +1,79 @@
+"""Rate limits of the API, on the same django-ratelimit counters as the rest of the site.
+
+Per user for a valid token (API_THROTTLE_USER), per client IP without one (API_THROTTLE_ANON),
+and the token endpoint also counts on the login page's counter (RATELIMIT_LOGIN), so guessing a
+password is no faster here than there. Rates are read at request time, and RATELIMIT_ENABLE=false
+switches all of them off (django-ratelimit's get_usage answers None then).
+"""
+
+from django.conf import settings
+from django_ratelimit.core import get_usage
+from rest_framework.request import Request
+from rest_framework.throttling import BaseThrottle
+
+from bookingsite.core.ratelimit import seconds_until_allowed
+
+
+def _authenticated(request: Request) -> bool:
+    return request.user is not None and request.user.is_authenticated
+
+
+class RateLimit(BaseThrottle):
+    group: str
+    rate_setting: str
+    wait_seconds: int | None = None
+
+    def applies(self, request: Request) -> bool:
+        return True
+
+    def key(self, request: Request):
+        """django-ratelimit's key: "ip" (the site's client_ip) or a callable."""
+        return "ip"
+
+    def allow_request(self, request: Request, view) -> bool:
+        if not self.applies(request):
+            return True
+        self.wait_seconds = seconds_until_allowed_by(
+            request, group=self.group, key=self.key(request), rate=getattr(settings, self.rate_setting)
+        )
+        return self.wait_seconds is None
+
+    def wait(self) -> float | None:
+        return self.wait_seconds
+
+
+def seconds_until_allowed_by(request: Request, *, group: str, key, rate: str) -> int | None:
+    if key == "ip":  # exactly the login page's and the public JSON's counting
+        return seconds_until_allowed(request._request, group=group, rate=rate)
+    usage = get_usage(request._request, group=group, key=key, rate=rate, increment=True)
+    if usage is None or not usage["should_limit"]:
+        return None
+    return max(usage["time_left"], 1)
+
+
+class UserRateLimit(RateLimit):
+    """Requests with a valid token, per user (all of a user's tokens share it)."""
+
+    group, rate_setting = "api-user", "API_THROTTLE_USER"
+
+    def applies(self, request: Request) -> bool:
+        return _authenticated(request)
+
+    def key(self, request: Request):
+        user_key = f"user:{request.user.pk}"
+        return lambda _group, _request: user_key
+
+
+class AnonRateLimit(RateLimit):
+    """Requests without a valid token (the token endpoints, the schema and docs), per client IP."""
+
+    group, rate_setting = "api-anon", "API_THROTTLE_ANON"
+
+    def applies(self, request: Request) -> bool:
+        return not _authenticated(request)
+
+
+class LoginRateLimit(RateLimit):
+    """Password attempts per client IP, on the login page's own counter."""
+
+    group, rate_setting = "login", "RATELIMIT_LOGIN"

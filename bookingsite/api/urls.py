@@ -1,0 +1,35 @@
+"""/api/: the owner's JSON API v1, its OpenAPI schema and the docs page (assets served from static/, no CDN)."""
+
+from django.urls import include, path, re_path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+
+from . import auth, views
+from .errors import not_found
+
+app_name = "api"
+
+v1_urlpatterns = [
+    path("token/", auth.TokenObtainView.as_view(), name="token"),
+    path("token/refresh/", auth.TokenRefreshView.as_view(), name="token-refresh"),
+    path("business-booking-settings/", views.BookingSettingsView.as_view(), name="settings"),
+    path("bookings/", views.BookingListView.as_view(), name="bookings"),
+    path("bookings/pending-approval/", views.PendingListView.as_view(), name="pending"),
+    path("bookings/<uuid:pk>/", views.BookingDetailView.as_view(), name="booking"),
+    path("bookings/<uuid:pk>/approve/", views.BookingApproveView.as_view(), name="approve"),
+    path("bookings/<uuid:pk>/reject/", views.BookingRejectView.as_view(), name="reject"),
+    path("bookings/<uuid:pk>/cancel/", views.BookingCancelView.as_view(), name="cancel"),
+    path("services/", views.ServiceListView.as_view(), name="services"),
+    path("services/<int:pk>/", views.ServiceDetailView.as_view(), name="service"),
+    path("services/<int:pk>/restore/", views.ServiceRestoreView.as_view(), name="service-restore"),
+    path("working-hours/", views.WorkingHoursView.as_view(), name="working-hours"),
+    path("exception-dates/", views.ExceptionDateListView.as_view(), name="exception-dates"),
+    path("exception-dates/<int:pk>/", views.ExceptionDateDetailView.as_view(), name="exception-date"),
+]
+
+urlpatterns = [
+    path("v1/", include(v1_urlpatterns)),
+    # The schema covers this API and the public booking JSON (schema_urls routes both for the generator).
+    path("schema/", SpectacularAPIView.as_view(urlconf="bookingsite.api.schema_urls"), name="schema"),
+    path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),
+    re_path(r"", not_found),  # anything else under /api/: a JSON 404, not the HTML page
+]

@@ -1,0 +1,128 @@
+"""/api/schema/ describes the API and the public booking JSON, errors included; /api/docs/ renders from local files."""
+
+import re
+
+import pytest
+import yaml
+from drf_spectacular.validation import validate_schema
+
+from tests.core.test_settings import run_django
+
+pytestmark = pytest.mark.django_db
+
+OPERATIONS = {
+    ("/api/v1/token/", "post"), ("/api/v1/token/refresh/", "post"),
+    ("/api/v1/business-booking-settings/", "get"), ("/api/v1/business-booking-settings/", "put"),
+    ("/api/v1/business-booking-settings/", "patch"),
+    ("/api/v1/bookings/", "get"), ("/api/v1/bookings/pending-approval/", "get"), ("/api/v1/bookings/{id}/", "get"),
+    ("/api/v1/bookings/{id}/approve/", "post"), ("/api/v1/bookings/{id}/reject/", "post"),
+    ("/api/v1/bookings/{id}/cancel/", "post"),
+    ("/api/v1/services/", "get"), ("/api/v1/services/", "post"), ("/api/v1/services/{id}/", "get"),
+    ("/api/v1/services/{id}/", "put"), ("/api/v1/services/{id}/", "patch"), ("/api/v1/services/{id}/", "delete"),
+    ("/api/v1/services/{id}/restore/", "post"),
+    ("/api/v1/working-hours/", "get"), ("/api/v1/working-hours/", "put"),
+    ("/api/v1/exception-dates/", "get"), ("/api/v1/exception-dates/", "post"),
+    ("/api/v1/exception-dates/{id}/", "get"), ("/api/v1/exception-dates/{id}/", "delete"),
+    ("/book/{slug}/services/", "get"), ("/book/{slug}/availability/", "get"), ("/book/{slug}/bookings/", "post"),
+}
+ERRORS_REF = {"$ref": "#/components/schemas/Errors"}
+
+
+@pytest.fixture
+def schema(client) -> dict:
+    response = client.get("/api/schema/", {"format": "json"})
+    assert response.status_code == 200
+    return response.json()
+
+
+def test_the_schema_is_valid_openapi_3(schema):
+    validate_schema(schema)
+    assert schema["openapi"].startswith("3.")
+
+
+def test_every_operation_is_described_and_nothing_else(schema):
+    described = {(path, method) for path, item in schema["paths"].items() for method in item if method != "parameters"}
+    assert described == OPERATIONS
+
+
+def test_owner_operations_need_a_token_and_document_the_common_errors(schema):
+    for path, item in schema["paths"].items():
+        if not path.startswith("/api/v1/") or "/token/" in path:
+            continue
+        for method, operation in item.items():
+            assert operation["security"] == [{"jwtAuth": []}], (path, method)
+            for code in ("401", "403", "429"):
+                assert operation["responses"][code]["content"]["application/json"]["schema"] == ERRORS_REF, (path, method, code)
+            if "{id}" in path:
+                assert "404" in operation["responses"], (path, method)
+            if "requestBody" in operation:
+                assert {"400", "415"} <= set(operation["responses"]), (path, method)
+    assert set(schema["components"]["securitySchemes"]) == {"jwtAuth"}
+
+
+def test_the_error_shape_is_one_component(schema):
+    errors = schema["components"]["schemas"]["Errors"]
+    assert errors["required"] == ["errors"]
+    assert errors["properties"]["errors"]["additionalProperties"] == {"type": "array", "items": {"type": "string"}}
+
+
+def test_public_json_is_described_with_its_errors(schema):
+    create = schema["paths"]["/book/{slug}/bookings/"]["post"]
+    assert create["security"] == [{}] or "security" not in create
+    assert set(create["responses"]) == {"201", "400", "404", "409", "415", "429"}
+    assert all(create["responses"][code]["content"]["application/json"]["schema"] == ERRORS_REF
+               for code in ("400", "404", "409", "415", "429"))
+    body = schema["components"]["schemas"]["BookingRequestRequest"]
+    assert set(body["required"]) == {"session_category_id", "start_time_utc", "client_name", "client_email", "client_phone",
+                                     "client_timezone"}
+    availability = schema["paths"]["/book/{slug}/availability/"]["get"]
+    assert {p["name"] for p in availability["parameters"] if p.get("required")} == {
+        "slug", "session_category_id", "start_date", "end_date"}
+
+
+def test_limits_come_from_the_pages_forms(schema):
+    settings = schema["components"]["schemas"]["BookingSettingsRequest"]["properties"]
+    assert (settings["pending_booking_expiry_hours"]["minimum"], settings["pending_booking_expiry_hours"]["maximum"]) == (1, 720)
+    assert settings["custom_message_client"]["maxLength"] == 1000
+    service = schema["components"]["schemas"]["ServiceRequest"]["properties"]
+    assert (service["duration_minutes"]["minimum"], service["duration_minutes"]["maximum"]) == (5, 1440)
+
+
+def test_the_schema_is_public_even_with_a_bad_token(client):
+    response = client.get("/api/schema/", headers={"Authorization": "Bearer junk"})
+
+    assert response.status_code == 200
+    assert yaml.safe_load(response.content)["info"]["title"] == "Flowkey Booking Links API"
+
+
+def test_the_docs_page_uses_only_local_assets(client, collected_static):
+    response = client.get("/api/docs/")
+
+    assert response.status_code == 200
+    html = response.content.decode()
+    assets = re.findall(r'(?:src|href)="([^"]+)"', html)
+    assert assets and not [a for a in assets if "://" in a or a.startswith("//")]
+    assert "cdn" not in html.lower()
+    for asset in assets:
+        assert asset.startswith("/static/"), asset
+        assert (collected_static / asset.removeprefix("/static/")).is_file(), asset
+    assert "/api/schema/" in html
+
+
+def test_api_settings_come_from_the_environment():
+    shown = run_django("-c", "import django, json; django.setup(); from django.conf import settings as s; "
+                       "print(json.dumps([s.API_THROTTLE_USER, s.API_THROTTLE_ANON, "
+                       "s.SIMPLE_JWT['ACCESS_TOKEN_LIFETIME'].total_seconds(), s.SIMPLE_JWT['REFRESH_TOKEN_LIFETIME'].days]))",
+                       API_THROTTLE_USER="100/h", API_THROTTLE_ANON="5/10m", API_ACCESS_TOKEN_MINUTES="5",
+                       API_REFRESH_TOKEN_DAYS="2")
+    assert shown.returncode == 0, shown.stderr
+    assert shown.stdout.strip() == '["100/h", "5/10m", 300.0, 2]'
+
+
+@pytest.mark.parametrize("name, value", [("API_THROTTLE_USER", "lots"), ("API_THROTTLE_ANON", "60"),
+                                         ("API_ACCESS_TOKEN_MINUTES", "0"), ("API_REFRESH_TOKEN_DAYS", "soon")])
+def test_bad_api_settings_stop_startup(name, value):
+    result = run_django(**{name: value})
+
+    assert result.returncode != 0
+    assert "ImproperlyConfigured" in result.stderr and name in result.stderr

@@ -1,0 +1,148 @@
+"""GET, PUT and PATCH /api/v1/business-booking-settings/: the settings page's rules, through its form and service."""
+
+import pytest
+
+from bookingsite.businesses.models import RetiredSlug
+
+from .conftest import errors
+
+pytestmark = pytest.mark.django_db
+
+URL = "/api/v1/business-booking-settings/"
+FIELDS = {
+    "public_booking_slug", "is_booking_page_active", "requires_approval", "pending_booking_expiry_hours",
+    "global_buffer_time_minutes_between_sessions", "minimum_notice_minutes", "booking_horizon_days",
+    "custom_message_client", "booking_url", "updated_at",
+}
+
+
+def body(**changes) -> dict:
+    return {
+        "public_booking_slug": "alices-aqua",
+        "is_booking_page_active": True,
+        "requires_approval": False,
+        "pending_booking_expiry_hours": 24,
+        "global_buffer_time_minutes_between_sessions": 0,
+        "minimum_notice_minutes": 60,
+        "booking_horizon_days": 60,
+        "custom_message_client": "",
+    } | changes
+
+
+def test_get_shows_the_settings(api, page, settings):
+    settings.SITE_URL = "https://book.example.com"
+
+    response = api.get(URL)
+
+    assert response.status_code == 200
+    data = response.json()
+    assert set(data) == FIELDS
+    assert data["public_booking_slug"] == "alices-aqua"
+    assert data["booking_url"] == "https://book.example.com/book/alices-aqua/"
+    assert data["pending_booking_expiry_hours"] == page.pending_booking_expiry_hours
+
+
+def test_put_saves_every_setting(api, page, business):
+    response = api.put(URL, body(requires_approval=True, pending_booking_expiry_hours=48, minimum_notice_minutes=0,
+                                 booking_horizon_days=90, global_buffer_time_minutes_between_sessions=15,
+                                 custom_message_client="Bring a towel <b>please</b>", is_booking_page_active=False))
+
+    assert response.status_code == 200
+    page.refresh_from_db()
+    assert (page.requires_approval, page.pending_booking_expiry_hours, page.minimum_notice_minutes, page.booking_horizon_days,
+            page.global_buffer_time_minutes_between_sessions, page.is_booking_page_active) == (True, 48, 0, 90, 15, False)
+    assert page.custom_message_client == "Bring a towel <b>please</b>"
+    assert response.json()["custom_message_client"] == "Bring a towel <b>please</b>"
+    business.refresh_from_db()
+    assert business.name == "Alice's Aqua Studio"  # the profile is kept as it was
+
+
+def test_a_new_slug_is_lowercased_and_the_old_link_redirects(api, page, client):
+    response = api.put(URL, body(public_booking_slug="Alices-Pool"))
+
+    assert response.status_code == 200
+    assert response.json()["public_booking_slug"] == "alices-pool"
+    page.refresh_from_db()
+    assert page.public_booking_slug == "alices-pool"
+    assert RetiredSlug.objects.filter(slug="alices-aqua", business_profile=page.business_profile).exists()
+    old = client.get("/book/alices-aqua/")
+    assert (old.status_code, old["Location"]) == (301, "/book/alices-pool/")
+
+
+def test_patch_changes_only_what_it_sends(api, page):
+    response = api.patch(URL, {"requires_approval": True})
+
+    assert response.status_code == 200
+    page.refresh_from_db()
+    assert page.requires_approval is True
+    assert page.public_booking_slug == "alices-aqua"
+    assert response.json()["minimum_notice_minutes"] == page.minimum_notice_minutes
+
+
+@pytest.mark.parametrize("changes, field, message", [
+    ({"public_booking_slug": "bobs-boxing"}, "public_booking_slug", "This link name is already taken."),
+    ({"public_booking_slug": "Bobs-BOXING"}, "public_booking_slug", "This link name is already taken."),
+    ({"public_booking_slug": "admin"}, "public_booking_slug", "“admin” is reserved; choose another link name."),
+    ({"public_booking_slug": "two--hyphens"}, "public_booking_slug",
+     "Use letters, digits and single hyphens, starting and ending with a letter or digit (like sarahs-swim)."),
+    ({"public_booking_slug": ""}, "public_booking_slug", "Give your link a name."),
+    ({"public_booking_slug": "x" * 61}, "public_booking_slug", "Keep the link name under 60 characters."),
+    ({"pending_booking_expiry_hours": 0}, "pending_booking_expiry_hours", "A request waits at least 1 hour."),
+    ({"pending_booking_expiry_hours": 721}, "pending_booking_expiry_hours", "Keep the wait under 30 days (720 hours)."),
+    ({"global_buffer_time_minutes_between_sessions": -5}, "global_buffer_time_minutes_between_sessions",
+     "The buffer can’t be negative; use 0 for none."),
+    ({"booking_horizon_days": 731}, "booking_horizon_days", "Keep it under two years (730 days)."),
+    ({"minimum_notice_minutes": "60"}, "minimum_notice_minutes", "Enter a whole number."),
+    ({"minimum_notice_minutes": None}, "minimum_notice_minutes", "Enter a number."),
+    ({"requires_approval": "yes"}, "requires_approval", "Must be a valid boolean."),
+    ({"custom_message_client": "x" * 1001}, "custom_message_client", "Keep the message under 1000 characters (it has 1001)."),
+])
+def test_refuses_what_the_settings_page_refuses(api, page, other_business, nothing_changes, changes, field, message):
+    response = api.put(URL, body(**changes))
+
+    assert response.status_code == 400
+    assert errors(response) == {field: [message]}
+
+
+def test_put_needs_every_switch(api, page, nothing_changes):
+    # Left out, a switch would read as "off" (an HTML checkbox); here it is a mistake.
+    sent = body()
+    del sent["is_booking_page_active"], sent["requires_approval"]
+
+    response = api.put(URL, sent)
+
+    assert response.status_code == 400
+    assert set(errors(response)) == {"is_booking_page_active", "requires_approval"}
+
+
+def test_another_business_old_link_name_is_taken(api, page, other_business):
+    RetiredSlug.objects.create(slug="bobs-old-gym", business_profile=other_business)
+
+    response = api.put(URL, body(public_booking_slug="bobs-old-gym"))
+
+    assert response.status_code == 400
+    assert errors(response) == {"public_booking_slug": ["This link name is already taken."]}
+    page.refresh_from_db()
+    assert page.public_booking_slug == "alices-aqua"
+
+
+@pytest.mark.parametrize("raw", ["[]", '"text"', "null", "{bad json"])
+def test_a_body_that_is_not_an_object_is_400(api, page, nothing_changes, raw):
+    response = api.put(URL, raw=raw)
+
+    assert response.status_code == 400
+    assert "__all__" in errors(response)
+
+
+def test_patch_with_a_list_is_400(api, page, nothing_changes):
+    response = api.patch(URL, [1, 2])
+
+    assert response.status_code == 400
+    assert errors(response) == {"__all__": ["Send a JSON object."]}
+
+
+def test_delete_and_post_are_405(api, page):
+    for response in (api.delete(URL), api.post(URL, body())):
+        assert response.status_code == 405
+        assert set(response["Allow"].replace(" ", "").split(",")) == {"GET", "HEAD", "PUT", "PATCH", "OPTIONS"}
+        assert list(errors(response)) == ["__all__"]
