@@ -95,6 +95,9 @@
     });
     if (dateInput) dateInput.addEventListener("input", function () { dateInput.dataset.touched = "1"; });
     calendar.render();
+    // The arrow buttons are named by their title ("Previous week"); their icon font glyph is decoration,
+    // but FullCalendar marks it role="img" without a name, which screen readers announce as an unnamed image.
+    element.querySelectorAll(".fc-icon[role='img']").forEach(function (icon) { icon.setAttribute("aria-hidden", "true"); });
   }
 
   if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", init);
