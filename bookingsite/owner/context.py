@@ -3,10 +3,14 @@ from django.utils.functional import SimpleLazyObject
 
 
 def owner_nav(request: HttpRequest) -> dict:
-    """The pending count for the owner's nav badge; counted only when a template shows it."""
+    """The counts on the owner's nav badges; each counted only when a template shows it."""
     business = getattr(request, "business", None)
     if business is None:
         return {}
     from bookingsite.bookings.lists import pending_count
+    from bookingsite.notifications.selectors import unread_count
 
-    return {"pending_count": SimpleLazyObject(lambda: pending_count(business.pk))}
+    return {
+        "pending_count": SimpleLazyObject(lambda: pending_count(business.pk)),
+        "unread_count": SimpleLazyObject(lambda: unread_count(business.pk)),
+    }

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import booking_pages, calendar_pages, client_pages, dashboard, hours, link_settings, pending, service_pages
+from .views import booking_pages, calendar_pages, client_pages, dashboard, hours, inbox, link_settings, pending, service_pages
 
 app_name = "owner"
 
@@ -28,4 +28,6 @@ urlpatterns = [
     path("calendar/", calendar_pages.calendar_page, name="calendar"),
     path("calendar/events/", calendar_pages.events, name="calendar-events"),
     path("calendar/sessions/new/", calendar_pages.session_create, name="session-create"),
+    path("notifications/", inbox.notifications_page, name="notifications"),
+    path("emails/", inbox.emails_page, name="emails"),
 ]

@@ -67,6 +67,7 @@ def days_json(days: tuple[Day, ...]) -> list[dict]:
     ]
 
 
+@csrf_exempt  # reads only; other methods get require_GET's 405, not the CSRF failure page
 @require_GET
 @rate_limited("public-read", "RATELIMIT_PUBLIC_READ")
 def services(request: HttpRequest, slug: str) -> JsonResponse:
@@ -82,6 +83,7 @@ def services(request: HttpRequest, slug: str) -> JsonResponse:
     )
 
 
+@csrf_exempt  # reads only; other methods get require_GET's 405, not the CSRF failure page
 @require_GET
 @rate_limited("public-read", "RATELIMIT_PUBLIC_READ")
 def availability(request: HttpRequest, slug: str) -> JsonResponse:
@@ -132,6 +134,13 @@ def booking_json(request: HttpRequest, page: BusinessBookingSettings, booking: B
     }
 
 
+def _json_type_fits(key: str, value) -> bool:
+    """Text fields take strings (or null); the service id may also be a JSON integer."""
+    if value is None or isinstance(value, str):
+        return True
+    return key == "session_category_id" and isinstance(value, int) and not isinstance(value, bool)
+
+
 def _idempotency_once_key(business_profile_id: int, header: str) -> str | None:
     """A client's Idempotency-Key, scoped to the business so two integrators never collide."""
     if not header:
@@ -154,10 +163,14 @@ def create_booking(request: HttpRequest, slug: str) -> JsonResponse:
         return json_errors(400, __all__=[_("The body is not valid JSON.")])
     if not isinstance(body, dict):
         return json_errors(400, __all__=[_("The body must be a JSON object.")])
-    # Fields parse text: a number, list or object goes in as its JSON text and gets the field's own
-    # message (DateTimeField would call .strip() on it and crash).
-    form = BookingRequestForm({key: "" if value is None else value if isinstance(value, str) else json.dumps(value)
-                               for key, value in body.items()},
+    wrong_types = {
+        key: [_("Give this as a string.") if key != "session_category_id" else _("Give the service's number.")]
+        for key, value in body.items()
+        if key in BookingRequestForm.base_fields and not _json_type_fits(key, value)
+    }
+    if wrong_types:
+        return json_errors(400, **wrong_types)
+    form = BookingRequestForm({key: "" if value is None else str(value) for key, value in body.items()},
                               country=page.business_profile.country)
     if not form.is_valid():
         return json_errors(400, **error_messages(form))

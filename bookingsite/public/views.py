@@ -263,7 +263,7 @@ def booking_cancel(request: HttpRequest, page: BusinessBookingSettings, token: s
     context = _manage_context(request, page, booking)
     if request.method == "POST":
         try:
-            booking_services.booking_cancel_by_client(booking=booking, reason=request.POST.get("reason", "")[:1000])
+            booking_services.booking_cancel_by_client(booking=booking, reason=request.POST.get("reason", ""))
         except BookingError as exc:
             context["error"] = exc.message
             return render(request, "public/cancel.html", context, status=400)

@@ -23,9 +23,4 @@
       setTimeout(function () { button.textContent = label; }, 1500);
     });
   });
-  // The pending badge recounts whenever a request is answered in place.
-  document.addEventListener("pending-changed", function () {
-    var badge = document.getElementById("pending-badge");
-    if (badge && window.htmx) window.htmx.trigger(badge, "refresh");
-  });
 })();

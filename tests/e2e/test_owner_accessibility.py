@@ -123,6 +123,11 @@ def test_owner_pages_have_no_serious_accessibility_violations(settings, live_ser
         tab.get_by_text("Cancel booking…").click()
         check("booking detail (confirmed, cancel open)", tab.get_by_role("button", name="Yes, cancel this booking"))
 
+        tab.goto(f"{base}/app/notifications/")
+        check("notifications", tab.get_by_role("heading", name="Notifications"))
+        tab.goto(f"{base}/app/emails/")
+        check("emails sent", tab.get_by_role("heading", name="Emails sent"))
+
         tab.goto(f"{base}/app/clients/")
         check("clients list", tab.get_by_role("link", name="Ben"))
         tab.goto(f"{base}/app/clients/{confirmed.client_id}/")

@@ -238,9 +238,6 @@ def test_owner_answers_requests_without_javascript(site, browser, viewport):
         context.close()
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "BUG: on a phone the badge the owner sees is the one on the Menu button (base_owner.html), which has no "
-    "hx-get; `pending-changed` refreshes only #pending-badge in the desktop side nav, hidden on a phone."))
 def test_phone_menu_badge_follows_answers_in_place(site, browser):
     requests_awaiting_answers("Ann")
     phone = {"width": 390, "height": 844}

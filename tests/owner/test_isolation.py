@@ -31,6 +31,8 @@ PLAIN_URLS = [
     ("owner:clients", {}),
     ("owner:calendar", {}),
     ("owner:calendar-events", {}),
+    ("owner:notifications", {}),
+    ("owner:emails", {}),
 ]
 POST_ONLY_URLS = ["owner:session-create"]
 # Name, HTTP method, the kind of object in the URL.

@@ -247,6 +247,9 @@ class TestBadRequest:
             ("session_category_id", True),
             ("client_email", ["dana@example.com"]),
             ("client_timezone", {"name": "Asia/Tokyo"}),
+            ("client_name", [1]),
+            ("client_phone", 447911123456),
+            ("notes", {"a": "b"}),
         ],
     )
     def test_a_value_of_the_wrong_json_type_is_named(self, client, service, slot, field, value):
@@ -254,6 +257,7 @@ class TestBadRequest:
 
         assert response.status_code == 400
         assert list(errors(response)) == [field]
+        assert not Booking.objects.exists()
 
     @pytest.mark.parametrize("raw", ["{not json", '{"client_name": "Dana"', "  ", b'\xff\xfe{"a": 1}'])
     def test_malformed_json(self, client, open_page, raw):

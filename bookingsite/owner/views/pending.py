@@ -12,7 +12,8 @@ from bookingsite.bookings.services import booking_approve, booking_reject
 
 from ..access import OwnerRequest, owner_required
 
-PENDING_CHANGED = "pending-changed"  # the nav badge listens for this event to recount
+PENDING_CHANGED = "pending-changed"  # the nav badges listen for this event to recount
+BADGE_IDS = {"pending-badge", "menu-pending-badge"}
 
 
 @require_GET
@@ -24,7 +25,10 @@ def pending_list(request: OwnerRequest) -> HttpResponse:
 @require_GET
 @owner_required
 def badge(request: OwnerRequest) -> HttpResponse:
-    return render(request, "owner/partials/_pending_badge.html", {"poll": True})
+    badge_id = request.GET.get("badge", "")
+    if badge_id not in BADGE_IDS:
+        badge_id = "pending-badge"
+    return render(request, "owner/partials/_pending_badge.html", {"badge_id": badge_id})
 
 
 def _back(request: OwnerRequest) -> HttpResponse:
@@ -62,5 +66,5 @@ def approve(request: OwnerRequest, pk) -> HttpResponse:
 @require_POST
 @owner_required
 def reject(request: OwnerRequest, pk) -> HttpResponse:
-    reason = request.POST.get("reason", "").strip()[:1000]
+    reason = request.POST.get("reason", "")
     return _answer(request, pk, lambda booking: booking_reject(booking=booking, by=request.user, reason=reason))

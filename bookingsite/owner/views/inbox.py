@@ -1,0 +1,43 @@
+"""What the site told the owner (the bell) and sent on the business's behalf (the emails)."""
+
+from django.core.paginator import Paginator
+from django.http import HttpResponse
+from django.shortcuts import render
+from django.views.decorators.http import require_GET
+
+from bookingsite.notifications import selectors
+from bookingsite.notifications.models import OutboxEmail
+from bookingsite.notifications.services import notifications_mark_all_read
+
+from ..access import OwnerRequest, owner_required
+
+EMAILS_PER_PAGE = 25
+
+
+@require_GET
+@owner_required
+def notifications_page(request: OwnerRequest) -> HttpResponse:
+    """The newest notifications; opening the list marks them read (they still show as new this once)."""
+    notifications = selectors.recent_notifications(request.business.pk, limit=50)
+    response = render(request, "owner/notifications.html", {"notifications": notifications})
+    notifications_mark_all_read(business_profile_id=request.business.pk)
+    return response
+
+
+@require_GET
+@owner_required
+def emails_page(request: OwnerRequest) -> HttpResponse:
+    status = request.GET.get("status", "")
+    if status not in OutboxEmail.Status.values:
+        status = ""
+    emails = selectors.sent_emails(request.business.pk, status=status or None)
+    return render(
+        request,
+        "owner/emails.html",
+        {
+            "page_obj": Paginator(emails, EMAILS_PER_PAGE).get_page(request.GET.get("page")),
+            "status": status,
+            "statuses": OutboxEmail.Status.choices,
+            "query": f"status={status}" if status else "",
+        },
+    )

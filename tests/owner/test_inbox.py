@@ -1,0 +1,81 @@
+"""The owner's bell (in-app notifications) and the list of emails sent for the business."""
+
+from datetime import date, datetime, time, timedelta, timezone as dt_timezone
+
+import pytest
+
+from bookingsite.bookings import services
+from bookingsite.notifications.models import Notification, OutboxEmail
+from tests.factories import WorkingHoursFactory
+
+UTC = dt_timezone.utc
+
+
+@pytest.fixture
+def booked(business, page, service, settings):
+    """A request and a booking made by clients through the booking service."""
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    for weekday in range(7):
+        WorkingHoursFactory(business_profile=business, weekday=weekday, start_time=time(9), end_time=time(17))
+    day = date.today() + timedelta(days=5)
+    make = lambda hour, email: services.booking_create(  # noqa: E731
+        service=service, start_time_utc=datetime.combine(day, time(hour), tzinfo=UTC), client_name=email.split("@")[0].title(),
+        client_email=email, client_phone="", client_timezone="Europe/London")
+    first = make(10, "ann@example.com")
+    page.requires_approval = True
+    page.save()
+    second = make(12, "ben@example.com")
+    return first, second
+
+
+@pytest.fixture
+def owner(client, alice):
+    client.force_login(alice)
+    return client
+
+
+def test_the_bell_counts_unread_and_opening_the_list_marks_them_read(owner, booked, other_business):
+    dashboard = owner.get("/app/").content.decode()
+    assert "2<span class=\"sr-only\"> unread</span>" in dashboard
+    listing = owner.get("/app/notifications/").content.decode()
+    assert "Booking by" in listing and "Request from" in listing
+    assert listing.count(">New</span>") == 2
+    assert not Notification.objects.filter(business_profile=booked[0].business_profile, read_at__isnull=True).exists()
+    assert " unread</span>" not in owner.get("/app/").content.decode()
+    assert ">New</span>" not in owner.get("/app/notifications/").content.decode()
+
+
+def test_emails_page_lists_the_business_emails_with_their_status(owner, booked, business):
+    OutboxEmail.objects.filter(business_profile=business, to_email="ben@example.com").update(
+        status=OutboxEmail.Status.FAILED, provider_answer="HTTP 400: invalid recipient")
+    page = owner.get("/app/emails/").content.decode()
+    assert "ann@example.com" in page and "ben@example.com" in page
+    assert "HTTP 400: invalid recipient" in page
+    failed_only = owner.get("/app/emails/", {"status": "failed"}).content.decode()
+    assert "ben@example.com" in failed_only and "ann@example.com" not in failed_only
+    assert owner.get("/app/emails/", {"status": "nonsense"}).status_code == 200
+
+
+def test_another_owner_sees_none_of_it(client, booked, other_business):
+    client.force_login(other_business.owner)
+    assert "ann@example.com" not in client.get("/app/emails/").content.decode()
+    assert "Ann" not in client.get("/app/notifications/").content.decode()
+    assert Notification.objects.filter(read_at__isnull=True).count() == 2
+
+
+def test_both_pending_badges_refresh_themselves(owner, booked):
+    dashboard = owner.get("/app/").content.decode()
+    for badge in ("pending-badge", "menu-pending-badge"):
+        assert f'id="{badge}" hx-get="/app/badge/?badge={badge}"' in dashboard
+        fragment = owner.get("/app/badge/", {"badge": badge}).content.decode()
+        assert fragment.strip().startswith(f'<span id="{badge}"') and ">1<" in fragment
+    assert 'id="pending-badge"' in owner.get("/app/badge/", {"badge": "<script>"}).content.decode()
+
+
+def test_a_reject_reason_over_1000_characters_is_refused_not_cut(owner, booked):
+    pending = booked[1]
+    response = owner.post(f"/app/bookings/{pending.pk}/reject/", {"reason": "x" * 1001}, HTTP_HX_REQUEST="true")
+    assert response.status_code == 409
+    assert "under 1000 characters" in response.content.decode()
+    pending.refresh_from_db()
+    assert (pending.status, pending.rejection_reason) == ("pending_approval", "")
