@@ -2,6 +2,7 @@
 
 import os
 import shutil
+from datetime import time
 
 import pytest
 from hypothesis import settings as hypothesis_settings
@@ -42,6 +43,16 @@ def fast_password_hashing(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+@pytest.fixture(autouse=True)
+def fresh_rate_limits():
+    """Rate-limit counters live in the cache; each test starts and ends with none."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
 @pytest.fixture
 def alice(db):
     return UserFactory(username="alice@example.com", first_name="Alice")
@@ -61,6 +72,18 @@ def page(business):
 @pytest.fixture
 def service(business):
     return ServiceFactory(business_profile=business, name="Private lesson", duration_minutes=60, capacity=1)
+
+
+@pytest.fixture
+def open_page(page, business):
+    """Alice works 09:00-17:00 London time every day and wants an hour's notice."""
+    from .factories import WorkingHoursFactory
+
+    page.minimum_notice_minutes = 60
+    page.save()
+    for weekday in range(7):
+        WorkingHoursFactory(business_profile=business, weekday=weekday, start_time=time(9), end_time=time(17))
+    return page
 
 
 @pytest.fixture

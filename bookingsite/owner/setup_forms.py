@@ -6,7 +6,7 @@ numbers and the services run them again (full_clean) before they save.
 
 import re
 import secrets
-from datetime import date, time
+from datetime import date as calendar_date, time
 from functools import cache
 
 import phonenumbers
@@ -445,7 +445,7 @@ class ExceptionDateForm(forms.ModelForm):
         model = ExceptionDate
         fields = ["date", "start_time", "end_time", "note"]
 
-    def __init__(self, *args, today: date, **kwargs):
+    def __init__(self, *args, today: calendar_date, **kwargs):
         super().__init__(*args, **kwargs)
         self.today = today
         self.fields["date"].widget.attrs["min"] = today.isoformat()

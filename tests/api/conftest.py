@@ -6,7 +6,6 @@ from datetime import date, datetime, time, timedelta
 from datetime import timezone as dt_timezone
 
 import pytest
-from django.core.cache import cache
 from django.test import Client
 from rest_framework_simplejwt.tokens import RefreshToken
 
@@ -90,13 +89,6 @@ def errors(response) -> dict[str, list[str]]:
     assert payload["errors"], payload
     assert all(isinstance(m, list) and m and all(isinstance(s, str) and s for s in m) for m in payload["errors"].values())
     return payload["errors"]
-
-
-@pytest.fixture(autouse=True)
-def fresh_rate_limits():
-    cache.clear()
-    yield
-    cache.clear()
 
 
 @pytest.fixture

@@ -22,7 +22,6 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 import pytest
 from celery.contrib.testing.worker import start_worker
 from celery.signals import task_postrun
-from django.core.cache import cache
 from django.db import connections
 
 from config.celery import app as celery_app
@@ -244,13 +243,6 @@ def broker_down() -> Iterator[None]:
 
 
 # --- A business that takes bookings ---------------------------------------------------------------
-
-
-@pytest.fixture(autouse=True)
-def fresh_rate_limits():
-    cache.clear()
-    yield
-    cache.clear()
 
 
 @pytest.fixture

@@ -3,7 +3,6 @@
 import pytest
 from django.contrib.auth import get_user_model
 from django.core import mail
-from django.core.cache import cache
 
 from bookingsite.businesses.models import BusinessBookingSettings, BusinessProfile
 from tests.factories import BookingSettingsFactory
@@ -15,11 +14,6 @@ SIGN_UP = {
     "business_name": "Maya's Pilates Studio",
     "timezone": "America/New_York",
 }
-
-
-@pytest.fixture(autouse=True)
-def fresh_rate_limits():
-    cache.clear()
 
 
 def test_sign_up_creates_owner_business_and_link_then_logs_in(client, db):

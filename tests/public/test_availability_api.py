@@ -3,7 +3,6 @@
 from datetime import date, datetime, time, timedelta, timezone as dt_timezone
 
 import pytest
-from django.core.cache import cache
 
 from bookingsite.bookings.models import Booking
 from tests.factories import (
@@ -16,11 +15,6 @@ from tests.factories import (
 )
 
 UTC = dt_timezone.utc
-
-
-@pytest.fixture(autouse=True)
-def fresh_rate_limits():
-    cache.clear()
 
 
 @pytest.fixture

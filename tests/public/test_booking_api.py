@@ -14,7 +14,6 @@ from urllib.parse import parse_qs, urlencode, urlsplit
 from zoneinfo import ZoneInfo
 
 import pytest
-from django.core.cache import cache
 from django.test import Client as HttpClient
 from django.utils import timezone
 
@@ -28,23 +27,6 @@ pytestmark = pytest.mark.django_db
 LONDON = ZoneInfo("Europe/London")
 URL = "/book/alices-aqua/bookings/"
 UTC_FORMAT = r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ"
-
-
-@pytest.fixture(autouse=True)
-def fresh_rate_limits():
-    cache.clear()
-    yield
-    cache.clear()
-
-
-@pytest.fixture
-def open_page(page, business):
-    """Alice works 09:00-17:00 London time every day and wants an hour's notice."""
-    page.minimum_notice_minutes = 60
-    page.save()
-    for weekday in range(7):
-        WorkingHoursFactory(business_profile=business, weekday=weekday, start_time=time(9), end_time=time(17))
-    return page
 
 
 @pytest.fixture

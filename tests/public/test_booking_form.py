@@ -14,7 +14,6 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from django.core import signing
-from django.core.cache import cache
 from django.test import Client as HttpClient
 from django.test.utils import CaptureQueriesContext
 from django.db import connection
@@ -24,7 +23,7 @@ from bookingsite.bookings import selectors
 from bookingsite.bookings.models import Booking, BookingStatusChange, Client, Session
 from bookingsite.bookings.services import booking_create
 from bookingsite.public.form_tokens import make_form_token, read_form_token
-from tests.factories import BookingFactory, ExceptionDateFactory, ServiceFactory, SessionFactory, WorkingHoursFactory
+from tests.factories import BookingFactory, ExceptionDateFactory, ServiceFactory, SessionFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -32,23 +31,6 @@ LONDON = ZoneInfo("Europe/London")
 TOKYO = ZoneInfo("Asia/Tokyo")
 TAKEN = "this time was just taken"
 UNVERIFIED = "This form could not be verified. Please pick your time again."
-
-
-@pytest.fixture(autouse=True)
-def fresh_rate_limits():
-    cache.clear()
-    yield
-    cache.clear()
-
-
-@pytest.fixture
-def open_page(page, business):
-    """Alice works 09:00-17:00 London time every day and wants an hour's notice."""
-    page.minimum_notice_minutes = 60
-    page.save()
-    for weekday in range(7):
-        WorkingHoursFactory(business_profile=business, weekday=weekday, start_time=time(9), end_time=time(17))
-    return page
 
 
 @pytest.fixture

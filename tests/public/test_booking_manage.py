@@ -6,42 +6,23 @@ links), cancelling frees the place at once, and only a confirmed booking is a ca
 
 import html
 import re
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import UTC, date, datetime, timedelta
 from urllib.parse import parse_qs, urlsplit
 from zoneinfo import ZoneInfo
 
 import pytest
-from django.core.cache import cache
 from django.utils import timezone
 from icalendar import Calendar
 
 from bookingsite.bookings import selectors
 from bookingsite.bookings.models import Booking, BookingStatusChange
 from bookingsite.bookings.services import booking_cancel_by_client, booking_create
-from tests.factories import WorkingHoursFactory
 
 pytestmark = pytest.mark.django_db
 
 LONDON = ZoneInfo("Europe/London")
 TOKYO = ZoneInfo("Asia/Tokyo")
 Status = Booking.Status
-
-
-@pytest.fixture(autouse=True)
-def fresh_rate_limits():
-    cache.clear()
-    yield
-    cache.clear()
-
-
-@pytest.fixture
-def open_page(page, business):
-    """Alice works 09:00-17:00 London time every day and wants an hour's notice."""
-    page.minimum_notice_minutes = 60
-    page.save()
-    for weekday in range(7):
-        WorkingHoursFactory(business_profile=business, weekday=weekday, start_time=time(9), end_time=time(17))
-    return page
 
 
 def london_today() -> date:
