@@ -3,14 +3,13 @@
 from dataclasses import dataclass
 from datetime import datetime
 
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
-from django.db.models.functions import Coalesce
+from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils import timezone
 
-from bookingsite.availability.types import HOLDING_STATUSES
 from bookingsite.businesses.models import SessionCategory
 
 from .models import Booking, BookingStatusChange, Client, Session
+from .selectors import attendees_without_holding_booking
 
 Status = Booking.Status
 
@@ -130,20 +129,10 @@ def calendar_entries(business_profile_id: int, start: datetime, end: datetime, *
     """Sessions and still-holding pending requests overlapping [start, end), by start; three queries."""
     now = now or timezone.now()
     in_range = {"business_profile_id": business_profile_id, "start_time_utc__lt": end, "end_time_utc__gt": start}
-    holding = Q(status__in=sorted(HOLDING_STATUSES))
-    attendee_holds = Booking.objects.filter(holding, session=OuterRef("session"), client=OuterRef("client"))
-    # Attendees the owner added by hand (no holding booking) take places too (DESIGN.md 9).
-    extra_attendees = (
-        Session.attendees.through.objects.filter(session=OuterRef("pk"))
-        .exclude(Exists(attendee_holds))
-        .values("session")
-        .annotate(n=Count("*"))
-        .values("n")
-    )
     sessions = (
         Session.objects.filter(**in_range)
         .select_related("session_category")
-        .annotate(extra=Coalesce(Subquery(extra_attendees), 0))
+        .annotate(extra=attendees_without_holding_booking())
         .prefetch_related(
             Prefetch("bookings", queryset=Booking.objects.filter(status=Status.CONFIRMED).only("pk", "session_id"), to_attr="confirmed")
         )

@@ -45,6 +45,23 @@ def exception_blocks(business_profile_id: int, first: date, last: date) -> dict[
     return {day: tuple(day_blocks) for day, day_blocks in blocks.items()} | {day: () for day in closed}
 
 
+def attendees_without_holding_booking() -> Coalesce:
+    """Per session row: its attendees who hold no place through a booking of their own.
+
+    The owner can add attendees by hand; they take places too (DESIGN.md 9), on top of the
+    holding bookings, which are counted separately.
+    """
+    holds = Booking.objects.filter(status__in=HOLDING_STATUSES, session=OuterRef("session"), client=OuterRef("client"))
+    count = (
+        Session.attendees.through.objects.filter(session=OuterRef("pk"))
+        .exclude(Exists(holds))
+        .values("session")
+        .annotate(n=Count("*"))
+        .values("n")
+    )
+    return Coalesce(Subquery(count), 0)
+
+
 def occupancy(
     business_profile_id: int, start: datetime, end: datetime, *, exclude_booking_id=None
 ) -> tuple[Occupied, ...]:
@@ -54,15 +71,6 @@ def occupancy(
     count against itself.
     """
     holding = Q(status__in=HOLDING_STATUSES)
-    attendee_holds = Booking.objects.filter(holding, session=OuterRef("session"), client=OuterRef("client"))
-    # Attendees the owner added by hand (no holding booking) take places too.
-    extra_attendees = (
-        Session.attendees.through.objects.filter(session=OuterRef("pk"))
-        .exclude(Exists(attendee_holds))
-        .values("session")
-        .annotate(n=Count("*"))
-        .values("n")
-    )
     sessions = (
         Session.objects.filter(
             business_profile_id=business_profile_id,
@@ -70,7 +78,7 @@ def occupancy(
             start_time_utc__lt=end,
             end_time_utc__gt=start,
         )
-        .annotate(extra=Coalesce(Subquery(extra_attendees), 0))
+        .annotate(extra=attendees_without_holding_booking())
         .values_list("session_category_id", "start_time_utc", "end_time_utc", "extra")
     )
     bookings = Booking.objects.filter(
