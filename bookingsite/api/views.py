@@ -206,6 +206,15 @@ class BookingView(OwnerView):
         booking.history = list(lists.booking_history(booking.pk))
         return Response(BookingDetailSerializer(booking).data)
 
+    def answer(self, pk, action) -> Response:
+        """Apply a booking service action to this business's booking; a refused one is a 409."""
+        booking = self.booking(pk)
+        try:
+            action(booking)
+        except BookingError as exc:
+            raise Conflict.from_booking_error(exc) from exc
+        return self.detail(booking)
+
 
 @extend_schema(tags=["bookings"])
 class BookingDetailView(BookingView):
@@ -224,12 +233,7 @@ class BookingApproveView(BookingView):
         responses=owner_responses({200: BookingDetailSerializer}, 404, 409),
     )
     def post(self, request, pk):
-        booking = self.booking(pk)
-        try:
-            booking_approve(booking=booking, by=request.user)
-        except BookingError as exc:
-            raise Conflict.from_booking_error(exc) from exc
-        return self.detail(booking)
+        return self.answer(pk, lambda booking: booking_approve(booking=booking, by=request.user))
 
 
 @extend_schema(tags=["bookings"])
@@ -241,13 +245,8 @@ class BookingRejectView(BookingView):
         responses=owner_responses({200: BookingDetailSerializer}, 400, 404, 409, 415),
     )
     def post(self, request, pk):
-        booking = self.booking(pk)
-        reason = self.validated(ReasonSerializer, request.data)["reason"]
-        try:
-            booking_reject(booking=booking, by=request.user, reason=reason)
-        except BookingError as exc:
-            raise Conflict.from_booking_error(exc) from exc
-        return self.detail(booking)
+        return self.answer(pk, lambda booking: booking_reject(
+            booking=booking, by=request.user, reason=self.validated(ReasonSerializer, request.data)["reason"]))
 
 
 @extend_schema(tags=["bookings"])
@@ -259,13 +258,8 @@ class BookingCancelView(BookingView):
         responses=owner_responses({200: BookingDetailSerializer}, 400, 404, 409, 415),
     )
     def post(self, request, pk):
-        booking = self.booking(pk)
-        reason = self.validated(ReasonSerializer, request.data)["reason"]
-        try:
-            booking_cancel_by_admin(booking=booking, by=request.user, reason=reason)
-        except BookingError as exc:
-            raise Conflict.from_booking_error(exc) from exc
-        return self.detail(booking)
+        return self.answer(pk, lambda booking: booking_cancel_by_admin(
+            booking=booking, by=request.user, reason=self.validated(ReasonSerializer, request.data)["reason"]))
 
 
 # --- Services -------------------------------------------------------------------------------
