@@ -1,9 +1,10 @@
 """Reads that feed the availability engine: one business, one service, one range, four queries."""
 
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from django.db.models import Count, Exists, OuterRef, Q, Subquery
+from django.core.cache import cache
+from django.db.models import Count, Exists, FloatField, Func, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
 
 from bookingsite.availability import engine
@@ -18,6 +19,9 @@ from bookingsite.businesses.models import (
 
 from .models import Booking, Session
 
+# How long an offered-days entry may serve: entries are keyed by the minute too, so what the
+# clock moves (minimum notice, a pending request's expiry) is at most a minute behind.
+OFFERED_DAYS_SECONDS = 60
 # No session or booking lasts longer than this, so one that overlaps a window starts less than
 # this before it: the bound turns "overlaps the window" into a range scan on the start index.
 LONGEST_SPAN = timedelta(minutes=MAX_DURATION_MINUTES)
@@ -62,6 +66,25 @@ def attendees_without_holding_booking() -> Coalesce:
     return Coalesce(Subquery(count), 0)
 
 
+class EpochSeconds(Func):
+    """A timestamp as seconds since 1970, a float.
+
+    A month's occupancy is some 1,500 timestamps; Django reads each timestamptz through a loader
+    written in Python (a few microseconds apiece, most of a computed month's time), a float in C.
+    """
+
+    output_field = FloatField()
+    template = "EXTRACT(EPOCH FROM %(expressions)s)::float8"
+
+    def as_sqlite(self, compiler, connection, **extra_context):
+        return self.as_sql(compiler, connection, template="((julianday(%(expressions)s) - 2440587.5) * 86400.0)", **extra_context)
+
+
+def _instant(seconds: float) -> datetime:
+    # To the millisecond, as SQLite's julianday() is exact to no more; starts and ends are whole minutes.
+    return datetime.fromtimestamp(round(seconds, 3), UTC)
+
+
 def occupancy(
     business_profile_id: int, start: datetime, end: datetime, *, exclude_booking_id=None
 ) -> tuple[Occupied, ...]:
@@ -71,6 +94,7 @@ def occupancy(
     count against itself.
     """
     holding = Q(status__in=HOLDING_STATUSES)
+    span = {"starts": EpochSeconds("start_time_utc"), "ends": EpochSeconds("end_time_utc")}
     sessions = (
         Session.objects.filter(
             business_profile_id=business_profile_id,
@@ -78,18 +102,23 @@ def occupancy(
             start_time_utc__lt=end,
             end_time_utc__gt=start,
         )
-        .annotate(extra=attendees_without_holding_booking())
-        .values_list("session_category_id", "start_time_utc", "end_time_utc", "extra")
+        .annotate(extra=attendees_without_holding_booking(), **span)
+        .values_list("session_category_id", "starts", "ends", "extra")
     )
-    bookings = Booking.objects.filter(
-        holding,
-        business_profile_id=business_profile_id,
-        start_time_utc__gt=start - LONGEST_SPAN,
-        start_time_utc__lt=end,
-        end_time_utc__gt=start,
-    ).exclude(pk=exclude_booking_id).values_list("session_category_id", "start_time_utc", "end_time_utc", "pending_request_expires_at")
-    return tuple(Occupied(service, s, e, places=extra) for service, s, e, extra in sessions) + tuple(
-        Occupied(service, s, e, places=1, holds_until=expires) for service, s, e, expires in bookings
+    bookings = (
+        Booking.objects.filter(
+            holding,
+            business_profile_id=business_profile_id,
+            start_time_utc__gt=start - LONGEST_SPAN,
+            start_time_utc__lt=end,
+            end_time_utc__gt=start,
+        )
+        .exclude(pk=exclude_booking_id)
+        .annotate(**span)
+        .values_list("session_category_id", "starts", "ends", "pending_request_expires_at")
+    )
+    return tuple(Occupied(service, _instant(s), _instant(e), places=extra) for service, s, e, extra in sessions) + tuple(
+        Occupied(service, _instant(s), _instant(e), places=1, holds_until=expires) for service, s, e, expires in bookings
     )
 
 
@@ -157,3 +186,31 @@ def availability_days(
         page=page, service=service, client_timezone=client_timezone, start_date=start_date, end_date=end_date, now=now
     )
     return engine.free_slots(request)
+
+
+def offered_days(
+    *,
+    page: BusinessBookingSettings,
+    service: SessionCategory,
+    client_timezone: str,
+    start_date: date,
+    end_date: date,
+    now: datetime,
+) -> tuple[Day, ...]:
+    """`availability_days` for the pages and the JSON, cached under the business's availability stamp.
+
+    Every change to what availability depends on renews the stamp (businesses.availability_stamp),
+    so an entry is never older than the data it was computed from, though its clock may be up to
+    a minute behind. The booking re-check never reads this: it computes from the rows under the lock.
+    """
+    key = (
+        f"offered-days:{page.pk}:{page.availability_stamp}:{service.pk}:{client_timezone}:"
+        f"{start_date}:{end_date}:{int(now.timestamp()) // OFFERED_DAYS_SECONDS}"
+    )
+    days = cache.get(key)
+    if days is None:
+        days = availability_days(
+            page=page, service=service, client_timezone=client_timezone, start_date=start_date, end_date=end_date, now=now
+        )
+        cache.set(key, days, OFFERED_DAYS_SECONDS)
+    return days

@@ -16,6 +16,7 @@ from django.db.models import Max, ProtectedError
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
+from .availability_stamp import renew_availability_stamp
 from .models import BusinessBookingSettings, BusinessProfile, ExceptionDate, RetiredSlug, SessionCategory, WorkingHours
 from .validators import RESERVED_SLUGS
 
@@ -292,10 +293,12 @@ def working_hours_replace(*, business_profile_id: int, blocks: Sequence[tuple[in
     if problems := blocks_problems(blocks):
         raise ValidationError([message for _i, message in problems])
     WorkingHours.objects.filter(business_profile_id=business_profile_id).delete()
-    return WorkingHours.objects.bulk_create(
+    rows = WorkingHours.objects.bulk_create(
         WorkingHours(business_profile_id=business_profile_id, weekday=weekday, start_time=start, end_time=end)
         for weekday, start, end in sorted(blocks)
     )
+    renew_availability_stamp(business_profile_id)  # bulk_create sends no signal
+    return rows
 
 
 @transaction.atomic

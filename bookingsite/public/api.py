@@ -98,7 +98,7 @@ def availability(request: HttpRequest, slug: str) -> JsonResponse:
     if service is None:
         return json_errors(404, session_category_id=[_("This business has no bookable service with this number.")])
     client_timezone = params["client_timezone"] or page.business_profile.timezone
-    days = booking_selectors.availability_days(
+    days = booking_selectors.offered_days(
         page=page,
         service=service,
         client_timezone=client_timezone,

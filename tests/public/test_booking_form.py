@@ -242,7 +242,7 @@ class TestServicePage:
         assert template_names(response)[0] == "public/inactive.html"
         assert "Alice's Aqua Studio is not taking online bookings right now." in text(response)
 
-    def test_queries_do_not_grow_with_what_the_month_holds(self, client, open_page, business, service, django_assert_max_num_queries):
+    def test_queries_do_not_grow_with_what_the_month_holds(self, client, open_page, business, service):
         next_month = (london_today().replace(day=1) + timedelta(days=32)).replace(day=1)
         url = service_url(service, month=f"{next_month:%Y-%m}", tz="Asia/Tokyo")
         with CaptureQueriesContext(connection) as empty:
@@ -257,12 +257,11 @@ class TestServicePage:
                            start_time_utc=at_london(day, 14), end_time_utc=at_london(day, 15))
         ExceptionDateFactory(business_profile=business, date=next_month + timedelta(days=25))
 
-        with django_assert_max_num_queries(8):
+        # Both requests compute the month: the new rows renewed the business's availability stamp.
+        with CaptureQueriesContext(connection) as full:
             response = client.get(url)
         assert response.status_code == 200
         assert len(empty.captured_queries) <= 8
-        with CaptureQueriesContext(connection) as full:
-            client.get(url)
         assert len(full.captured_queries) == len(empty.captured_queries)
         # and the bookings really are in what the page shows: 10:00 and 14:00 London are gone
         day = next_month + timedelta(days=1)
