@@ -20,6 +20,20 @@ class CalendarDay:
     def is_bookable(self) -> bool:
         return self.in_month and self.free_slots > 0
 
+    # Text for the template, made here: 42 cells through the date filter cost more than the month's slots.
+    @property
+    def iso(self) -> str:
+        return self.date.isoformat()
+
+    @property
+    def number(self) -> str:
+        return str(self.date.day)
+
+    @property
+    def long_name(self) -> str:
+        """Like "Monday 7 December"."""
+        return f"{self.date:%A} {self.date.day} {self.date:%B}"
+
 
 def first_of_month(day: date) -> date:
     return day.replace(day=1)
