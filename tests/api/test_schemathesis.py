@@ -166,7 +166,8 @@ def test_every_operation_answers_as_documented(case, world):
     run.cases += 1
     try:
         headers = auth_headers(case, world)
-        response = case.call(headers=headers)
+        # The WSGI transport hands the body over as sent, and does not undo gzip as an HTTP client would.
+        response = case.call(headers={**headers, "Accept-Encoding": "identity"})
         run.statuses[response.status_code] += 1
         case.validate_response(response, checks=API_CHECKS if case.operation.path.startswith("/api/") else CHECKS,
                                headers=headers)

@@ -1,5 +1,6 @@
 """The booking link's first page: /book/<slug>/ and <slug>.<BOOKING_ROOT_DOMAIN>/."""
 
+import gzip
 import html
 import re
 from decimal import Decimal
@@ -209,3 +210,13 @@ def test_makes_a_small_constant_number_of_queries(client, page, django_assert_ma
         response = client.get("/book/alices-aqua/")
 
     assert len(service_cards(response)) == 12
+
+
+def test_the_page_goes_out_gzipped_to_a_client_that_takes_it(client, services):
+    plain = client.get("/book/alices-aqua/")
+    packed = client.get("/book/alices-aqua/", headers={"Accept-Encoding": "gzip, br"})
+    assert "Content-Encoding" not in plain
+    assert packed["Content-Encoding"] == "gzip"
+    assert "Accept-Encoding" in packed["Vary"]
+    assert len(packed.content) < len(plain.content) / 2  # with up to 100 bytes of random padding
+    assert b"Adult beginner lesson" in gzip.decompress(packed.content)
