@@ -31,11 +31,28 @@ def current_slug_for_retired(slug: str) -> str | None:
     )
 
 
+def public_services_of_any_business() -> QuerySet[SessionCategory]:
+    return SessionCategory.objects.filter(is_publicly_bookable=True, is_archived=False).order_by("position", "name", "pk")
+
+
 def public_services(business_profile_id: int) -> QuerySet[SessionCategory]:
     """The services a client may book on the business's link, in the owner's order."""
-    return SessionCategory.objects.filter(
-        business_profile_id=business_profile_id, is_publicly_bookable=True, is_archived=False
-    ).order_by("position", "name", "pk")
+    return public_services_of_any_business().filter(business_profile_id=business_profile_id)
+
+
+def public_service_on_active_page(slug: str, service_id: int) -> SessionCategory | None:
+    """A bookable service of the active booking link `slug`, with its business and link settings
+    (`service.business_profile.booking_settings`) in the same query; else None."""
+    return (
+        public_services_of_any_business()
+        .select_related("business_profile__booking_settings")
+        .filter(
+            pk=service_id,
+            business_profile__booking_settings__public_booking_slug=slug.lower(),
+            business_profile__booking_settings__is_booking_page_active=True,
+        )
+        .first()
+    )
 
 
 # --- The owner's setup pages: link settings, services, working hours, exception dates. ---------

@@ -16,7 +16,7 @@ from bookingsite.bookings import services as booking_services
 from bookingsite.bookings.exceptions import BookingError, SlotTakenError
 from bookingsite.bookings.models import Booking
 from bookingsite.businesses.models import BusinessBookingSettings, SessionCategory
-from bookingsite.businesses.selectors import booking_page_by_slug, public_services
+from bookingsite.businesses.selectors import booking_page_by_slug, public_service_on_active_page, public_services
 from bookingsite.core.ratelimit import rate_limited
 
 from .forms import AvailabilityQueryForm, BookingRequestForm, error_messages
@@ -87,16 +87,17 @@ def services(request: HttpRequest, slug: str) -> JsonResponse:
 @require_GET
 @rate_limited("public-read", "RATELIMIT_PUBLIC_READ")
 def availability(request: HttpRequest, slug: str) -> JsonResponse:
-    page = _active_page_or_none(slug)
-    if page is None:
-        return json_errors(404, slug=[_("No active booking page has this link.")])
     query = AvailabilityQueryForm(request.GET)
-    if not query.is_valid():
-        return json_errors(400, **error_messages(query))
-    params = query.cleaned_data
-    service = public_services(page.business_profile_id).filter(pk=params["session_category_id"]).first()
+    params = query.cleaned_data if query.is_valid() else {}
+    # One query when all is well: the service with its link; the reasons for a miss only after.
+    service = public_service_on_active_page(slug, params["session_category_id"]) if params else None
     if service is None:
+        if _active_page_or_none(slug) is None:
+            return json_errors(404, slug=[_("No active booking page has this link.")])
+        if not params:
+            return json_errors(400, **error_messages(query))
         return json_errors(404, session_category_id=[_("This business has no bookable service with this number.")])
+    page = service.business_profile.booking_settings
     client_timezone = params["client_timezone"] or page.business_profile.timezone
     days = booking_selectors.offered_days(
         page=page,
