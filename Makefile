@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 PORT ?= 8000
 HOST := 127.0.0.1
 
-.PHONY: install run test css browser
+.PHONY: install run test bench css browser wrk
 
 $(VENV)/.installed: requirements.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -34,6 +34,16 @@ browser:
 
 test: install browser
 	$(PY) -m pytest
+
+# wrk drives the throughput run of the benchmark; install it when it is missing (needs root).
+wrk:
+	@command -v wrk >/dev/null || { echo "Installing Debian's wrk for the benchmark..."; \
+		apt-get update -qq && apt-get install -y -qq wrk >/dev/null; }
+
+# Not part of `make test`: seeds a scratch PostgreSQL database (DATABASE_URL's server, else the
+# local one) and prints the figures that docs/benchmarks.md records.
+bench: install browser wrk
+	$(PY) -m bench
 
 # Developers only: rebuild static/css/app.css from tailwind/ (needs Node and npm).
 css:

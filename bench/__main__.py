@@ -1,0 +1,133 @@
+"""`make bench`: seed a scratch PostgreSQL database with a year of history, measure, print a table.
+
+Steps: make the database, migrate, seed, collect the static files; then the engine alone,
+the server time of the availability endpoints and of the booking POST in-process, the
+throughput through gunicorn under wrk, and the public pages in Chromium.
+"""
+
+from __future__ import annotations
+
+import os
+import platform
+import time as clock
+
+from . import environment
+
+BENCH_PORT = int(os.getenv("BENCH_PORT", "8765"))
+REQUEST_RUNS = 1000
+COMPUTED_RUNS = 400
+BOOKING_RUNS = 200
+
+
+def _machine() -> str:
+    import django
+    from django.db import connection
+
+    cpu = next((line.split(":", 1)[1].strip() for line in open("/proc/cpuinfo") if line.startswith("model name")), "?")
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW server_version")
+        postgres = cursor.fetchone()[0].split()[0]
+    return (f"{os.cpu_count()} cores ({cpu}), Python {platform.python_version()}, Django {django.get_version()}, "
+            f"PostgreSQL {postgres}, cache {'Redis' if os.getenv('REDIS_URL') else 'local memory'}")
+
+
+def _ms(value: float | None) -> str:
+    return "-" if value is None else f"{value:.2f}"
+
+
+def main() -> None:
+    began = clock.monotonic()
+
+    def step(text: str) -> None:
+        print(f"[{clock.monotonic() - began:4.0f} s] {text}", flush=True)
+
+    environment.prepare()
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+    from django.db import connection
+    from django.utils import timezone
+
+    from bookingsite.businesses.models import SessionCategory
+
+    from . import endpoints, engine, load, pages, seed
+
+    step(f"Scratch database {os.environ['DATABASE_URL']}: migrating and seeding...")
+    call_command("migrate", verbosity=0)
+    seeded = seed.seed(timezone.now())
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")  # statistics a live database would have: without them the planner guesses
+    call_command("collectstatic", interactive=False, verbosity=0)
+    bookings = sum(seeded.bookings_by_status.values())
+    step(f"Seeded {seeded.slug}: {seeded.sessions} sessions, {bookings} bookings "
+         f"({', '.join(f'{k} {v}' for k, v in sorted(seeded.bookings_by_status.items()))}); "
+         f"{seed.OTHER_BUSINESSES} other businesses with {seeded.other_sessions} sessions and {seeded.other_bookings} bookings.")
+
+    services = list(SessionCategory.objects.filter(business_profile_id=seeded.business_id).order_by("position"))
+    service_ids = [service.pk for service in services]
+    first, last = endpoints.next_month(timezone.localdate())
+
+    step("Measuring the engine...")
+    engine_rows = engine.measure()
+    step("Measuring server time in-process...")
+    json_probes = endpoints.availability_probes(seeded.slug, service_ids, first, last)
+    fragment_probes = endpoints.fragment_probes(seeded.slug, service_ids, first)
+    server_rows = [
+        ("Month availability JSON, computed", endpoints.time_requests(json_probes, COMPUTED_RUNS, computed=True)),
+        ("Month availability JSON, cached", endpoints.time_requests(json_probes, REQUEST_RUNS)),
+        ("Month slot fragment (htmx), computed", endpoints.time_requests(fragment_probes, COMPUTED_RUNS, computed=True)),
+        ("Month slot fragment (htmx), cached", endpoints.time_requests(fragment_probes, REQUEST_RUNS)),
+    ]
+
+    step("Measuring throughput and pages through gunicorn...")
+    single = services[0]
+    free_start = endpoints.separate_slots(seeded.slug, single, 1)[0].start_utc
+    page_paths = {
+        "service list": f"/book/{seeded.slug}/",
+        "service page with slots": f"/book/{seeded.slug}/{single.pk}/?month={first:%Y-%m}",
+        "booking form for a slot": f"/book/{seeded.slug}/{single.pk}/book/?start={free_start:%Y-%m-%dT%H:%M:%SZ}&tz=Europe/London",
+    }
+    with load.gunicorn(BENCH_PORT) as base_url:
+        rate = load.throughput(base_url, [probe.path for probe in json_probes])
+        page_rows = pages.measure(base_url, page_paths)
+
+    step("Measuring booking POSTs...")
+    booking = endpoints.time_bookings(seeded.slug, single, BOOKING_RUNS)
+
+    print()
+    print(f"Machine: {_machine()}")
+    print(f"Data: {seeded.sessions} sessions and {bookings} bookings in the measured business; "
+          f"{seed.OTHER_BUSINESSES} others hold {seeded.other_sessions} sessions and {seeded.other_bookings} bookings.")
+    print(f"Month measured: {first} to {last}, 4 services x 4 client zones.")
+    print()
+    print("| Engine alone, one month | occupancy | median ms | P95 ms |")
+    print("|---|---:|---:|---:|")
+    for row in engine_rows:
+        print(f"| free_slots | {row['occupancy']:,} | {_ms(row['median_ms'])} | {_ms(row['p95_ms'])} |")
+    print()
+    print("| Server time, in-process | requests | P50 ms | P95 ms | P99 ms | queries/request | errors |")
+    print("|---|---:|---:|---:|---:|---:|---:|")
+    for name, row in [*server_rows, ("Booking POST (JSON)", booking)]:
+        queries = "/".join(map(str, row.get("queries", []))) or "-"
+        print(f"| {name} | {row['runs']} | {_ms(row['p50'])} | {_ms(row['p95'])} | {_ms(row['p99'])} | {queries} | {row['errors']} |")
+    print()
+    print(f"| Throughput, gunicorn {load.WORKERS} workers, wrk {rate['connections']} connections | requests | per second "
+          f"| latency P50 ms | latency P99 ms | errors |")
+    print("|---|---:|---:|---:|---:|---:|")
+    print(f"| Month availability JSON, {rate['seconds']} s | {rate['requests']:,} | {rate['per_second']:.0f} "
+          f"| {_ms(rate['latency_p50'])} | {_ms(rate['latency_p99'])} | {rate['errors']} |")
+    print()
+    print(f"| Public page, first visit in Chromium ({pages.VISITS} visits) | bytes transferred | requests "
+          f"| FCP median ms | FCP worst ms |")
+    print("|---|---:|---:|---:|---:|")
+    for row in page_rows:
+        print(f"| {row['page']} | {row['bytes']:,} | {row['requests']} | {row['fcp_median_ms']:.0f} | {row['fcp_max_ms']:.0f} |")
+    print()
+    for row in page_rows:
+        print(f"{row['page']} ({row['path']}, HTTP {row['status']}): {', '.join(row['resources'])}")
+    print(f"\nmake bench took {clock.monotonic() - began:.0f} s.")
+
+
+if __name__ == "__main__":
+    main()
