@@ -125,7 +125,8 @@ def main() -> None:
         print(f"| {row['page']} | {row['bytes']:,} | {row['requests']} | {row['fcp_median_ms']:.0f} | {row['fcp_max_ms']:.0f} |")
     print()
     for row in page_rows:
-        print(f"{row['page']} ({row['path']}, HTTP {row['status']}): {', '.join(row['resources'])}")
+        resources = ", ".join(f"{name} {size:,}" for name, size in row["resources"])
+        print(f"{row['page']} ({row['path']}, HTTP {row['status']}): {resources}")
     print(f"\nmake bench took {clock.monotonic() - began:.0f} s.")
 
 

@@ -26,15 +26,21 @@ def _visit(browser, url: str) -> dict:
     page.wait_for_function(FIRST_PAINT)
     paint = page.evaluate("performance.getEntriesByName('first-contentful-paint')[0].startTime")
     page.wait_for_load_state("networkidle")
-    sizes = [request.sizes() for request in finished]
+    transferred = [(request.url.rsplit("/", 1)[-1] or "/", _transferred(request)) for request in finished]
     context.close()
     return {
         "status": response.status,
         "requests": len(finished),
-        "bytes": sum(size["responseBodySize"] + size["responseHeadersSize"] for size in sizes),
+        "bytes": sum(size for _name, size in transferred),
         "fcp_ms": paint,
-        "resources": sorted(request.url.rsplit("/", 1)[-1] for request in finished),
+        "resources": sorted(transferred, key=lambda item: -item[1]),
     }
+
+
+def _transferred(request) -> int:
+    """Bytes on the wire for one response: its headers and its (compressed) body."""
+    sizes = request.sizes()
+    return sizes["responseBodySize"] + sizes["responseHeadersSize"]
 
 
 def measure(base_url: str, pages: dict[str, str]) -> list[dict]:

@@ -82,7 +82,7 @@ class EpochSeconds(Func):
 
 def _instant(seconds: float) -> datetime:
     # To the millisecond, as SQLite's julianday() is exact to no more; starts and ends are whole minutes.
-    return datetime.fromtimestamp(round(seconds, 3), UTC)
+    return datetime.fromtimestamp(round(seconds * 1000) / 1000, UTC)  # round(x, 3) is several times slower
 
 
 def occupancy(
