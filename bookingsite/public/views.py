@@ -24,7 +24,12 @@ from bookingsite.bookings.calendar_links import ics_calendar
 from bookingsite.bookings.exceptions import BookingError, SlotTakenError
 from bookingsite.bookings.models import Booking
 from bookingsite.businesses.models import BusinessBookingSettings, SessionCategory
-from bookingsite.businesses.selectors import booking_page_by_slug, current_slug_for_retired, public_services
+from bookingsite.businesses.selectors import (
+    booking_page_by_slug,
+    current_slug_for_retired,
+    public_service_on_active_page,
+    public_services,
+)
 from bookingsite.businesses.validators import timezone_names
 from bookingsite.core.ratelimit import seconds_until_allowed
 
@@ -38,15 +43,22 @@ PageView = Callable[..., HttpResponse]
 PLAUSIBLE_DISTANCE = timedelta(days=1000)
 
 
-def booking_link_view(*, active_only: bool = True) -> Callable[[PageView], PageView]:
+def booking_link_view(*, active_only: bool = True, with_service: bool = False) -> Callable[[PageView], PageView]:
     """Resolve the slug to its booking page (404 if unknown); framing allowed.
 
     With active_only, a paused page answers the friendly "not taking bookings" page instead.
+    With with_service, the view takes the bookable service of the URL's service_id (404 if
+    none) after the page: both come in one query when all is well.
     """
 
     def decorator(view: PageView) -> PageView:
         @wraps(view)
         def wrapped(request: HttpRequest, slug: str, *args, **kwargs) -> HttpResponse:
+            if with_service:
+                service_id = kwargs.pop("service_id")
+                service = public_service_on_active_page(slug, service_id)
+                if service is not None:
+                    return view(request, service.business_profile.booking_settings, service, *args, **kwargs)
             page = booking_page_by_slug(slug)
             if page is None:
                 current = current_slug_for_retired(slug)
@@ -59,15 +71,13 @@ def booking_link_view(*, active_only: bool = True) -> Callable[[PageView], PageV
                 return redirect(f"/book/{current}/{rest}{query}", permanent=True)
             if active_only and not page.is_booking_page_active:
                 return render(request, "public/inactive.html", {"page": page, "business": page.business_profile}, status=404)
+            if with_service:
+                args = (get_object_or_404(public_services(page.business_profile_id), pk=service_id), *args)
             return view(request, page, *args, **kwargs)
 
         return xframe_options_exempt(wrapped)
 
     return decorator
-
-
-def _service(page: BusinessBookingSettings, service_id: int) -> SessionCategory:
-    return get_object_or_404(public_services(page.business_profile_id), pk=service_id)
 
 
 def _client_timezone(request: HttpRequest, page: BusinessBookingSettings) -> tuple[str, bool]:
@@ -147,9 +157,8 @@ def _picker_context(request: HttpRequest, page: BusinessBookingSettings, service
 
 
 @require_GET
-@booking_link_view()
-def service_page(request: HttpRequest, page: BusinessBookingSettings, service_id: int) -> HttpResponse:
-    service = _service(page, service_id)
+@booking_link_view(with_service=True)
+def service_page(request: HttpRequest, page: BusinessBookingSettings, service: SessionCategory) -> HttpResponse:
     context = _base_context(page, **_picker_context(request, page, service))
     return _render_partial_or_page(request, "public/service.html", "public/partials/_picker.html", context)
 
@@ -176,9 +185,8 @@ def _parse_start(value: str) -> datetime | None:
 
 @csrf_exempt  # the signed form token stands in for the CSRF cookie a framed page may not get
 @require_http_methods(["GET", "POST"])
-@booking_link_view()
-def booking_form(request: HttpRequest, page: BusinessBookingSettings, service_id: int) -> HttpResponse:
-    service = _service(page, service_id)
+@booking_link_view(with_service=True)
+def booking_form(request: HttpRequest, page: BusinessBookingSettings, service: SessionCategory) -> HttpResponse:
     if request.method == "POST":
         return _submit_booking(request, page, service)
     client_timezone, _unknown = _client_timezone(request, page)
