@@ -19,9 +19,7 @@ def renew_availability_stamp(business_profile_id: int) -> None:
 
 
 def _renew_for_row(sender, instance, **kwargs) -> None:
-    business_profile_id = getattr(instance, "business_profile_id", None) or instance.pk
-    if not kwargs.get("raw"):  # loaddata writes rows as they are
-        renew_availability_stamp(business_profile_id)
+    renew_availability_stamp(getattr(instance, "business_profile_id", None) or instance.pk)
 
 
 def _renew_for_attendees(sender, instance, action: str, **kwargs) -> None:
@@ -30,7 +28,7 @@ def _renew_for_attendees(sender, instance, action: str, **kwargs) -> None:
 
 
 def connect() -> None:
-    from bookingsite.bookings.models import Booking, Session
+    from bookingsite.bookings.models import Booking, Client, Session
 
     from .models import BusinessBookingSettings, BusinessProfile, ExceptionDate, SessionCategory, WorkingHours
 
@@ -38,3 +36,5 @@ def connect() -> None:
         post_save.connect(_renew_for_row, sender=model, dispatch_uid=f"availability-stamp-save-{model.__name__}")
         post_delete.connect(_renew_for_row, sender=model, dispatch_uid=f"availability-stamp-delete-{model.__name__}")
     m2m_changed.connect(_renew_for_attendees, sender=Session.attendees.through, dispatch_uid="availability-stamp-attendees")
+    # A deleted client leaves the sessions they attended by cascade, which sends no m2m signal.
+    post_delete.connect(_renew_for_row, sender=Client, dispatch_uid="availability-stamp-delete-Client")

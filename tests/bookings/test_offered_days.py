@@ -82,6 +82,16 @@ def test_every_change_availability_depends_on_renews_the_stamp(write, open_page,
     assert stamp(open_page) != before
 
 
+def test_deleting_a_client_who_held_a_place_by_hand_renews_the_stamp(open_page, business, service, day):
+    session = SessionFactory(business_profile=business, session_category=service, start_time_utc=london(day, 12),
+                             end_time_utc=london(day, 13))
+    client = ClientFactory(business_profile=business)
+    session.attendees.add(client)
+    before = stamp(open_page)
+    client.delete()  # the attendee row goes by cascade, with no m2m signal
+    assert stamp(open_page) != before
+
+
 def test_a_bulk_written_working_week_renews_the_stamp_even_when_there_was_none(page, business):
     before = stamp(page)
     business_services.working_hours_replace(business_profile_id=business.pk, blocks=[(2, time(9), time(12))])
