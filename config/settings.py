@@ -96,9 +96,6 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
-    # Pages and JSON go out compressed (whitenoise serves static files precompressed). Django's
-    # gzip pads each response at random against BREACH-style guessing of secrets in a page.
-    "django.middleware.gzip.GZipMiddleware",
     "bookingsite.core.middleware.subdomain_booking_link",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",

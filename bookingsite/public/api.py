@@ -8,6 +8,7 @@ from django.http import HttpRequest, JsonResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.gzip import gzip_page
 from django.views.decorators.http import require_GET, require_POST
 
 from bookingsite.availability.types import Day
@@ -69,6 +70,7 @@ def days_json(days: tuple[Day, ...]) -> list[dict]:
 
 @csrf_exempt  # reads only; other methods get require_GET's 405, not the CSRF failure page
 @require_GET
+@gzip_page  # public facts only (see public.views)
 @rate_limited("public-read", "RATELIMIT_PUBLIC_READ")
 def services(request: HttpRequest, slug: str) -> JsonResponse:
     page = _active_page_or_none(slug)
@@ -85,6 +87,7 @@ def services(request: HttpRequest, slug: str) -> JsonResponse:
 
 @csrf_exempt  # reads only; other methods get require_GET's 405, not the CSRF failure page
 @require_GET
+@gzip_page  # public facts only (see public.views)
 @rate_limited("public-read", "RATELIMIT_PUBLIC_READ")
 def availability(request: HttpRequest, slug: str) -> JsonResponse:
     query = AvailabilityQueryForm(request.GET)

@@ -15,6 +15,7 @@ from django.utils.html import format_html_join
 from django.utils.safestring import SafeString
 from django.views.decorators.clickjacking import xframe_options_exempt
 from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.gzip import gzip_page
 from django.views.decorators.http import require_GET, require_http_methods
 
 from bookingsite.availability import engine
@@ -112,7 +113,11 @@ def _base_context(page: BusinessBookingSettings, **extra) -> dict:
     return {"page": page, "business": page.business_profile, **extra}
 
 
+# The public pages that hold no one's secrets go out gzipped: the service list and the picker.
+# Pages that show a booking or carry a form token do not, and nor do the owner's pages, so
+# compression never lets a BREACH-style guess read a secret beside text an attacker chose.
 @require_GET
+@gzip_page
 @booking_link_view()
 def service_list(request: HttpRequest, page: BusinessBookingSettings) -> HttpResponse:
     services = list(public_services(page.business_profile_id))
@@ -157,6 +162,7 @@ def _picker_context(request: HttpRequest, page: BusinessBookingSettings, service
 
 
 @require_GET
+@gzip_page
 @booking_link_view(with_service=True)
 def service_page(request: HttpRequest, page: BusinessBookingSettings, service: SessionCategory) -> HttpResponse:
     context = _base_context(page, **_picker_context(request, page, service))

@@ -103,6 +103,12 @@ class TestManagePage:
         assert "Download .ics" not in shown
         assert "Cancel booking" in shown  # a client may withdraw a request
 
+    def test_goes_out_uncompressed_so_no_compression_guess_can_reach_the_token(self, client, booking):
+        response = client.get(manage_url(booking), headers={"Accept-Encoding": "gzip"})
+        assert response.status_code == 200
+        assert "Content-Encoding" not in response
+        assert booking.manage_token in response.content.decode()
+
     def test_a_wrong_token_is_404(self, client, booking):
         wrong = booking.manage_token[:-1] + ("a" if booking.manage_token[-1] != "a" else "b")
 
