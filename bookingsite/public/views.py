@@ -3,11 +3,14 @@
 from collections.abc import Callable
 from datetime import date, datetime, timedelta
 from functools import cache, wraps
+from typing import NamedTuple
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
+from django.core.cache import cache as shared_cache
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.cache import patch_vary_headers
@@ -102,13 +105,6 @@ def _parse(value: str | None, fmt: str) -> date | None:
         return None
 
 
-def _render_partial_or_page(request: HttpRequest, page_template: str, partial: str, context: dict, status: int = 200):
-    is_swap = request.htmx and not request.htmx.history_restore_request
-    response = render(request, partial if is_swap else page_template, context, status=status)
-    patch_vary_headers(response, ["HX-Request"])
-    return response
-
-
 def _base_context(page: BusinessBookingSettings, **extra) -> dict:
     return {"page": page, "business": page.business_profile, **extra}
 
@@ -124,20 +120,33 @@ def service_list(request: HttpRequest, page: BusinessBookingSettings) -> HttpRes
     return render(request, "public/service_list.html", _base_context(page, services=services))
 
 
-def _picker_context(request: HttpRequest, page: BusinessBookingSettings, service: SessionCategory) -> dict:
-    """Month calendar and the chosen day's slots, in the client's zone, from the query string."""
+class PickerQuery(NamedTuple):
+    """What a client asked the picker for: their zone (and whether the asked one was unknown), a day, a month."""
+
+    client_timezone: str
+    unknown_zone: bool
+    date: date | None
+    month: date | None
+
+
+def _picker_query(request: HttpRequest, page: BusinessBookingSettings) -> PickerQuery:
     client_timezone, unknown_zone = _client_timezone(request, page)
-    now = timezone.now()
-    today = now.astimezone(ZoneInfo(client_timezone)).date()
+    return PickerQuery(client_timezone, unknown_zone, _parse(request.GET.get("date"), "%Y-%m-%d"),
+                       _parse(request.GET.get("month"), "%Y-%m"))
+
+
+def _picker_context(page: BusinessBookingSettings, service: SessionCategory, query: PickerQuery, now: datetime) -> dict:
+    """Month calendar and the chosen day's slots, in the client's zone."""
+    today = now.astimezone(ZoneInfo(query.client_timezone)).date()
     first_month = month_calendar.first_of_month(today)
     last_month = month_calendar.first_of_month(today + timedelta(days=page.booking_horizon_days))
-    chosen_date = _parse(request.GET.get("date"), "%Y-%m-%d")
-    month = _parse(request.GET.get("month"), "%Y-%m") or (chosen_date and month_calendar.first_of_month(chosen_date)) or first_month
+    chosen_date = query.date
+    month = query.month or (chosen_date and month_calendar.first_of_month(chosen_date)) or first_month
     month = min(max(month, first_month), last_month)
     days = booking_selectors.offered_days(
         page=page,
         service=service,
-        client_timezone=client_timezone,
+        client_timezone=query.client_timezone,
         start_date=month,
         end_date=month_calendar.last_of_month(month),
         now=now,
@@ -145,28 +154,44 @@ def _picker_context(request: HttpRequest, page: BusinessBookingSettings, service
     slots_by_date = {day.date: day.slots for day in days}
     if chosen_date not in slots_by_date:
         chosen_date = next((day.date for day in days if day.slots), None)
-    return {
-        "service": service,
-        "client_timezone": client_timezone,
-        "unknown_zone": unknown_zone,
-        "month": month,
-        "weeks": month_calendar.month_weeks(month, days, today=today, selected=chosen_date),
-        "previous_month": month_calendar.add_months(month, -1) if month > first_month else None,
-        "next_month": month_calendar.add_months(month, 1) if month < last_month else None,
-        "chosen_date": chosen_date,
-        "slots": slots_by_date.get(chosen_date, ()),
-        "month_has_slots": any(day.slots for day in days),
-        "timezone_options": _timezone_options(),
-        "focus": request.GET.get("focus", ""),
-    }
+    return _base_context(
+        page,
+        service=service,
+        client_timezone=query.client_timezone,
+        unknown_zone=query.unknown_zone,
+        month=month,
+        weeks=month_calendar.month_weeks(month, days, today=today, selected=chosen_date),
+        previous_month=month_calendar.add_months(month, -1) if month > first_month else None,
+        next_month=month_calendar.add_months(month, 1) if month < last_month else None,
+        chosen_date=chosen_date,
+        slots=slots_by_date.get(chosen_date, ()),
+    )
+
+
+def _picker_html(page: BusinessBookingSettings, service: SessionCategory, query: PickerQuery, now: datetime) -> str:
+    """The picker as htmx swaps it in. It is the same for everyone who asks the same thing within
+    the minute, so it is cached as offered_days is: under the availability stamp and the minute."""
+    minute = int(now.timestamp()) // booking_selectors.OFFERED_DAYS_SECONDS
+    key = f"picker:{page.pk}:{page.availability_stamp}:{service.pk}:{':'.join(map(str, query))}:{minute}"
+    html = shared_cache.get(key)
+    if html is None:
+        html = render_to_string("public/partials/_picker.html", _picker_context(page, service, query, now))
+        shared_cache.set(key, html, booking_selectors.OFFERED_DAYS_SECONDS)
+    return html
 
 
 @require_GET
 @gzip_page
 @booking_link_view(with_service=True)
 def service_page(request: HttpRequest, page: BusinessBookingSettings, service: SessionCategory) -> HttpResponse:
-    context = _base_context(page, **_picker_context(request, page, service))
-    return _render_partial_or_page(request, "public/service.html", "public/partials/_picker.html", context)
+    query, now = _picker_query(request, page), timezone.now()
+    if request.htmx and not request.htmx.history_restore_request:
+        response = HttpResponse(_picker_html(page, service, query, now))
+    else:
+        context = {**_picker_context(page, service, query, now), "timezone_options": _timezone_options()}
+        response = render(request, "public/service.html", context)
+    patch_vary_headers(response, ["HX-Request"])
+    return response
 
 
 def _fresh_slots(page: BusinessBookingSettings, service: SessionCategory, start_utc: datetime, client_timezone: str):

@@ -203,6 +203,31 @@ class TestServicePage:
         assert response.content.decode().lstrip().startswith("<section id=\"picker\"")
         assert "HX-Request" in [v.strip() for v in response["Vary"].split(",")]
 
+    def test_a_swapped_picker_shows_a_new_booking_at_once(self, client, open_page, service):
+        slot = a_slot(open_page, service)
+        url = service_url(service, date=(london_today() + timedelta(days=3)).isoformat(), tz="Europe/London")
+        assert z(slot.start_utc) in picker_slots(client.get(url, headers={"HX-Request": "true"}))
+        booking_create(service=service, start_time_utc=slot.start_utc, client_name="Jo", client_email="jo@example.com",
+                       client_timezone="Europe/London")
+        assert z(slot.start_utc) not in picker_slots(client.get(url, headers={"HX-Request": "true"}))
+
+    def test_the_same_swap_within_the_minute_is_served_from_the_cache(self, client, open_page, service, monkeypatch):
+        moment = timezone.now().replace(second=0)
+        monkeypatch.setattr(timezone, "now", lambda: moment)  # no minute boundary between the requests
+        url = service_url(service, tz="Asia/Tokyo")
+        first = client.get(url, headers={"HX-Request": "true"})
+        again = client.get(url, headers={"HX-Request": "true"})
+        assert template_names(first) and not template_names(again)
+        assert again.content == first.content
+        elsewhere = client.get(service_url(service, tz="America/New_York"), headers={"HX-Request": "true"})
+        assert template_names(elsewhere) and 'data-client-timezone="America/New_York"' in elsewhere.content.decode()
+
+    def test_the_zone_list_stands_outside_what_htmx_swaps(self, client, open_page, service):
+        page = client.get(service_url(service)).content.decode()
+        swap = client.get(service_url(service), headers={"HX-Request": "true"}).content.decode()
+        assert page.count('<datalist id="tz-list">') == 1 and '<option value="Asia/Tokyo">' in page
+        assert 'list="tz-list"' in swap and "<datalist" not in swap
+
     def test_full_page_also_varies_on_hx_request(self, client, open_page, service):
         response = client.get(service_url(service))
 
