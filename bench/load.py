@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
 import subprocess
@@ -24,11 +25,11 @@ READY_TIMEOUT = 30.0
 
 
 @contextmanager
-def gunicorn(port: int, workers: int = WORKERS):
+def gunicorn(port: int, workers: int = WORKERS, settings_module: str = "config.settings"):
     """A gunicorn of the app on 127.0.0.1:port with the process's environment, until the block ends."""
     command = [str(Path(sys.executable).with_name("gunicorn")), "config.wsgi", "--bind", f"127.0.0.1:{port}",
                "--workers", str(workers), "--log-level", "warning"]
-    server = subprocess.Popen(command, cwd=ROOT)
+    server = subprocess.Popen(command, cwd=ROOT, env={**os.environ, "DJANGO_SETTINGS_MODULE": settings_module})
     try:
         _wait_until_ready(f"http://127.0.0.1:{port}/healthz", server)
         yield f"http://127.0.0.1:{port}"
@@ -51,13 +52,14 @@ def _wait_until_ready(url: str, server: subprocess.Popen) -> None:
     raise RuntimeError(f"gunicorn did not answer {url} within {READY_TIMEOUT:.0f} s")
 
 
-def _script(paths: list[str]) -> str:
+def _script(paths: list[str], headers: dict[str, str]) -> str:
     """A wrk script that cycles through the paths, asking for gzip as browsers do."""
     quoted = ",".join(f'"{path}"' for path in paths)
+    header_lines = "".join(f'wrk.headers["{name}"] = "{value}"\n' for name, value in {"Accept-Encoding": "gzip", **headers}.items())
     return (
         f"paths = {{{quoted}}}\n"
         "index = 0\n"
-        'wrk.headers["Accept-Encoding"] = "gzip"\n'
+        f"{header_lines}"
         "request = function()\n"
         "  index = index % #paths + 1\n"
         '  return wrk.format("GET", paths[index])\n'
@@ -66,8 +68,8 @@ def _script(paths: list[str]) -> str:
 
 
 def _latency_ms(text: str) -> float:
-    value, unit = re.fullmatch(r"([\d.]+)(us|ms|s)", text).groups()
-    return float(value) * {"us": 0.001, "ms": 1.0, "s": 1000.0}[unit]
+    value, unit = re.fullmatch(r"([\d.]+)(us|ms|s|m)", text).groups()
+    return float(value) * {"us": 0.001, "ms": 1.0, "s": 1000.0, "m": 60_000.0}[unit]
 
 
 def parse_wrk(output: str) -> dict:
@@ -85,16 +87,16 @@ def parse_wrk(output: str) -> dict:
     }
 
 
-def throughput(base_url: str, paths: list[str], seconds: int = WRK_SECONDS) -> dict:
+def throughput(base_url: str, paths: list[str], headers: dict[str, str] | None = None) -> dict:
     wrk = shutil.which("wrk")
     if wrk is None:
         raise RuntimeError("wrk is missing: apt-get install -y wrk (make bench does this as root)")
     with tempfile.NamedTemporaryFile("w", suffix=".lua") as script:
-        script.write(_script(paths))
+        script.write(_script(paths, headers or {}))
         script.flush()
         # A short warm-up first: each worker imports and connects on its first requests.
         subprocess.run([wrk, "-t1", "-c4", "-d2s", "-s", script.name, base_url + paths[0]], check=True, capture_output=True)
-        command = [wrk, f"-t{WRK_THREADS}", f"-c{WRK_CONNECTIONS}", f"-d{seconds}s", "--latency", "-s", script.name,
+        command = [wrk, f"-t{WRK_THREADS}", f"-c{WRK_CONNECTIONS}", f"-d{WRK_SECONDS}s", "--latency", "-s", script.name,
                    base_url + paths[0]]
         result = subprocess.run(command, check=True, capture_output=True, text=True)
-    return {**parse_wrk(result.stdout), "seconds": seconds, "connections": WRK_CONNECTIONS}
+    return parse_wrk(result.stdout)

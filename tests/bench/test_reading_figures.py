@@ -35,6 +35,10 @@ def test_wrk_figures_are_read_with_their_units_and_every_error_counted():
     assert figures["errors"] == 4 + 2 + 1
 
 
+def test_a_latency_in_minutes_is_read_too():
+    assert parse_wrk(WRK_OUTPUT.replace("1.02s", "1.50m"))["latency_p99"] == 90_000.0
+
+
 def test_a_clean_wrk_run_has_no_errors():
     clean = WRK_OUTPUT.replace("  Socket errors: connect 0, read 2, write 0, timeout 1\n", "").replace(
         "  Non-2xx or 3xx responses: 4\n", "")
