@@ -104,6 +104,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "bookingsite.core.middleware.busy_answer",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -214,7 +215,7 @@ CELERY_TIMEZONE = "UTC"
 CELERY_BEAT_SCHEDULE = {
     "flush-outbox": {"task": "notifications.flush_outbox", "schedule": 60.0, "options": {"expires": 55}},
     "expire-pending-requests": {
-        "task": "notifications.expire_pending_requests", "schedule": 300.0, "options": {"expires": 290}
+        "task": "bookings.expire_pending_requests", "schedule": 300.0, "options": {"expires": 290}
     },
 }
 
@@ -251,7 +252,7 @@ RATELIMIT_PUBLIC_WRITE = os.getenv("RATELIMIT_PUBLIC_WRITE", "10/m")
 RATELIMIT_LOGIN = os.getenv("RATELIMIT_LOGIN", "10/m")
 # Behind a proxy, the client's address is the first of X-Forwarded-For (set TRUST_X_FORWARDED_FOR).
 TRUST_X_FORWARDED_FOR = env_bool("TRUST_X_FORWARDED_FOR", False)
-RATELIMIT_IP_META_KEY = "bookingsite.core.ratelimit.client_ip"
+RATELIMIT_IP_META_KEY = "bookingsite.lib.ratelimit.client_ip"
 if not REDIS_URL:
     # One process serves everything locally, so its memory cache is the shared cache.
     SILENCED_SYSTEM_CHECKS = ["django_ratelimit.E003", "django_ratelimit.W001"]

@@ -169,9 +169,3 @@ def from_form(form_class: type[forms.BaseForm], name: str, *, required: bool | N
     elif field_class is not BooleanField:
         kwargs.update(allow_null=optional)  # dates and times: null for "none", as an empty input on the page
     return field_class(**kwargs)
-
-
-def form_errors(form: forms.BaseForm, rename: dict[str, str] | None = None) -> dict[str, list[str]]:
-    """A form's errors as {"field": ["message"]}, non-field ones under "__all__"; `rename` maps form names to the API's."""
-    rename = rename or {}
-    return {rename.get(field, field): [str(message) for message in messages] for field, messages in form.errors.items()}

@@ -11,10 +11,11 @@ from rest_framework.settings import api_settings
 
 from bookingsite.bookings.models import Booking, BookingStatusChange
 from bookingsite.businesses.models import BusinessBookingSettings, SessionCategory
+from bookingsite.lib.json_errors import form_errors
 from bookingsite.owner.activity_forms import AdminCancelForm
 from bookingsite.owner.setup_forms import BlockRowForm, BookingLinkSettingsForm, ExceptionDateForm, ServiceForm, WeekHoursForm
 
-from .formfields import form_errors, from_form
+from .formfields import from_form
 
 
 class FormSerializer(serializers.Serializer):

@@ -11,7 +11,7 @@ from django_ratelimit.core import get_usage
 from rest_framework.request import Request
 from rest_framework.throttling import BaseThrottle
 
-from bookingsite.core.ratelimit import seconds_until_allowed
+from bookingsite.lib.ratelimit import seconds_until_allowed
 
 
 def _authenticated(request: Request) -> bool:

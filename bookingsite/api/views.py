@@ -16,16 +16,17 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from bookingsite.bookings import lists
+from bookingsite.bookings import selectors as booking_selectors
 from bookingsite.bookings.exceptions import BookingError
 from bookingsite.bookings.models import Booking
 from bookingsite.bookings.services import booking_approve, booking_cancel_by_admin, booking_reject
 from bookingsite.businesses import selectors as business_selectors
 from bookingsite.businesses import services as business_services
 from bookingsite.businesses.models import BusinessProfile, ExceptionDate, SessionCategory
+from bookingsite.lib.json_errors import form_errors
 from bookingsite.owner.activity_forms import BookingFilterForm
 
 from .errors import Conflict, owner_responses
-from .formfields import form_errors
 from .permissions import IsBusinessOwner
 from .serializers import (
     BookingDetailSerializer,
@@ -266,7 +267,7 @@ class BookingCancelView(BookingView):
 
 
 def _with_in_use(business_profile_id: int) -> list[SessionCategory]:
-    listing = business_selectors.service_listing(business_profile_id)
+    listing = booking_selectors.service_listing(business_profile_id)
     return [*listing.active, *listing.archived]
 
 

@@ -6,12 +6,6 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 
-# Booking statuses that hold a place (DESIGN.md 4.4); a pending one only until it expires.
-CONFIRMED = "confirmed"
-PENDING_APPROVAL = "pending_approval"
-HOLDING_STATUSES = frozenset({CONFIRMED, PENDING_APPROVAL})
-
-
 @dataclass(frozen=True)
 class Block:
     """A wall-clock working block `[start, end)` in the business's zone; start < end."""

@@ -1,19 +1,22 @@
 from django.contrib import admin
 
+from bookingsite.lib.admin import ReadOnlyAdmin
+
 from .models import Booking, BookingStatusChange, Client, Session
 
 
+# Read-only: a client's or a session's rows take places (attendees), so they change only through
+# the booking service, under the business's lock.
 @admin.register(Client)
-class ClientAdmin(admin.ModelAdmin):
+class ClientAdmin(ReadOnlyAdmin):
     list_display = ["name", "email", "phone", "business_profile"]
     search_fields = ["name", "email", "phone"]
 
 
 @admin.register(Session)
-class SessionAdmin(admin.ModelAdmin):
+class SessionAdmin(ReadOnlyAdmin):
     list_display = ["session_category", "business_profile", "start_time_utc", "end_time_utc", "created_by_owner"]
     date_hierarchy = "start_time_utc"
-    filter_horizontal = ["attendees"]
 
 
 class StatusChangeInline(admin.TabularInline):
@@ -27,7 +30,7 @@ class StatusChangeInline(admin.TabularInline):
 
 
 @admin.register(Booking)
-class BookingAdmin(admin.ModelAdmin):
+class BookingAdmin(ReadOnlyAdmin):
     """Read-only: every booking write goes through bookings.services, which keeps the rules."""
 
     list_display = ["client_name", "session_category", "start_time_utc", "status", "business_profile"]
@@ -35,12 +38,3 @@ class BookingAdmin(admin.ModelAdmin):
     search_fields = ["client_name", "client_email"]
     date_hierarchy = "start_time_utc"
     inlines = [StatusChangeInline]
-
-    def get_readonly_fields(self, request, obj=None):
-        return [field.name for field in self.model._meta.fields]
-
-    def has_add_permission(self, request) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False

@@ -2,6 +2,7 @@
 
 import secrets
 import uuid
+from datetime import datetime
 
 from django.conf import settings
 from django.core.validators import MaxLengthValidator
@@ -9,7 +10,6 @@ from django.db import models
 from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
 
-from bookingsite.availability.types import CONFIRMED, HOLDING_STATUSES, PENDING_APPROVAL
 from bookingsite.businesses.models import BusinessProfile, SessionCategory
 
 
@@ -35,7 +35,9 @@ class Session(models.Model):
     """One occurrence of a service on the calendar; a group session has many bookings."""
 
     business_profile = models.ForeignKey(BusinessProfile, on_delete=models.CASCADE, related_name="sessions")
-    session_category = models.ForeignKey(SessionCategory, on_delete=models.PROTECT, related_name="sessions")
+    # RESTRICT, not PROTECT: a service with sessions can't be deleted alone, but deleting the
+    # whole business deletes its services, sessions and bookings together.
+    session_category = models.ForeignKey(SessionCategory, on_delete=models.RESTRICT, related_name="sessions")
     start_time_utc = models.DateTimeField()
     end_time_utc = models.DateTimeField()
     attendees = models.ManyToManyField(Client, blank=True, related_name="sessions")
@@ -58,6 +60,19 @@ class Session(models.Model):
         return f"{self.session_category} at {self.start_time_utc:%Y-%m-%d %H:%M} UTC"
 
 
+CONFIRMED = "confirmed"
+PENDING_APPROVAL = "pending_approval"
+# The statuses that may hold a place (DESIGN.md 4.4): confirmed always, pending until it expires
+# (Booking.holds_place_at has the whole rule).
+HOLDING_STATUSES = frozenset({CONFIRMED, PENDING_APPROVAL})
+
+
+class BookingQuerySet(models.QuerySet):
+    def holding_at(self, now: datetime) -> "BookingQuerySet":
+        """The bookings that take a place at `now`: Booking.holds_place_at as a query."""
+        return self.filter(models.Q(status=CONFIRMED) | models.Q(status=PENDING_APPROVAL, pending_request_expires_at__gt=now))
+
+
 class Booking(models.Model):
     class Status(models.TextChoices):
         PENDING_APPROVAL = PENDING_APPROVAL, _("Pending approval")
@@ -70,7 +85,7 @@ class Booking(models.Model):
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     business_profile = models.ForeignKey(BusinessProfile, on_delete=models.CASCADE, related_name="bookings")
-    session_category = models.ForeignKey(SessionCategory, on_delete=models.PROTECT, related_name="bookings")
+    session_category = models.ForeignKey(SessionCategory, on_delete=models.RESTRICT, related_name="bookings")  # as Session's
     flowkey_user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="admin_bookings")
     client = models.ForeignKey(Client, on_delete=models.SET_NULL, null=True, blank=True, related_name="bookings")
     session = models.ForeignKey(Session, on_delete=models.SET_NULL, null=True, blank=True, related_name="bookings")
@@ -93,6 +108,8 @@ class Booking(models.Model):
     once_key = models.CharField(max_length=64, unique=True, null=True, blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+
+    objects = BookingQuerySet.as_manager()
 
     class Meta:
         ordering = ["start_time_utc"]
@@ -119,9 +136,11 @@ class Booking(models.Model):
     def __str__(self) -> str:
         return f"{self.client_name} – {self.session_category} at {self.start_time_utc:%Y-%m-%d %H:%M} UTC ({self.status})"
 
-    @property
-    def holds_place(self) -> bool:
-        return self.status in HOLDING_STATUSES
+    def holds_place_at(self, now: datetime) -> bool:
+        """Does it take a place at `now`: confirmed, or a pending request not yet expired (DESIGN.md 4.4)."""
+        if self.status == CONFIRMED:
+            return True
+        return self.status == PENDING_APPROVAL and self.pending_request_expires_at > now
 
 
 class BookingStatusChange(models.Model):

@@ -1,5 +1,7 @@
-"""Reads that feed the availability engine: one business, one service, one range, four queries."""
+"""Reads that feed the availability engine (one business, one service, one range, four queries),
+and what may happen to a booking now."""
 
+from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -9,7 +11,7 @@ from django.db.models import Count, Exists, FloatField, Func, OuterRef, Q, Subqu
 from django.db.models.functions import Coalesce
 
 from bookingsite.availability import engine
-from bookingsite.availability.types import HOLDING_STATUSES, AvailabilityRequest, Block, Day, Occupied
+from bookingsite.availability.types import AvailabilityRequest, Block, Day, Occupied
 from bookingsite.businesses.models import (
     MAX_DURATION_MINUTES,
     BusinessBookingSettings,
@@ -18,7 +20,7 @@ from bookingsite.businesses.models import (
     WorkingHours,
 )
 
-from .models import Booking, Session
+from .models import HOLDING_STATUSES, Booking, Session
 
 # How long an offered-days entry may serve: entries are keyed by the minute too, so what the
 # clock moves (minimum notice, a pending request's expiry) is at most a minute behind.
@@ -207,14 +209,17 @@ def offered_days(
     end_date: date,
     now: datetime,
 ) -> tuple[Day, ...]:
-    """`availability_days` for the pages and the JSON, cached under the business's availability stamp.
+    """`availability_days` for the pages and the JSON, cached under the business's availability version.
 
-    Every change to what availability depends on renews the stamp (businesses.availability_stamp),
-    so an entry is never older than the data it was computed from, though its clock may be up to
-    a minute behind. The booking re-check never reads this: it computes from the rows under the lock.
+    Every write that changes what availability depends on bumps the version in its own transaction
+    (businesses.locking), so an entry is never older than the data it was computed from, though its
+    clock may be up to a minute behind. The minute in the key is also the backstop for a change
+    made outside the services (raw SQL, a data migration, a restored database): such an entry is
+    served for at most OFFERED_DAYS_SECONDS. The booking re-check never reads this: it computes
+    from the rows under the lock.
     """
     key = (
-        f"offered-days:{page.pk}:{page.availability_stamp}:{service.pk}:{client_timezone}:"
+        f"offered-days:{page.pk}:{page.availability_version}:{service.pk}:{client_timezone}:"
         f"{start_date}:{end_date}:{int(now.timestamp()) // OFFERED_DAYS_SECONDS}"
     )
     days = cache.get(key)
@@ -224,3 +229,47 @@ def offered_days(
         )
         cache.set(key, days, OFFERED_DAYS_SECONDS)
     return days
+
+
+@dataclass(frozen=True)
+class BookingActions:
+    """What may happen to a booking now; the pages, the API, the emails and the services all ask this."""
+
+    holds_place: bool
+    client_can_cancel: bool  # on the manage link: it holds a place and has not started
+    owner_can_answer: bool  # approve or reject: a pending request still holding its place
+    owner_can_cancel: bool  # a confirmed booking
+
+
+def booking_actions(booking: Booking, now: datetime) -> BookingActions:
+    """The one rule for what a client and the owner may still do to `booking` at `now`."""
+    holds = booking.holds_place_at(now)
+    pending = booking.status == Booking.Status.PENDING_APPROVAL
+    return BookingActions(
+        holds_place=holds,
+        client_can_cancel=holds and booking.start_time_utc > now,
+        owner_can_answer=holds and pending,
+        owner_can_cancel=booking.status == Booking.Status.CONFIRMED,
+    )
+
+
+@dataclass(frozen=True)
+class ServiceListing:
+    active: list[SessionCategory]  # in the order clients see them
+    archived: list[SessionCategory]
+
+
+def service_listing(business_profile_id: int) -> ServiceListing:
+    """The owner's services, active and archived; each has `in_use` (it has bookings or sessions)."""
+    rows = (
+        SessionCategory.objects.filter(business_profile_id=business_profile_id)
+        .annotate(
+            in_use=Exists(Booking.objects.filter(session_category=OuterRef("pk")))
+            | Exists(Session.objects.filter(session_category=OuterRef("pk")))
+        )
+        .order_by("position", "name", "pk")
+    )
+    active, archived = [], []
+    for row in rows:
+        (archived if row.is_archived else active).append(row)
+    return ServiceListing(active=active, archived=archived)

@@ -18,10 +18,9 @@ from django.utils.translation import gettext_lazy as _
 
 from bookingsite.availability import engine
 from bookingsite.availability.types import Slot
+from bookingsite.businesses.locking import lock_business_for_write
 from bookingsite.businesses.models import BusinessBookingSettings, SessionCategory
-from bookingsite.notifications.outbox import booking_notifications_queue
-
-from . import selectors
+from . import events, selectors
 from .exceptions import (
     BookingError,
     BookingPageClosedError,
@@ -69,13 +68,6 @@ def _log_event(event: str, booking: Booking, actor: str) -> None:
         booking.start_time_utc.isoformat(),
         actor,
     )
-
-
-def _lock_business(business_profile_id: int) -> BusinessBookingSettings:
-    # Every booking write of a business queues on this one row lock (PostgreSQL: SELECT ... FOR
-    # UPDATE; SQLite: the IMMEDIATE transaction already holds the database's write lock), so the
-    # re-check that follows sees every committed booking and nothing slips in before the save.
-    return BusinessBookingSettings.objects.select_for_update().select_related("business_profile").get(pk=business_profile_id)
 
 
 def _check_offered(page: BusinessBookingSettings, service: SessionCategory, start_utc: datetime, now: datetime) -> Slot:
@@ -126,7 +118,7 @@ def _release_session(booking: Booking) -> None:
     session = booking.session
     if session is None:
         return
-    others = session.bookings.filter(status__in=[Status.CONFIRMED, Status.PENDING_APPROVAL]).exclude(pk=booking.pk)
+    others = session.bookings.holding_at(timezone.now()).exclude(pk=booking.pk)
     if booking.client_id and not others.filter(client_id=booking.client_id).exists():
         session.attendees.remove(booking.client_id)
     # An empty session would still block the time for every service; one the owner made stays.
@@ -148,12 +140,12 @@ def _change_status(
     if to_status == Status.CONFIRMED:
         _attach_session(booking)
     booking.save()
-    if not booking.holds_place:
+    if not booking.holds_place_at(timezone.now()):
         _release_session(booking)
     BookingStatusChange.objects.create(
         booking=booking, from_status=from_status, to_status=to_status, actor=actor, changed_by=by, note=note
     )
-    booking_notifications_queue(booking=booking, from_status=from_status)  # rows now, sending after commit
+    events.booking_changed(booking=booking, from_status=from_status)  # emails are written now, sent after commit
     transaction.on_commit(lambda: _log_event(EVENT_NAMES[to_status], booking, actor))
     return booking
 
@@ -177,7 +169,7 @@ def booking_create(
     SlotTakenError, and BookingError for a service that can no longer be booked.
     """
     now = now or timezone.now()
-    page = _lock_business(service.business_profile_id)
+    page = lock_business_for_write(service.business_profile_id)
     if once_key and (existing := Booking.objects.filter(once_key=once_key, business_profile_id=page.pk).first()):
         return existing  # a repeated submission answers with the booking already made
     if not page.is_booking_page_active:
@@ -210,7 +202,7 @@ def booking_create(
         _attach_session(booking)
     booking.save()
     BookingStatusChange.objects.create(booking=booking, from_status="", to_status=booking.status, actor=Actor.CLIENT)
-    booking_notifications_queue(booking=booking, from_status="")  # rows now, sending after commit
+    events.booking_changed(booking=booking, from_status="")  # emails are written now, sent after commit
     transaction.on_commit(lambda: _log_event("created", booking, Actor.CLIENT))
     return booking
 
@@ -219,14 +211,19 @@ def booking_create(
 def booking_cancel_by_client(*, booking: Booking, reason: str = "", now: datetime | None = None) -> Booking:
     """The client cancels their own booking; its place is free at once.
 
-    Raises InvalidTransitionError when it is no longer pending or confirmed, BookingError once it has started.
+    Raises InvalidTransitionError when it holds no place any more (answered, cancelled or expired),
+    BookingError once it has started.
     """
     now = now or timezone.now()
     reason = _checked_reason(reason)
-    _lock_business(booking.business_profile_id)
+    lock_business_for_write(booking.business_profile_id)
     booking = Booking.objects.select_related("session").get(pk=booking.pk)
-    if booking.holds_place and booking.start_time_utc <= now:
-        raise BookingError(_("This booking has already started, so it can no longer be cancelled online."))
+    actions = selectors.booking_actions(booking, now)
+    if not actions.client_can_cancel:
+        if actions.holds_place:
+            raise BookingError(_("This booking has already started, so it can no longer be cancelled online."))
+        if booking.status == Status.PENDING_APPROVAL:
+            raise InvalidTransitionError(_("This request expired before it was answered; it holds no place any more."))
     booking.cancellation_reason = reason
     return _change_status(booking, Status.CANCELLED_BY_CLIENT, actor=Actor.CLIENT, note=reason)
 
@@ -278,7 +275,7 @@ def _checked_reason(reason: str) -> str:
 
 
 def _lock_booking(booking: Booking) -> tuple[BusinessBookingSettings, Booking]:
-    page = _lock_business(booking.business_profile_id)
+    page = lock_business_for_write(booking.business_profile_id)
     return page, Booking.objects.select_related("session", "session_category").get(pk=booking.pk)
 
 
@@ -290,7 +287,7 @@ def booking_approve(*, booking: Booking, by: AbstractBaseUser, now: datetime | N
     """
     now = now or timezone.now()
     page, booking = _lock_booking(booking)
-    if booking.status == Status.PENDING_APPROVAL and booking.pending_request_expires_at <= now:
+    if booking.status == Status.PENDING_APPROVAL and not selectors.booking_actions(booking, now).owner_can_answer:
         raise InvalidTransitionError(_("This request expired before it was approved; its place was released."))
     if booking.status == Status.PENDING_APPROVAL and booking.start_time_utc <= now:
         raise InvalidTransitionError(_("This request's time has already passed."))
@@ -341,7 +338,7 @@ def session_create_by_owner(
     Raises SessionConflictError naming the clash, BookingError if one already exists there.
     """
     now = now or timezone.now()
-    page = _lock_business(service.business_profile_id)
+    page = lock_business_for_write(service.business_profile_id)
     end = start_time_utc + timedelta(minutes=service.duration_minutes)
     key = {"business_profile_id": page.pk, "session_category": service, "start_time_utc": start_time_utc, "end_time_utc": end}
     if Session.objects.filter(**key).exists():

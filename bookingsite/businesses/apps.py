@@ -3,8 +3,3 @@ from django.apps import AppConfig
 
 class BusinessesConfig(AppConfig):
     name = "bookingsite.businesses"
-
-    def ready(self) -> None:
-        from . import availability_stamp
-
-        availability_stamp.connect()

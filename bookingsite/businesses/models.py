@@ -1,7 +1,5 @@
 """The business, its booking-link settings, its services and its working time (DESIGN.md 9)."""
 
-import uuid
-
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
@@ -65,9 +63,10 @@ class BusinessBookingSettings(models.Model):
     )
     custom_message_client = models.TextField(blank=True, max_length=1000, verbose_name=_("message to clients"))
     is_booking_page_active = models.BooleanField(default=True, verbose_name=_("booking page active"))
-    # A new value on every change that can move the business's availability (bookings, sessions,
-    # hours, exception dates, services, these settings): cached availability is keyed by it.
-    availability_stamp = models.UUIDField(default=uuid.uuid4, editable=False)
+    # One up on every change that can move the business's availability (bookings, sessions, hours,
+    # exception dates, services, these settings): businesses.locking bumps it, and cached
+    # availability is keyed by it.
+    availability_version = models.PositiveBigIntegerField(default=0, editable=False)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:

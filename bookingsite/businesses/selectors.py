@@ -5,9 +5,7 @@ from datetime import date as date_type
 from urllib.parse import urlsplit
 
 from django.conf import settings
-from django.db.models import Exists, OuterRef, QuerySet
-
-from bookingsite.bookings.models import Booking, Session
+from django.db.models import QuerySet
 
 from .models import BusinessBookingSettings, BusinessProfile, ExceptionDate, RetiredSlug, SessionCategory, WorkingHours
 
@@ -97,28 +95,6 @@ def business_for_settings(business_profile_id: int) -> BusinessProfile:
 def owner_services(business_profile_id: int) -> QuerySet[SessionCategory]:
     """All the business's services, archived too; the scope for an owner's get_object_or_404."""
     return SessionCategory.objects.filter(business_profile_id=business_profile_id)
-
-
-@dataclass(frozen=True)
-class ServiceListing:
-    active: list[SessionCategory]  # in the order clients see them
-    archived: list[SessionCategory]
-
-
-def service_listing(business_profile_id: int) -> ServiceListing:
-    """The owner's services, active and archived; each has `in_use` (it has bookings or sessions)."""
-    rows = (
-        owner_services(business_profile_id)
-        .annotate(
-            in_use=Exists(Booking.objects.filter(session_category=OuterRef("pk")))
-            | Exists(Session.objects.filter(session_category=OuterRef("pk")))
-        )
-        .order_by("position", "name", "pk")
-    )
-    active, archived = [], []
-    for row in rows:
-        (archived if row.is_archived else active).append(row)
-    return ServiceListing(active=active, archived=archived)
 
 
 def working_hours_list(business_profile_id: int) -> list[WorkingHours]:

@@ -16,7 +16,7 @@ from django.db.models import Max, ProtectedError
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
-from .availability_stamp import renew_availability_stamp
+from .locking import lock_business_for_write
 from .models import BusinessBookingSettings, BusinessProfile, ExceptionDate, RetiredSlug, SessionCategory, WorkingHours
 from .validators import RESERVED_SLUGS
 
@@ -82,19 +82,15 @@ def booking_slug_change(*, page: BusinessBookingSettings, new_slug: str) -> Busi
 
 
 # --- The owner's setup pages: link settings, services, working hours, exception dates. ---------
-# Each write below first locks the business's settings row, the lock every booking takes
-# (bookings/services.py), so a booking is checked against either the old rules or the new ones,
-# never against half of a change.
+# Each write below first takes the business's lock (businesses.locking), the one every booking
+# takes, so a booking is checked against either the old rules or the new ones, never against half
+# of a change; the lock also bumps the availability version the cache is keyed by.
 
 
 class LinkNameTakenError(Exception):
     """Another business took the link name between the form's check and the save."""
 
     message = _("This link name is already taken.")
-
-
-def _lock_business(business_profile_id: int) -> BusinessBookingSettings:
-    return BusinessBookingSettings.objects.select_for_update().select_related("business_profile").get(pk=business_profile_id)
 
 
 @transaction.atomic
@@ -121,7 +117,7 @@ def business_settings_update(
     ValidationError for values the settings forms would refuse, and LinkNameTakenError if another
     business took the name meanwhile; either way nothing is saved.
     """
-    page = _lock_business(business_profile_id)
+    page = lock_business_for_write(business_profile_id)
     profile = page.business_profile
     old_slug, new_slug = page.public_booking_slug, public_booking_slug.lower()
     old_logo = profile.logo.name if profile.logo else ""
@@ -174,7 +170,7 @@ def service_create(
     is_publicly_bookable: bool,
 ) -> SessionCategory:
     """A new service, listed after the others. Raises ValidationError on values the model refuses."""
-    _lock_business(business_profile_id)
+    lock_business_for_write(business_profile_id)
     service = SessionCategory(
         business_profile_id=business_profile_id, name=name, description=description, duration_minutes=duration_minutes,
         capacity=capacity, price=price, is_publicly_bookable=is_publicly_bookable,
@@ -197,7 +193,7 @@ def service_update(
     is_publicly_bookable: bool,
 ) -> SessionCategory:
     """Change a service. Bookings already made keep their times; new slots use the new duration."""
-    _lock_business(service.business_profile_id)
+    lock_business_for_write(service.business_profile_id)
     service.name, service.description, service.duration_minutes = name, description, duration_minutes
     service.capacity, service.price, service.is_publicly_bookable = capacity, price, is_publicly_bookable
     service.full_clean()
@@ -211,7 +207,7 @@ def service_archive(*, service: SessionCategory) -> bool:
 
     Returns True if the service was deleted, False if it was archived.
     """
-    _lock_business(service.business_profile_id)  # a booking of it cannot start while we decide
+    lock_business_for_write(service.business_profile_id)  # a booking of it cannot start while we decide
     if not service.bookings.exists() and not service.sessions.exists():
         try:
             with transaction.atomic():
@@ -227,7 +223,7 @@ def service_archive(*, service: SessionCategory) -> bool:
 @transaction.atomic
 def service_restore(*, service: SessionCategory) -> SessionCategory:
     """Bring an archived service back, at the end of the list."""
-    _lock_business(service.business_profile_id)
+    lock_business_for_write(service.business_profile_id)
     service.is_archived = False
     service.position = _next_position(service.business_profile_id)
     service.save(update_fields=["is_archived", "position"])
@@ -241,7 +237,7 @@ def service_move(*, service: SessionCategory, up: bool) -> None:
     Positions are renumbered 0..n-1 first: services made elsewhere may share a position, and
     swapping two equal numbers would change nothing.
     """
-    _lock_business(service.business_profile_id)
+    lock_business_for_write(service.business_profile_id)
     rows = list(
         SessionCategory.objects.filter(business_profile_id=service.business_profile_id, is_archived=False).order_by(
             "position", "name", "pk"
@@ -289,7 +285,7 @@ def working_hours_replace(*, business_profile_id: int, blocks: Sequence[tuple[in
     Raises ValidationError, saving nothing, if a block is empty or overlaps another of its day
     (on PostgreSQL an exclusion constraint refuses overlaps too).
     """
-    _lock_business(business_profile_id)
+    lock_business_for_write(business_profile_id)
     if problems := blocks_problems(blocks):
         raise ValidationError([message for _i, message in problems])
     WorkingHours.objects.filter(business_profile_id=business_profile_id).delete()
@@ -297,7 +293,6 @@ def working_hours_replace(*, business_profile_id: int, blocks: Sequence[tuple[in
         WorkingHours(business_profile_id=business_profile_id, weekday=weekday, start_time=start, end_time=end)
         for weekday, start, end in sorted(blocks)
     )
-    renew_availability_stamp(business_profile_id)  # bulk_create sends no signal
     return rows
 
 
@@ -310,7 +305,7 @@ def exception_date_add(
     Raises ValidationError (by field, from ExceptionDate.clean) when the date is already closed,
     already has hours while closing it, or the block overlaps another of that date.
     """
-    _lock_business(business_profile_id)  # clean() reads the date's other rows; nobody adds one meanwhile
+    lock_business_for_write(business_profile_id)  # clean() reads the date's other rows; nobody adds one meanwhile
     row = ExceptionDate(business_profile_id=business_profile_id, date=date, start_time=start_time, end_time=end_time, note=note)
     row.full_clean()
     row.save()
@@ -320,5 +315,5 @@ def exception_date_add(
 @transaction.atomic
 def exception_date_delete(*, exception: ExceptionDate) -> None:
     """Remove one exception row: the closing of a date, or one of its special blocks."""
-    _lock_business(exception.business_profile_id)
+    lock_business_for_write(exception.business_profile_id)
     exception.delete()

@@ -8,7 +8,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
 from bookingsite.businesses.services import business_sign_up
-from bookingsite.core.ratelimit import seconds_until_allowed
+from bookingsite.lib.ratelimit import seconds_until_allowed
 
 from .forms import EmailLoginForm, SignUpForm
 

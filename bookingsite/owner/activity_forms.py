@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from bookingsite.availability import engine
 from bookingsite.bookings.models import Booking
 from bookingsite.businesses.models import BusinessProfile, SessionCategory
-from bookingsite.public.forms import parse_phone
+from bookingsite.lib.phone import parse_phone
 
 MAX_CALENDAR_RANGE_DAYS = 62
 

@@ -18,14 +18,11 @@ from bookingsite.bookings.exceptions import BookingError, SlotTakenError
 from bookingsite.bookings.models import Booking
 from bookingsite.businesses.models import BusinessBookingSettings, SessionCategory
 from bookingsite.businesses.selectors import booking_page_by_slug, public_service_on_active_page, public_services
-from bookingsite.core.ratelimit import rate_limited
+from bookingsite.lib.json_errors import form_errors, json_errors
+from bookingsite.lib.ratelimit import rate_limited
 
-from .forms import AvailabilityQueryForm, BookingRequestForm, error_messages
+from .forms import AvailabilityQueryForm, BookingRequestForm
 from .links import booking_links
-
-
-def json_errors(status: int, **errors: list[str]) -> JsonResponse:
-    return JsonResponse({"errors": errors}, status=status)
 
 
 def _active_page_or_none(slug: str) -> BusinessBookingSettings | None:
@@ -98,7 +95,7 @@ def availability(request: HttpRequest, slug: str) -> JsonResponse:
         if _active_page_or_none(slug) is None:
             return json_errors(404, slug=[_("No active booking page has this link.")])
         if not params:
-            return json_errors(400, **error_messages(query))
+            return json_errors(400, **form_errors(query))
         return json_errors(404, session_category_id=[_("This business has no bookable service with this number.")])
     page = service.business_profile.booking_settings
     client_timezone = params["client_timezone"] or page.business_profile.timezone
@@ -177,7 +174,7 @@ def create_booking(request: HttpRequest, slug: str) -> JsonResponse:
     form = BookingRequestForm({key: "" if value is None else str(value) for key, value in body.items()},
                               country=page.business_profile.country)
     if not form.is_valid():
-        return json_errors(400, **error_messages(form))
+        return json_errors(400, **form_errors(form))
     data = form.cleaned_data
     service = public_services(page.business_profile_id).filter(pk=data["session_category_id"]).first()
     if service is None:

@@ -2,12 +2,11 @@
 
 from datetime import timedelta
 
-import phonenumbers
-
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from bookingsite.businesses.validators import validate_timezone
+from bookingsite.lib.phone import parse_phone
 
 MAX_RANGE_DAYS = 62
 DATE_FORMAT = "%Y-%m-%d"
@@ -48,26 +47,6 @@ class AvailabilityQueryForm(forms.Form):
             elif end - start >= timedelta(days=MAX_RANGE_DAYS):
                 self.add_error("end_date", _("Ask for at most %(days)d days at a time.") % {"days": MAX_RANGE_DAYS})
         return data
-
-
-def error_messages(form: forms.Form) -> dict[str, list[str]]:
-    """A form's errors as {"field": ["message", ...]}, the shape of every JSON error here."""
-    return {field: [str(message) for message in messages] for field, messages in form.errors.items()}
-
-
-def parse_phone(raw: str, country: str) -> str:
-    """A phone number in E.164; a national number is read in the business's country."""
-    try:
-        number = phonenumbers.parse(raw, country or None)
-    except phonenumbers.NumberParseException:
-        number = None
-    if number is None or not phonenumbers.is_valid_number(number):
-        raise forms.ValidationError(
-            _("Enter a valid phone number, with the country code if it is not a %(country)s number.")
-            % {"country": country or "local"},
-            code="invalid_phone",
-        )
-    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
 
 
 class BookingDetailsForm(forms.Form):

@@ -35,7 +35,7 @@ from bookingsite.businesses.selectors import (
     public_services,
 )
 from bookingsite.businesses.validators import timezone_names
-from bookingsite.core.ratelimit import seconds_until_allowed
+from bookingsite.lib.ratelimit import seconds_until_allowed
 
 from . import calendar as month_calendar
 from .form_tokens import FormTokenError, make_form_token, read_form_token
@@ -170,9 +170,9 @@ def _picker_context(page: BusinessBookingSettings, service: SessionCategory, que
 
 def _picker_html(page: BusinessBookingSettings, service: SessionCategory, query: PickerQuery, now: datetime) -> str:
     """The picker as htmx swaps it in. It is the same for everyone who asks the same thing within
-    the minute, so it is cached as offered_days is: under the availability stamp and the minute."""
+    the minute, so it is cached as offered_days is: under the availability version and the minute."""
     minute = int(now.timestamp()) // booking_selectors.OFFERED_DAYS_SECONDS
-    key = f"picker:{page.pk}:{page.availability_stamp}:{service.pk}:{':'.join(map(str, query))}:{minute}"
+    key = f"picker:{page.pk}:{page.availability_version}:{service.pk}:{':'.join(map(str, query))}:{minute}"
     html = shared_cache.get(key)
     if html is None:
         html = render_to_string("public/partials/_picker.html", _picker_context(page, service, query, now))
@@ -289,7 +289,7 @@ def _manage_context(request: HttpRequest, page: BusinessBookingSettings, booking
         service=booking.session_category,
         client_timezone=booking.booked_in_client_timezone,
         links=booking_links(request, page, booking),
-        can_cancel=booking.holds_place and booking.start_time_utc > timezone.now(),
+        can_cancel=booking_selectors.booking_actions(booking, timezone.now()).client_can_cancel,
     )
 
 

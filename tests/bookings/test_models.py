@@ -112,9 +112,34 @@ def test_booking_id_is_a_random_uuid(business, service):
 
 
 def test_only_confirmed_and_pending_hold_a_place(business, service):
-    holding = {status for status in Status.values if Booking(status=status).holds_place}
+    now = START - timedelta(days=1)
+    expires = now + timedelta(hours=1)
+    holding = {
+        status for status in Status.values if Booking(status=status, pending_request_expires_at=expires).holds_place_at(now)
+    }
 
     assert holding == {Status.CONFIRMED, Status.PENDING_APPROVAL}
+
+
+def test_a_pending_request_holds_nothing_from_its_expiry_on(business, service):
+    expires = START - timedelta(days=1)
+    request = Booking(status=Status.PENDING_APPROVAL, pending_request_expires_at=expires)
+
+    assert request.holds_place_at(expires - timedelta(microseconds=1))
+    assert not request.holds_place_at(expires)
+
+
+def test_the_holding_query_agrees_with_holds_place_at(business, service):
+    now = START - timedelta(days=1)
+    rows = [
+        booking(business, service, status=status, pending_request_expires_at=now + offset if status == Status.PENDING_APPROVAL else None)
+        for status in Status.values
+        for offset in (timedelta(hours=-1), timedelta(hours=1))
+    ]
+
+    held = set(Booking.objects.filter(pk__in=[row.pk for row in rows]).holding_at(now).values_list("pk", flat=True))
+    assert held == {row.pk for row in rows if row.holds_place_at(now)}
+    assert len(held) == 3  # both confirmed rows and the pending one not yet expired
 
 
 # --- Session -------------------------------------------------------------------------------

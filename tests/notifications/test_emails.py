@@ -15,7 +15,7 @@ from django.utils import timezone
 from bookingsite.bookings.models import Booking
 from bookingsite.bookings.services import booking_create, booking_reject
 from bookingsite.notifications.models import EmailKind, Notification, OutboxEmail
-from bookingsite.notifications.tasks import expire_pending_requests_task
+from bookingsite.bookings.tasks import expire_pending_requests_task
 
 from .conftest import wait_for
 from .helpers import (

@@ -16,7 +16,7 @@ from bookingsite.bookings import selectors
 from bookingsite.bookings.models import Booking, BookingStatusChange
 from bookingsite.bookings.services import booking_create
 from bookingsite.notifications.models import EmailKind, OutboxEmail
-from bookingsite.notifications.tasks import expire_pending_requests_task
+from bookingsite.bookings.tasks import expire_pending_requests_task
 from tests.factories import ServiceFactory
 
 from .conftest import wait_for

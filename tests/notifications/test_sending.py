@@ -10,6 +10,7 @@ from django.conf import settings as django_settings
 from django.db import connection
 from django.utils import timezone
 
+from bookingsite.bookings import events as booking_events
 from bookingsite.bookings import services as booking_services
 from bookingsite.bookings.models import Booking
 from bookingsite.notifications import outbox
@@ -57,9 +58,10 @@ def test_the_worker_uses_the_configured_broker(celery_worker):
 
 def test_beat_runs_the_pickup_every_minute_and_the_sweep_every_five():
     import bookingsite.notifications.tasks  # noqa: F401  (registers the tasks, as the worker's autodiscovery does)
+    import bookingsite.bookings.tasks  # noqa: F401
 
     schedule = {entry["task"]: entry["schedule"] for entry in celery_app.conf.beat_schedule.values()}
-    assert schedule == {"notifications.flush_outbox": 60.0, "notifications.expire_pending_requests": 300.0}
+    assert schedule == {"notifications.flush_outbox": 60.0, "bookings.expire_pending_requests": 300.0}
     assert set(schedule) <= set(celery_app.tasks)
 
 
@@ -249,7 +251,7 @@ class TestSameTransaction:
             booking_notifications_queue(**kwargs)
             raise RuntimeError("the booking's transaction fails after the emails were recorded")
 
-        monkeypatch.setattr(booking_services, "booking_notifications_queue", then_fail)
+        monkeypatch.setattr(booking_events, "_consumers", [then_fail])
         with pytest.raises(RuntimeError):
             booking_services.booking_create(
                 service=service, start_time_utc=a_slot(open_page, service).start_utc, client_name="Dana",

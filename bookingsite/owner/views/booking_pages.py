@@ -11,18 +11,14 @@ from django.views.decorators.vary import vary_on_headers
 from bookingsite.bookings import lists
 from bookingsite.bookings.exceptions import BookingError
 from bookingsite.bookings.models import Booking
-from bookingsite.bookings.services import ALLOWED_TRANSITIONS, booking_cancel_by_admin
+from bookingsite.bookings.selectors import booking_actions
+from bookingsite.bookings.services import booking_cancel_by_admin
+from bookingsite.lib.htmx import wants_partial
 
 from ..access import OwnerRequest, owner_required
 from ..activity_forms import AdminCancelForm, BookingFilterForm
 
 PAGE_SIZE = 25
-Status = Booking.Status
-
-
-def wants_partial(request: OwnerRequest) -> bool:
-    """An htmx swap gets the fragment; a plain visit or htmx's history restore gets the page."""
-    return bool(request.htmx) and not request.htmx.history_restore_request
 
 
 def query_without_page(request: OwnerRequest) -> str:
@@ -55,7 +51,7 @@ def booking_list(request: OwnerRequest) -> HttpResponse:
 
 
 def _detail(request: OwnerRequest, booking: Booking, cancel_form: AdminCancelForm, status: int = 200) -> HttpResponse:
-    pending = booking.status == Status.PENDING_APPROVAL and booking.pending_request_expires_at > timezone.now()
+    actions = booking_actions(booking, timezone.now())
     return render(
         request,
         "owner/booking.html",
@@ -63,8 +59,8 @@ def _detail(request: OwnerRequest, booking: Booking, cancel_form: AdminCancelFor
             "booking": booking,
             "history": list(lists.booking_history(booking.pk)),
             "cancel_form": cancel_form,
-            "can_cancel": Status.CANCELLED_BY_ADMIN in ALLOWED_TRANSITIONS.get(booking.status, ()),
-            "can_answer": pending,
+            "can_cancel": actions.owner_can_cancel,
+            "can_answer": actions.owner_can_answer,
             "other_zone": booking.booked_in_client_timezone not in ("", request.business.timezone),
         },
         status=status,

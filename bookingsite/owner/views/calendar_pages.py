@@ -19,7 +19,7 @@ from django_htmx.http import HttpResponseClientRedirect
 from bookingsite.bookings import lists
 from bookingsite.bookings.exceptions import BookingError
 from bookingsite.bookings.services import session_create_by_owner
-from bookingsite.public.forms import error_messages
+from bookingsite.lib.json_errors import form_errors
 
 from ..access import OwnerRequest, owner_required
 from ..activity_forms import CalendarRangeForm, SessionCreateForm, day_start
@@ -133,7 +133,7 @@ def events(request: OwnerRequest) -> JsonResponse:
     """FullCalendar's event feed: `start` and `end` (at most 62 days apart) in, a JSON list out."""
     form = CalendarRangeForm(request.GET, business=request.business)
     if not form.is_valid():
-        return JsonResponse({"errors": error_messages(form)}, status=400)
+        return JsonResponse({"errors": form_errors(form)}, status=400)
     zone = ZoneInfo(request.business.timezone)
     entries = lists.calendar_entries(request.business.pk, form.cleaned_data["start"], form.cleaned_data["end"])
     return JsonResponse([_event(entry, zone) for entry in entries], safe=False)

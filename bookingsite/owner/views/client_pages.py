@@ -13,10 +13,11 @@ from bookingsite.bookings import lists
 from bookingsite.bookings.exceptions import BookingError
 from bookingsite.bookings.models import Client
 from bookingsite.bookings.services import client_update
+from bookingsite.lib.htmx import wants_partial
 
 from ..access import OwnerRequest, owner_required
 from ..activity_forms import ClientForm, ClientSearchForm
-from .booking_pages import PAGE_SIZE, query_without_page, wants_partial
+from .booking_pages import PAGE_SIZE, query_without_page
 
 
 @require_GET

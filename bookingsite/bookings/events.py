@@ -1,0 +1,28 @@
+"""Who hears of a booking change, inside the change's transaction.
+
+The booking service calls `booking_changed` after it has saved a booking and its history row.
+Each consumer (the notifications app's outbox today; webhooks later) records what it owes in
+the same transaction, so what it owes exists if and only if the change does. Bookings never
+imports its consumers: they register themselves from their AppConfig.ready(), so the layers
+point one way (DESIGN.md, STYLE.md "Layers").
+"""
+
+from collections.abc import Callable
+
+from .models import Booking
+
+# consumer(booking=..., from_status=...): from_status is "" for a booking just made.
+BookingChangeConsumer = Callable[..., object]
+_consumers: list[BookingChangeConsumer] = []
+
+
+def booking_change_consumer_add(consumer: BookingChangeConsumer) -> None:
+    """Register a consumer once (AppConfig.ready may run more than once in tests)."""
+    if consumer not in _consumers:
+        _consumers.append(consumer)
+
+
+def booking_changed(*, booking: Booking, from_status: str) -> None:
+    """Tell every consumer that `booking` just moved from `from_status` to its current status."""
+    for consumer in _consumers:
+        consumer(booking=booking, from_status=from_status)

@@ -1,0 +1,43 @@
+"""Celery tasks of bookings: expire stale pending requests.
+
+Each task takes ids (or nothing), calls a service, and is safe to run twice or twice at once.
+"""
+
+import logging
+
+from celery import shared_task
+from django.utils import timezone
+
+from .exceptions import BookingError
+from .models import Booking
+from .services import booking_expire
+
+log = logging.getLogger("bookingsite.bookings")
+SWEEP_BATCH = 500
+
+
+@shared_task(name="bookings.expire_pending_requests")
+def expire_pending_requests_task() -> int:
+    """Beat, every 5 minutes: pending requests past their expiry become expired_pending (PRD 3.8 FR5-6).
+
+    Each one goes through booking_expire (history row, client email, place freed), which locks
+    the business and re-reads the booking before changing it. So two sweeps at once, or a sweep
+    racing the owner's approve, change each booking once: the later one finds it no longer
+    pending and moves on.
+    """
+    now = timezone.now()
+    candidates = list(
+        Booking.objects.filter(status=Booking.Status.PENDING_APPROVAL, pending_request_expires_at__lte=now)
+        .order_by("pending_request_expires_at")
+        .only("pk", "business_profile_id")[:SWEEP_BATCH]
+    )
+    expired = 0
+    for booking in candidates:
+        try:
+            if booking_expire(booking=booking, now=now) is not None:
+                expired += 1
+        except BookingError as exc:
+            log.warning("booking.expire_failed booking_id=%s error=%s", booking.pk, exc.message)
+    if candidates:
+        log.info("booking.expiry_sweep candidates=%s expired=%s", len(candidates), expired)
+    return expired
