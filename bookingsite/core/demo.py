@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from bookingsite.availability import engine
 from bookingsite.bookings import selectors, services
+from bookingsite.businesses.locking import lock_business_for_write
 from bookingsite.businesses.models import (
     BusinessBookingSettings,
     BusinessProfile,
@@ -111,6 +112,9 @@ def _seed_business() -> BusinessBookingSettings:
             "custom_message_client": MESSAGE,
         },
     )
+    # The seed writes hours and services itself (idempotently) but, like any availability write,
+    # under the business's lock, which bumps the version a running server's cache is keyed by.
+    lock_business_for_write(business.pk)
     for position, (name, minutes, places, price, public, description) in enumerate(SERVICES):
         SessionCategory.objects.get_or_create(
             business_profile=business,

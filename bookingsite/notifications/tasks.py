@@ -8,7 +8,7 @@ import logging
 from celery import shared_task
 from django.utils import timezone
 
-from . import outbox, selectors
+from . import selectors, sending
 
 log = logging.getLogger("bookingsite.notifications")
 
@@ -16,7 +16,7 @@ log = logging.getLogger("bookingsite.notifications")
 @shared_task(bind=True, name="notifications.send_outbox_email", max_retries=None)
 def send_outbox_email_task(self, email_id: int) -> str:
     """Send one outbox email; on a provider error, retry after 2, 4, 8, 16 s (the row counts tries)."""
-    result = outbox.outbox_email_send(email_id=email_id)
+    result = sending.outbox_email_send(email_id=email_id)
     if result.outcome == "retry":
         # The row is back to `queued` with next_attempt_at set: if this retry message is lost,
         # the beat pickup queues the row again.

@@ -2,7 +2,7 @@
 
 Each thread waits on one barrier, then calls booking_create for the same slot in its own
 connection, so the submissions reach the database together and only the business lock in the
-service keeps them apart. On PostgreSQL that lock is SELECT ... FOR UPDATE on the settings row;
+service keeps them apart (businesses.locking). On PostgreSQL that lock is the settings row's, taken by an UPDATE;
 on SQLite every write transaction is IMMEDIATE and takes the database's write lock at BEGIN.
 """
 
@@ -152,3 +152,21 @@ def test_the_same_once_key_makes_one_booking_for_every_thread(page, service):
     assert stored.once_key == "one-form-token-key"
     assert BookingStatusChange.objects.count() == 1
     assert Client.objects.count() == 1
+
+
+def test_control_without_the_lock_the_same_race_oversells(page, service, monkeypatch):
+    """pretix's control test: with the business lock switched off, the forty-thread race above
+    books the one place more than once on PostgreSQL, so those tests can fail. SQLite has no row
+    lock to switch off: its IMMEDIATE transactions still serialise the writers, and one books."""
+    from bookingsite.businesses import locking
+
+    start = offered_start(page, service)
+    monkeypatch.setattr(locking, "_enabled", False)
+
+    bookings, taken = split(run_together([submit(service, start, n) for n in range(THREADS)]))
+
+    if connection.vendor == "postgresql":
+        assert len(bookings) > 1, "without the lock the race should oversell"
+        assert Booking.objects.filter(start_time_utc=start).count() == len(bookings)
+    else:
+        assert (len(bookings), len(taken)) == (1, THREADS - 1)

@@ -13,9 +13,10 @@ from django.utils import timezone
 from bookingsite.bookings import events as booking_events
 from bookingsite.bookings import services as booking_services
 from bookingsite.bookings.models import Booking
-from bookingsite.notifications import outbox
+from bookingsite.notifications import sending
 from bookingsite.notifications.models import EmailKind, OutboxEmail
-from bookingsite.notifications.outbox import booking_notifications_queue, outbox_email_send
+from bookingsite.notifications.outbox import booking_notifications_queue
+from bookingsite.notifications.sending import outbox_email_send
 from bookingsite.notifications.selectors import unsent_email_ids
 from bookingsite.notifications.tasks import flush_outbox_task, send_outbox_email_task
 from config.celery import app as celery_app
@@ -147,7 +148,7 @@ class TestBrokerDownAtCommit:
         def explode(*args, **kwargs):
             raise RuntimeError("mail backend misconfigured")
 
-        monkeypatch.setattr(outbox, "_deliver", explode)
+        monkeypatch.setattr(sending, "_deliver", explode)
         booking = book_on_page(client, open_page, service, a_slot(open_page, service))
 
         assert booking.status == Booking.Status.CONFIRMED

@@ -5,6 +5,7 @@ from datetime import date, datetime, time, timedelta, timezone as dt_timezone
 import pytest
 
 from bookingsite.bookings.models import Booking
+from bookingsite.bookings.services import booking_create
 from tests.factories import (
     BookingFactory,
     BookingSettingsFactory,
@@ -104,9 +105,8 @@ class TestAvailabilityShape:
                                 client_timezone="UTC")
         starts = [s["start_time_utc"] for s in response.json()["days"][0]["slots"]]
         taken = starts[1]
-        BookingFactory(business_profile=business, session_category=service,
-                       start_time_utc=datetime.strptime(taken, "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=UTC),
-                       end_time_utc=datetime.strptime(taken, "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=UTC) + timedelta(hours=1))
+        booking_create(service=service, start_time_utc=datetime.strptime(taken, "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=UTC),
+                       client_name="Jo Bloggs", client_email="jo@example.com", client_timezone="UTC")
         after = availability(client, session_category_id=service.pk, start_date=day.isoformat(), end_date=day.isoformat(),
                              client_timezone="UTC")
         assert taken not in [s["start_time_utc"] for s in after.json()["days"][0]["slots"]]
