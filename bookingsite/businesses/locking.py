@@ -25,11 +25,22 @@ _enabled = True
 class BusyError(Exception):
     """The business's lock was not granted in time: nothing was changed; try again shortly."""
 
-    message = _("We are very busy right now and could not save this. Please try again in a moment.")
+    message = _("Nothing was saved: too many changes reached this business at once. Please send it again in a few seconds.")
     retry_after_seconds = LOCK_TIMEOUT_SECONDS
 
     def __init__(self) -> None:
         super().__init__(str(self.message))
+
+
+def as_busy_error(exception: BaseException) -> BusyError | None:
+    """The BusyError an exception means, or None: BusyError itself, or SQLite's "database is
+    locked". SQLite's write lock is the whole database's, taken at BEGIN IMMEDIATE, so its busy
+    timeout running out is the same "busy" as PostgreSQL's lock_timeout."""
+    if isinstance(exception, BusyError):
+        return exception
+    if isinstance(exception, OperationalError) and connection.vendor == "sqlite" and "database is locked" in str(exception):
+        return BusyError()
+    return None
 
 
 def lock_business_for_write(business_profile_id: int) -> BusinessBookingSettings:

@@ -27,6 +27,7 @@ from bookingsite.bookings import services as booking_services
 from bookingsite.bookings.calendar_links import ics_calendar
 from bookingsite.bookings.exceptions import BookingError, SlotTakenError
 from bookingsite.bookings.models import Booking
+from bookingsite.businesses.locking import as_busy_error
 from bookingsite.businesses.models import BusinessBookingSettings, SessionCategory
 from bookingsite.businesses.selectors import (
     booking_page_by_slug,
@@ -271,6 +272,14 @@ def _submit_booking(request: HttpRequest, page: BusinessBookingSettings, service
         context["error"] = exc.message
         context["fresh_day"], context["fresh_slots"] = _fresh_slots(page, service, token.start_utc, token.client_timezone)
         return render(request, "public/book.html", context, status=409 if isinstance(exc, SlotTakenError) else 400)
+    except Exception as exc:
+        busy = as_busy_error(exc)
+        if busy is None:
+            raise
+        # The form again, filled in as sent, so sending it once more is one click.
+        response = render(request, "public/book.html", {**context, "error": busy.message}, status=503)
+        response["Retry-After"] = str(busy.retry_after_seconds)
+        return response
     return redirect(reverse("public:booking", args=[page.public_booking_slug, booking.manage_token]))
 
 
