@@ -118,10 +118,16 @@ def browser():
         chromium.close()
 
 
-@pytest.fixture(params=[("phone", 390, 844), ("desktop", 1280, 900)], ids=lambda p: p[0])
+VIEWPORTS = {"phone": {"width": 390, "height": 844}, "desktop": {"width": 1280, "height": 900}}
+# For a test about layout, or accessibility, at both widths (a journey runs once, on the phone).
+AT_BOTH_WIDTHS = pytest.mark.parametrize("viewport", ["phone", "desktop"], indirect=True)
+
+
+@pytest.fixture
 def viewport(request):
-    _name, width, height = request.param
-    return {"width": width, "height": height}
+    """The browser's window: a phone's, unless the test asks for another with
+    @pytest.mark.parametrize("viewport", ["desktop"], indirect=True), or AT_BOTH_WIDTHS."""
+    return dict(VIEWPORTS[getattr(request, "param", "phone")])
 
 
 @pytest.fixture
