@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import date, datetime, time, timedelta
 from functools import lru_cache
+from itertools import pairwise
 from zoneinfo import ZoneInfo
 
 from hypothesis import given
@@ -225,7 +226,7 @@ def test_slots_respect_notice_and_horizon(request: AvailabilityRequest) -> None:
 @given(requests())
 def test_offered_slots_never_overlap(request: AvailabilityRequest) -> None:
     slots = all_slots(request)
-    for before, after in zip(slots, slots[1:]):
+    for before, after in pairwise(slots):
         assert before.end_utc <= after.start_utc
 
 

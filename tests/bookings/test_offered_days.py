@@ -1,7 +1,7 @@
 """Cached availability: every change that moves availability renews the stamp it is keyed by,
 and the booking re-check reads the rows, never the cache."""
 
-from datetime import datetime, time, timedelta, timezone as dt_timezone
+from datetime import UTC, datetime, time, timedelta
 
 import pytest
 from django.utils import timezone
@@ -14,7 +14,6 @@ from bookingsite.businesses import services as business_services
 from bookingsite.businesses.models import BusinessBookingSettings
 from tests.factories import ClientFactory, ExceptionDateFactory, ServiceFactory, SessionFactory
 
-UTC = dt_timezone.utc
 
 
 @pytest.fixture

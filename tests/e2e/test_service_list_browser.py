@@ -22,7 +22,7 @@ def swim_school():
         public_booking_slug="riverside-swim",
         custom_message_client="Lessons take place at Riverside Leisure Centre, lane 6. Please arrive ten minutes early.",
     )
-    for position, (name, minutes, places) in enumerate(zip(SERVICE_NAMES, (30, 45, 60), (1, 1, 6))):
+    for position, (name, minutes, places) in enumerate(zip(SERVICE_NAMES, (30, 45, 60), (1, 1, 6), strict=True)):
         ServiceFactory(
             business_profile=business, name=name, duration_minutes=minutes, capacity=places, price=Decimal("28"),
             description="One-to-one or small-group coaching for every age and level, in the warm teaching pool.",
@@ -41,7 +41,7 @@ def assert_service_list_shown(tab: Page) -> None:
     expect(tab.get_by_role("heading", name="Choose a service")).to_be_visible()
     cards = service_cards(tab)
     expect(cards).to_have_count(len(SERVICE_NAMES))
-    for card, name in zip(cards.all(), SERVICE_NAMES):
+    for card, name in zip(cards.all(), SERVICE_NAMES, strict=True):
         expect(card).to_be_visible()
         expect(card.get_by_role("heading")).to_have_text(name)
     expect(cards.filter(has_text="Kids group class")).to_contain_text("Group, 6 places")
