@@ -7,9 +7,9 @@ HOST := 127.0.0.1
 
 PIP_INSTALL := $(VENV)/bin/pip install --quiet --disable-pip-version-check
 
-.PHONY: install install-dev run test bench css browser wrk
+.PHONY: install install-dev run test lint bench css browser wrk
 
-# Running needs requirements.txt only; the tests and the benchmark need requirements-dev.txt
+# Running needs requirements.txt only; tests, the benchmark and the linter need requirements-dev.txt
 # (which includes it). Each set has its own marker, so `make test` after `make run` still installs
 # the dev set, and editing either file reinstalls what depends on it.
 $(VENV)/.installed: requirements.txt
@@ -46,6 +46,11 @@ browser:
 
 test: install-dev browser
 	$(PY) -m pytest
+
+# What .ci/run checks before the tests: ruff (pyproject.toml) and no model change without its migration.
+lint: install-dev
+	$(VENV)/bin/ruff check .
+	$(PY) manage.py makemigrations --check --dry-run
 
 # wrk drives the throughput run of the benchmark; install it when it is missing (needs root).
 wrk:
