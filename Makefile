@@ -5,14 +5,26 @@ PY := $(VENV)/bin/python
 PORT ?= 8000
 HOST := 127.0.0.1
 
-.PHONY: install run test bench css browser wrk
+PIP_INSTALL := $(VENV)/bin/pip install --quiet --disable-pip-version-check
 
+.PHONY: install install-dev run test lint bench css browser wrk
+
+# Running needs requirements.txt only; tests, the benchmark and the linter need requirements-dev.txt
+# (which includes it). Each set has its own marker, so `make test` after `make run` still installs
+# the dev set, and editing either file reinstalls what depends on it.
 $(VENV)/.installed: requirements.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
-	$(VENV)/bin/pip install --quiet --disable-pip-version-check -r requirements.txt
+	$(PIP_INSTALL) -r requirements.txt
+	touch $@
+
+$(VENV)/.installed-dev: requirements.txt requirements-dev.txt
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PIP_INSTALL) -r requirements-dev.txt
 	touch $@
 
 install: $(VENV)/.installed
+
+install-dev: $(VENV)/.installed-dev
 
 run: install
 	$(PY) manage.py migrate --noinput
@@ -32,8 +44,13 @@ browser:
 	@test -x /usr/bin/chromium || { echo "Installing Debian's chromium for the browser tests..."; \
 		apt-get update -qq && apt-get install -y -qq chromium >/dev/null; }
 
-test: install browser
+test: install-dev browser
 	$(PY) -m pytest
+
+# What .ci/run checks before the tests: ruff (pyproject.toml) and no model change without its migration.
+lint: install-dev
+	$(VENV)/bin/ruff check .
+	$(PY) manage.py makemigrations --check --dry-run
 
 # wrk drives the throughput run of the benchmark; install it when it is missing (needs root).
 wrk:
@@ -42,7 +59,7 @@ wrk:
 
 # Not part of `make test`: seeds a scratch PostgreSQL database (DATABASE_URL's server, else the
 # local one) and prints the figures that docs/benchmarks.md records.
-bench: install browser wrk
+bench: install-dev browser wrk
 	$(PY) -m bench
 
 # Developers only: rebuild static/css/app.css from tailwind/ (needs Node and npm).

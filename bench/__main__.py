@@ -86,7 +86,9 @@ def main() -> None:
     page_paths = {
         "service list": f"/book/{seeded.slug}/",
         "service page with slots": f"/book/{seeded.slug}/{single.pk}/?month={first:%Y-%m}",
-        "booking form for a slot": f"/book/{seeded.slug}/{single.pk}/book/?start={free_start:%Y-%m-%dT%H:%M:%SZ}&tz=Europe/London",
+        "booking form for a slot": (
+            f"/book/{seeded.slug}/{single.pk}/book/?start={free_start:%Y-%m-%dT%H:%M:%SZ}&tz=Europe/London"
+        ),
     }
     with load.gunicorn(BENCH_PORT) as base_url:
         rates = [
@@ -118,7 +120,8 @@ def main() -> None:
     print("|---|---:|---:|---:|---:|---:|---:|")
     for name, row in [*server_rows, ("Booking POST (JSON)", booking)]:
         queries = "/".join(map(str, row.get("queries", []))) or "-"
-        print(f"| {name} | {row['runs']} | {_ms(row['p50'])} | {_ms(row['p95'])} | {_ms(row['p99'])} | {queries} | {row['errors']} |")
+        times = " | ".join(_ms(row[p]) for p in ("p50", "p95", "p99"))
+        print(f"| {name} | {row['runs']} | {times} | {queries} | {row['errors']} |")
     print()
     print(f"| Throughput, gunicorn {load.WORKERS} workers, wrk {load.WRK_CONNECTIONS} connections, {load.WRK_SECONDS} s "
           "| requests | per second | latency P50 ms | latency P99 ms | errors |")

@@ -8,7 +8,7 @@ from __future__ import annotations
 import random
 import statistics
 import time as clock
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from bookingsite.availability.engine import free_slots, to_instant
@@ -25,7 +25,7 @@ BUFFER = 15
 # A month with both a weekend and, in London, the March DST change in it.
 START = date(2025, 3, 3)
 END = START + timedelta(days=29)
-NOW = datetime(2025, 3, 1, 9, 0, tzinfo=timezone.utc)
+NOW = datetime(2025, 3, 1, 9, 0, tzinfo=UTC)
 SIZES = (0, 200, 2_000, 20_000)
 RUNS = {0: 200, 200: 200, 2_000: 100, 20_000: 20}
 

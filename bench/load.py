@@ -55,7 +55,8 @@ def _wait_until_ready(url: str, server: subprocess.Popen) -> None:
 def _script(paths: list[str], headers: dict[str, str]) -> str:
     """A wrk script that cycles through the paths, asking for gzip as browsers do."""
     quoted = ",".join(f'"{path}"' for path in paths)
-    header_lines = "".join(f'wrk.headers["{name}"] = "{value}"\n' for name, value in {"Accept-Encoding": "gzip", **headers}.items())
+    all_headers = {"Accept-Encoding": "gzip", **headers}
+    header_lines = "".join(f'wrk.headers["{name}"] = "{value}"\n' for name, value in all_headers.items())
     return (
         f"paths = {{{quoted}}}\n"
         "index = 0\n"

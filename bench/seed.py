@@ -139,7 +139,7 @@ def _history(business, services, clients, blocks_for, *, today, now, rng, past_d
             statuses = [_pick(rng, outcomes) for _ in people]  # a one-place time whose booking lapsed stays free
             session = Session(business_profile=business, session_category=service, start_time_utc=start_utc,
                               end_time_utc=end_utc)
-            planned.append((session, list(zip(people, statuses))))
+            planned.append((session, list(zip(people, statuses, strict=True))))
     # Only confirmed and completed bookings sit in a session; a day of only pending requests has none.
     with_session = [(s, people) for s, people in planned
                     if any(status in (Status.CONFIRMED, Status.COMPLETED) for _c, status in people)]

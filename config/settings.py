@@ -247,9 +247,9 @@ OUTBOX_CLAIM_TIMEOUT_SECONDS = 600
 
 # Rate limits on public endpoints (django-ratelimit), per client IP.
 RATELIMIT_ENABLE = env_bool("RATELIMIT_ENABLE", True)
-RATELIMIT_PUBLIC_READ = os.getenv("RATELIMIT_PUBLIC_READ", "120/m")
-RATELIMIT_PUBLIC_WRITE = os.getenv("RATELIMIT_PUBLIC_WRITE", "10/m")
-RATELIMIT_LOGIN = os.getenv("RATELIMIT_LOGIN", "10/m")
+RATELIMIT_PUBLIC_READ = env_rate("RATELIMIT_PUBLIC_READ", "120/m")
+RATELIMIT_PUBLIC_WRITE = env_rate("RATELIMIT_PUBLIC_WRITE", "10/m")
+RATELIMIT_LOGIN = env_rate("RATELIMIT_LOGIN", "10/m")
 # Behind a proxy, the client's address is the first of X-Forwarded-For (set TRUST_X_FORWARDED_FOR).
 TRUST_X_FORWARDED_FOR = env_bool("TRUST_X_FORWARDED_FOR", False)
 RATELIMIT_IP_META_KEY = "bookingsite.lib.ratelimit.client_ip"

@@ -5,6 +5,7 @@ import shutil
 from datetime import time
 
 import pytest
+from hypothesis import HealthCheck
 from hypothesis import settings as hypothesis_settings
 
 from .factories import BookingSettingsFactory, BusinessProfileFactory, ServiceFactory, UserFactory
@@ -14,11 +15,23 @@ from .factories import BookingSettingsFactory, BusinessProfileFactory, ServiceFa
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 IN_CI = os.environ.get("CI", "").lower() == "true"
-hypothesis_settings.register_profile("default", deadline=None, max_examples=200)
-hypothesis_settings.load_profile("default")
+
+# Every property test follows these profiles: 200 examples locally, 2000 under CI=true (or with
+# `pytest --hypothesis-profile=ci`). A test that needs another count says so in its own @settings
+# (test_schemathesis.py: each of its cases is a request against the database).
+# No deadline: an example's time depends on the machine's load (the browser tests share it), and
+# the engine's generated weeks of DST days are slow on purpose. No example database either: runs
+# do not write .hypothesis/ into the working tree; a failure prints its falsifying example.
+hypothesis_settings.register_profile(
+    "default", max_examples=200, deadline=None, database=None, suppress_health_check=[HealthCheck.too_slow]
+)
+hypothesis_settings.register_profile("ci", parent=hypothesis_settings.get_profile("default"), max_examples=2000)
+hypothesis_settings.load_profile("ci" if IN_CI else "default")
 
 CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+CHROMIUM_ARGS = [
+    "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync",
+]
 
 
 @pytest.fixture(scope="session", autouse=True)
@@ -107,10 +120,16 @@ def browser():
         chromium.close()
 
 
-@pytest.fixture(params=[("phone", 390, 844), ("desktop", 1280, 900)], ids=lambda p: p[0])
+VIEWPORTS = {"phone": {"width": 390, "height": 844}, "desktop": {"width": 1280, "height": 900}}
+# For a test about layout, or accessibility, at both widths (a journey runs once, on the phone).
+AT_BOTH_WIDTHS = pytest.mark.parametrize("viewport", ["phone", "desktop"], indirect=True)
+
+
+@pytest.fixture
 def viewport(request):
-    _name, width, height = request.param
-    return {"width": width, "height": height}
+    """The browser's window: a phone's, unless the test asks for another with
+    @pytest.mark.parametrize("viewport", ["desktop"], indirect=True), or AT_BOTH_WIDTHS."""
+    return dict(VIEWPORTS[getattr(request, "param", "phone")])
 
 
 @pytest.fixture

@@ -2,8 +2,7 @@
 
 import json
 from collections import Counter
-from datetime import date, datetime, time, timedelta
-from datetime import timezone as dt_timezone
+from datetime import UTC, date, datetime, time, timedelta
 
 import pytest
 from django.test import Client
@@ -14,7 +13,6 @@ from bookingsite.bookings.models import Booking, BookingStatusChange, Session
 from bookingsite.businesses.models import BusinessBookingSettings, ExceptionDate, RetiredSlug, SessionCategory, WorkingHours
 from tests.factories import WorkingHoursFactory
 
-UTC = dt_timezone.utc
 
 
 class SchemathesisRun:

@@ -1,6 +1,5 @@
 """JWT: a token pair for an owner's email and password, refresh, and every way a token is refused."""
 
-import time
 from datetime import timedelta
 
 import pytest
@@ -146,14 +145,17 @@ class TestAccessToken:
         assert response.status_code == 401
         assert errors(response) == {"__all__": ["Token is expired"]}
 
-    def test_a_token_works_for_its_lifetime_only(self, alice, page, monkeypatch):
-        # simplejwt reads ACCESS_TOKEN_LIFETIME into the class once, at import.
-        monkeypatch.setattr(AccessToken, "lifetime", timedelta(seconds=2))
+    def test_a_token_works_for_its_lifetime_only(self, alice, page, time_machine):
+        # A stopped clock that the test moves: simplejwt and PyJWT read datetime.now().
+        time_machine.move_to(timezone.now(), tick=False)
         api = Api(access_token(alice))
         assert api.get(SETTINGS).status_code == 200
 
-        time.sleep(2.1)
+        # simplejwt reads ACCESS_TOKEN_LIFETIME (API_ACCESS_TOKEN_MINUTES) into the class once, at import.
+        time_machine.shift(AccessToken.lifetime - timedelta(seconds=1))
+        assert api.get(SETTINGS).status_code == 200
 
+        time_machine.shift(timedelta(seconds=2))
         response = api.get(SETTINGS)
         assert response.status_code == 401
         assert errors(response) == {"__all__": ["Token is expired"]}

@@ -106,7 +106,9 @@ class TestList:
 class TestPending:
     def test_lists_requests_still_waiting_soonest_expiry_first(self, api, pending, confirmed, service, day):
         later = request_booking(service, at(day, 15), "zed@example.com")
-        Booking.objects.filter(pk=later.pk).update(pending_request_expires_at=pending.pending_request_expires_at + timedelta(hours=1))
+        Booking.objects.filter(pk=later.pk).update(
+            pending_request_expires_at=pending.pending_request_expires_at + timedelta(hours=1)
+        )
         expired = request_booking(service, at(day, 16), "old@example.com")
         Booking.objects.filter(pk=expired.pk).update(pending_request_expires_at=timezone.now() - timedelta(minutes=1))
 

@@ -93,7 +93,9 @@ def world(settings, alice, business, page, service) -> World:
     cancelled = booking_services.booking_cancel_by_admin(
         booking=booking_services.booking_approve(booking=book(group, 16, "x@example.com"), by=alice), by=alice)
     closed = ExceptionDateFactory(business_profile=business, date=today + timedelta(days=20))
-    special = ExceptionDateFactory(business_profile=business, date=today + timedelta(days=21), start_time=time(10), end_time=time(12))
+    special = ExceptionDateFactory(
+        business_profile=business, date=today + timedelta(days=21), start_time=time(10), end_time=time(12)
+    )
 
     bobs_business = BusinessProfileFactory(owner=UserFactory(username="bob@example.com"), name="Bob's Boxing")
     BookingSettingsFactory(business_profile=bobs_business, public_booking_slug="bobs-boxing")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import UTC, date, datetime, time, timedelta
 from functools import lru_cache
 from zoneinfo import ZoneInfo, available_timezones
 
@@ -10,7 +10,6 @@ from hypothesis import strategies as st
 
 from bookingsite.availability.types import AvailabilityRequest, Block
 
-UTC = timezone.utc
 MINUTE = timedelta(minutes=1)
 SERVICE = 1
 FIRST_DAY, LAST_DAY = date(2024, 1, 1), date(2027, 12, 31)

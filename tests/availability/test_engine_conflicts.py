@@ -1,11 +1,10 @@
 """engine.conflicts and engine.places_at: the owner-side checks (approving, adding a session by hand)."""
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 from bookingsite.availability.engine import conflicts, places_at
 from bookingsite.availability.types import Occupied
 
-UTC = timezone.utc
 NOW = datetime(2031, 1, 13, 8, 0, tzinfo=UTC)
 TEN, ELEVEN, NOON = (datetime(2031, 1, 16, hour, tzinfo=UTC) for hour in (10, 11, 12))
 
@@ -15,7 +14,8 @@ def test_overlap_and_buffer_zone_clash_touching_does_not():
     assert conflicts([lesson], service_id=2, start=ELEVEN, end=NOON, buffer_minutes=0, now=NOW) == []
     assert conflicts([lesson], service_id=2, start=ELEVEN, end=NOON, buffer_minutes=15, now=NOW) == [lesson]
     half_past = TEN + timedelta(minutes=30)
-    assert conflicts([lesson], service_id=2, start=half_past, end=half_past + timedelta(hours=1), buffer_minutes=0, now=NOW) == [lesson]
+    found = conflicts([lesson], service_id=2, start=half_past, end=half_past + timedelta(hours=1), buffer_minutes=0, now=NOW)
+    assert found == [lesson]
 
 
 def test_the_same_group_session_is_not_a_clash():
@@ -36,7 +36,9 @@ def test_a_session_and_its_bookings_are_one_clash_sorted_by_start():
     later = Occupied(3, NOON, NOON + timedelta(hours=1), places=0)
     session = Occupied(1, TEN, ELEVEN, places=0)
     booking = Occupied(1, TEN, ELEVEN, places=1)
-    found = conflicts([later, session, booking], service_id=2, start=TEN, end=NOON + timedelta(minutes=30), buffer_minutes=0, now=NOW)
+    found = conflicts(
+        [later, session, booking], service_id=2, start=TEN, end=NOON + timedelta(minutes=30), buffer_minutes=0, now=NOW
+    )
     assert [(item.service_id, item.start) for item in found] == [(1, TEN), (3, NOON)]
 
 

@@ -3,18 +3,18 @@
 The reference walks every UTC minute of the client's range and asks of each one, straight
 from the rules, whether a slot starts there. It finds block endpoints by reading wall clocks,
 not with the engine's `to_instant`. No sweep, no cleverness: slow, but obviously right.
-No database and no Django. Run more examples with AVAILABILITY_EXAMPLES=20000.
+No database and no Django. Examples: tests/conftest.py's Hypothesis profile (200, or 2000 under
+CI=true; `pytest tests/availability --hypothesis-profile=ci` runs those here).
 """
 
 from __future__ import annotations
 
-import os
 from dataclasses import replace
 from datetime import date, datetime, time, timedelta
 from functools import lru_cache
 from zoneinfo import ZoneInfo
 
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 
 from bookingsite.availability.engine import find_slot, free_slots
@@ -39,15 +39,6 @@ from .strategies import (
 )
 
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
-
-settings.register_profile(
-    "availability-differential",
-    max_examples=int(os.environ.get("AVAILABILITY_EXAMPLES", "2000")),
-    deadline=None,
-    database=None,  # keep runs from writing .hypothesis/ into the repository
-    suppress_health_check=[HealthCheck.too_slow],
-)
-DIFFERENTIAL = settings.get_profile("availability-differential")
 
 
 # --- The naive reference --------------------------------------------------------------------
@@ -205,7 +196,6 @@ def requests(draw: st.DrawFn) -> AvailabilityRequest:
 # --- The comparison -------------------------------------------------------------------------
 
 
-@DIFFERENTIAL
 @given(requests())
 def test_engine_matches_the_naive_reference(request: AvailabilityRequest) -> None:
     engine = [

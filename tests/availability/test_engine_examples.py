@@ -5,7 +5,7 @@ No database and no Django: the engine is pure.
 
 from __future__ import annotations
 
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -13,7 +13,6 @@ import pytest
 from bookingsite.availability.engine import client_range, find_slot, free_slots, to_instant
 from bookingsite.availability.types import AvailabilityRequest, Block, Occupied
 
-UTC = timezone.utc
 SERVICE = 1
 OTHER_SERVICE = 2
 CLOSED_WEEK: tuple[tuple[Block, ...], ...] = ((),) * 7

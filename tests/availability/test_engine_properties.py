@@ -1,17 +1,18 @@
 """Hypothesis properties of the availability engine (DESIGN.md 4), across DST days of odd zones.
 
-No database and no Django. Run more examples with AVAILABILITY_EXAMPLES=2000.
+No database and no Django. Examples per property: tests/conftest.py's Hypothesis profile (200,
+or 2000 under CI=true; `pytest tests/availability --hypothesis-profile=ci` runs those here).
 """
 
 from __future__ import annotations
 
-import os
 from dataclasses import replace
 from datetime import date, datetime, time, timedelta
 from functools import lru_cache
+from itertools import pairwise
 from zoneinfo import ZoneInfo
 
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 
 from bookingsite.availability.engine import find_slot, free_slots
@@ -34,16 +35,6 @@ from .strategies import (
     nows,
     holds_until,
 )
-
-
-settings.register_profile(
-    "availability-properties",
-    max_examples=int(os.environ.get("AVAILABILITY_EXAMPLES", "250")),
-    deadline=None,
-    database=None,  # keep runs from writing .hypothesis/ into the repository
-    suppress_health_check=[HealthCheck.too_slow],
-)
-PROPERTIES = settings.get_profile("availability-properties")
 
 
 # --- An independent wall-clock conversion --------------------------------------------------
@@ -170,7 +161,6 @@ def holds(item: Occupied, now: datetime) -> bool:
 # --- Properties -----------------------------------------------------------------------------
 
 
-@PROPERTIES
 @given(requests())
 def test_slots_lie_on_the_grid_of_a_block_of_their_business_date(request: AvailabilityRequest) -> None:
     zone = ZoneInfo(request.business_timezone)
@@ -189,7 +179,6 @@ def test_slots_lie_on_the_grid_of_a_block_of_their_business_date(request: Availa
         assert homes, (slot, business_date)
 
 
-@PROPERTIES
 @given(requests())
 def test_days_cover_the_client_range_in_order(request: AvailabilityRequest) -> None:
     days = free_slots(request)
@@ -210,7 +199,6 @@ def test_days_cover_the_client_range_in_order(request: AvailabilityRequest) -> N
     assert starts == sorted(starts)
 
 
-@PROPERTIES
 @given(requests())
 def test_slots_keep_the_buffer_and_count_places(request: AvailabilityRequest) -> None:
     buffer = timedelta(minutes=request.buffer_minutes)
@@ -227,7 +215,6 @@ def test_slots_keep_the_buffer_and_count_places(request: AvailabilityRequest) ->
         assert slot.remaining == request.capacity - taken
 
 
-@PROPERTIES
 @given(requests())
 def test_slots_respect_notice_and_horizon(request: AvailabilityRequest) -> None:
     earliest = request.now + timedelta(minutes=request.minimum_notice_minutes)
@@ -236,15 +223,13 @@ def test_slots_respect_notice_and_horizon(request: AvailabilityRequest) -> None:
         assert earliest <= slot.start_utc <= latest
 
 
-@PROPERTIES
 @given(requests())
 def test_offered_slots_never_overlap(request: AvailabilityRequest) -> None:
     slots = all_slots(request)
-    for before, after in zip(slots, slots[1:]):
+    for before, after in pairwise(slots):
         assert before.end_utc <= after.start_utc
 
 
-@PROPERTIES
 @given(requests(max_days=3))
 def test_find_slot_agrees_with_free_slots(request: AvailabilityRequest) -> None:
     offered = {slot.start_utc: slot for slot in all_slots(request)}

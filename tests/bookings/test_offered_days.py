@@ -1,7 +1,7 @@
 """Cached availability: every write that moves availability bumps the version it is keyed by
 (through the business's lock), and the booking re-check reads the rows, never the cache."""
 
-from datetime import datetime, time, timedelta, timezone as dt_timezone
+from datetime import UTC, datetime, time, timedelta
 
 import pytest
 from django.utils import timezone
@@ -14,7 +14,6 @@ from bookingsite.businesses import services as business_services
 from bookingsite.businesses.models import BusinessBookingSettings
 from tests.factories import ExceptionDateFactory, ServiceFactory, SessionFactory
 
-UTC = dt_timezone.utc
 
 
 @pytest.fixture

@@ -1,6 +1,6 @@
 """The owner's writes through the booking service: approve, reject, cancel, expire, sessions by hand."""
 
-from datetime import date, datetime, time, timedelta, timezone as dt_timezone
+from datetime import UTC, date, datetime, time, timedelta
 
 import pytest
 from django.utils import timezone
@@ -10,7 +10,6 @@ from bookingsite.bookings.exceptions import BookingError, InvalidTransitionError
 from bookingsite.bookings.models import Booking, BookingStatusChange, Session
 from tests.factories import ServiceFactory, SessionFactory, WorkingHoursFactory
 
-UTC = dt_timezone.utc
 Status = Booking.Status
 
 

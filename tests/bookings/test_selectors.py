@@ -1,15 +1,21 @@
 """The engine's inputs read from the database: who holds a place, and what blocks time."""
 
-from datetime import date, datetime, time, timedelta, timezone as dt_timezone
+from datetime import UTC, date, datetime, time, timedelta
 
 import pytest
 from django.utils import timezone
 
 from bookingsite.bookings import selectors
 from bookingsite.bookings.models import Booking
-from tests.factories import BookingFactory, ClientFactory, ExceptionDateFactory, ServiceFactory, SessionFactory, WorkingHoursFactory
+from tests.factories import (
+    BookingFactory,
+    ClientFactory,
+    ExceptionDateFactory,
+    ServiceFactory,
+    SessionFactory,
+    WorkingHoursFactory,
+)
 
-UTC = dt_timezone.utc
 Status = Booking.Status
 
 

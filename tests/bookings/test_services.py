@@ -5,7 +5,7 @@ a wall-clock time of the business is the same UTC time and the arithmetic below 
 """
 
 import logging
-from datetime import datetime, time, timedelta, timezone as dt_timezone
+from datetime import UTC, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -26,7 +26,6 @@ from tests.factories import ClientFactory, ServiceFactory, SessionFactory, Worki
 
 pytestmark = pytest.mark.django_db
 
-UTC = dt_timezone.utc
 Status = Booking.Status
 NOW = datetime(2031, 1, 13, 8, 0, tzinfo=UTC)  # Monday 08:00 in London (GMT)
 DAY = NOW.date() + timedelta(days=3)  # Thursday, well inside the 60-day horizon

@@ -113,3 +113,29 @@ def test_debug_is_on_when_not_set():
     shown = json.loads(result.stdout.strip().splitlines()[-1])
     assert shown["DEBUG"] is True
     assert shown["SESSION_COOKIE_SECURE"] is False
+
+
+RATE_SETTINGS = ["RATELIMIT_PUBLIC_READ", "RATELIMIT_PUBLIC_WRITE", "RATELIMIT_LOGIN"]
+
+
+def test_rate_limits_come_from_the_environment():
+    result = run_django(
+        "-c", "import django, json; django.setup(); from django.conf import settings as s; "
+        f"print(json.dumps([getattr(s, name) for name in {RATE_SETTINGS!r}]))",
+        RATELIMIT_PUBLIC_READ="300/m", RATELIMIT_PUBLIC_WRITE="5/10m", RATELIMIT_LOGIN="20/h",
+    )
+
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout.strip().splitlines()[-1]) == ["300/m", "5/10m", "20/h"]
+
+
+@pytest.mark.parametrize("name, value", [
+    ("RATELIMIT_PUBLIC_READ", "lots"), ("RATELIMIT_PUBLIC_WRITE", "120"), ("RATELIMIT_LOGIN", "10/minute"),
+    ("RATELIMIT_LOGIN", ""),
+])
+def test_refuses_a_rate_limit_it_cannot_read(name, value):
+    result = run_django(**{name: value})
+
+    assert result.returncode != 0
+    assert "ImproperlyConfigured" in result.stderr
+    assert f"{name} must be a rate like 600/m, not {value!r}" in result.stderr

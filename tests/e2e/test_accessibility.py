@@ -8,6 +8,7 @@ from django.utils import timezone
 from playwright.sync_api import Page, expect
 
 from bookingsite.bookings import services as booking_services
+from tests.conftest import AT_BOTH_WIDTHS
 from tests.factories import BookingSettingsFactory, BusinessProfileFactory
 
 from . import steps
@@ -40,6 +41,7 @@ def blocking_violations(tab: Page) -> list[str]:
     return lines
 
 
+@AT_BOTH_WIDTHS
 def test_public_pages_have_no_serious_accessibility_violations(live_server, tab, viewport, studio):
     base = f"{live_server.url}/book/{studio.slug}"
     confirmed = book(studio, hours_ahead=0, name="Ann")

@@ -1,4 +1,4 @@
-"""A client books and cancels in a real browser, on a phone and a desktop, with and without JavaScript."""
+"""A client books and cancels in a real browser, on a phone, with and without JavaScript."""
 
 import re
 from datetime import timedelta

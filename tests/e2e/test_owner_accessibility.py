@@ -12,6 +12,7 @@ from playwright.sync_api import expect
 from bookingsite.bookings import services as booking_services
 from bookingsite.bookings.models import Booking
 from bookingsite.businesses.models import WorkingHours
+from tests.conftest import AT_BOTH_WIDTHS
 from tests.factories import (
     BookingSettingsFactory,
     BusinessProfileFactory,
@@ -62,6 +63,7 @@ def a_busy_business():
     return business, day, confirmed, pending
 
 
+@AT_BOTH_WIDTHS
 def test_owner_pages_have_no_serious_accessibility_violations(settings, live_server, browser, viewport):
     settings.RATELIMIT_ENABLE = False
     settings.SITE_URL = live_server.url

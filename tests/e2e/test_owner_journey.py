@@ -1,7 +1,8 @@
 """A business owner in a real browser: sign up, set up, share the link, answer requests, rename the link.
 
-On a phone and a desktop, with JavaScript (htmx answers in place) and without it (plain forms);
-and the admin pages refuse to be framed by another site.
+On a phone, with JavaScript (htmx answers in place) and without it (plain forms); the pending
+count in the phone's menu and in the desktop's side nav; and the admin pages refuse to be framed
+by another site.
 """
 
 import re
@@ -252,6 +253,25 @@ def test_phone_menu_badge_follows_answers_in_place(site, browser):
         expect(owner_steps.pending_row(waiting, "Ann").get_by_role("status")).to_have_text("Confirmed")
         expect(tab.locator("#pending-badge")).to_have_text(re.compile(r"^\W*0 waiting$"))  # the desktop one did
         expect(badge).to_be_hidden(timeout=2000)
+    finally:
+        context.close()
+
+
+@pytest.mark.parametrize("viewport", ["desktop"], indirect=True)
+def test_side_nav_badge_follows_answers_in_place(site, browser, viewport):
+    """A desktop shows the pending count in the side nav; htmx refreshes it after an answer in place."""
+    requests_awaiting_answers("Ann")
+    context = browser.new_context(viewport=viewport, timezone_id="Europe/Berlin")
+    tab = context.new_page()
+    try:
+        owner_steps.log_in(tab, site, email="nora@example.com")
+        badge = owner_steps.nav_badge(tab, viewport)
+        expect(badge).to_be_visible()
+        expect(badge).to_have_text(re.compile(r"^\W*1 waiting$"))
+        waiting = tab.get_by_role("region", name="Waiting for your answer")
+        owner_steps.pending_row(waiting, "Ann").get_by_role("button", name="Approve").click()
+        expect(owner_steps.pending_row(waiting, "Ann").get_by_role("status")).to_have_text("Confirmed")
+        owner_steps.expect_live_badge_cleared(tab, viewport)
     finally:
         context.close()
 

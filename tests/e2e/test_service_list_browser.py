@@ -1,10 +1,11 @@
-"""The service list in a real browser, on a phone and a desktop, with and without JavaScript."""
+"""The service list in a real browser, with and without JavaScript; no sideways scroll on a phone or a desktop."""
 
 from decimal import Decimal
 
 import pytest
 from playwright.sync_api import Page, expect
 
+from tests.conftest import AT_BOTH_WIDTHS
 from tests.factories import BookingSettingsFactory, BusinessProfileFactory, ServiceFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("live_static")]
@@ -21,7 +22,7 @@ def swim_school():
         public_booking_slug="riverside-swim",
         custom_message_client="Lessons take place at Riverside Leisure Centre, lane 6. Please arrive ten minutes early.",
     )
-    for position, (name, minutes, places) in enumerate(zip(SERVICE_NAMES, (30, 45, 60), (1, 1, 6))):
+    for position, (name, minutes, places) in enumerate(zip(SERVICE_NAMES, (30, 45, 60), (1, 1, 6), strict=True)):
         ServiceFactory(
             business_profile=business, name=name, duration_minutes=minutes, capacity=places, price=Decimal("28"),
             description="One-to-one or small-group coaching for every age and level, in the warm teaching pool.",
@@ -40,7 +41,7 @@ def assert_service_list_shown(tab: Page) -> None:
     expect(tab.get_by_role("heading", name="Choose a service")).to_be_visible()
     cards = service_cards(tab)
     expect(cards).to_have_count(len(SERVICE_NAMES))
-    for card, name in zip(cards.all(), SERVICE_NAMES):
+    for card, name in zip(cards.all(), SERVICE_NAMES, strict=True):
         expect(card).to_be_visible()
         expect(card.get_by_role("heading")).to_have_text(name)
     expect(cards.filter(has_text="Kids group class")).to_contain_text("Group, 6 places")
@@ -67,6 +68,7 @@ def test_service_list_works_without_javascript(live_server, browser, viewport, s
         context.close()
 
 
+@AT_BOTH_WIDTHS
 def test_page_has_no_horizontal_scroll(live_server, browser_page, viewport, swim_school):
     browser_page.goto(f"{live_server.url}/book/riverside-swim/")
     expect(service_cards(browser_page).first).to_be_visible()
@@ -89,6 +91,7 @@ def test_stylesheet_is_loaded(live_server, browser_page, swim_school):
     assert background != "rgba(0, 0, 0, 0)"  # bg-slate-50 applied: the body is no longer transparent
 
 
+@AT_BOTH_WIDTHS
 def test_long_unbroken_text_does_not_widen_the_page(live_server, browser_page, viewport, swim_school):
     # Owners paste links into their message and descriptions; a URL has no space to wrap at.
     directions = "https://www.google.com/maps/place/Riverside+Leisure+Centre,+Lane+6,+Manchester+M1+2AB/@53.4808,-2.2426,17z"

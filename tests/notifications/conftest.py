@@ -29,20 +29,50 @@ from tests.factories import WorkingHoursFactory
 
 IN_CI = os.environ.get("CI", "").lower() == "true"
 API_KEY = "test-key"
-POLL_EVERY = 0.05  # seconds
 DEADLINE = 20.0  # seconds: only reached when something is broken, and then the test fails
 
 
+class _Activity:
+    """Something the tests wait on may have changed: the worker finished a task, or the fake
+    SendGrid received a request. Both happen on other threads; each bumps a counter here."""
+
+    def __init__(self) -> None:
+        self._changed = threading.Condition()
+        self._count = 0
+
+    def bump(self, **_signal_kwargs) -> None:
+        with self._changed:
+            self._count += 1
+            self._changed.notify_all()
+
+    def wait_for(self, condition: Callable[[], object], *, timeout: float, what: str) -> object:
+        deadline = time.monotonic() + timeout
+        while True:
+            with self._changed:
+                seen = self._count
+            # Read after noting the count: whatever happens from here on bumps it, so the wait
+            # below cannot miss the change that would make the condition true.
+            value = condition()
+            if value:
+                return value
+            with self._changed:
+                remaining = deadline - time.monotonic()
+                if remaining <= 0:
+                    pytest.fail(f"timed out after {timeout:.0f}s waiting for {what}")
+                self._changed.wait_for(lambda seen=seen: self._count != seen, timeout=remaining)
+
+
+activity = _Activity()
+
+
 def wait_for(condition: Callable[[], object], *, timeout: float = DEADLINE, what: str = "the condition") -> object:
-    """Poll `condition` every 50 ms until it is truthy; fail the test at the deadline."""
-    deadline = time.monotonic() + timeout
-    while True:
-        value = condition()
-        if value:
-            return value
-        if time.monotonic() > deadline:
-            pytest.fail(f"timed out after {timeout:.0f}s waiting for {what}")
-        time.sleep(POLL_EVERY)
+    """Wait until `condition` is truthy and return its value; fail the test at the deadline.
+
+    The condition (say, a query for the outbox rows) is read again each time the worker finishes
+    a task or the fake SendGrid is called, the only events that change what the tests wait for,
+    so the wait takes as long as the work and never polls on a timer.
+    """
+    return activity.wait_for(condition, timeout=timeout, what=what)
 
 
 # --- The fake SendGrid --------------------------------------------------------------------------
@@ -64,7 +94,7 @@ class FakeSendGrid:
     requests: list[Received] = field(default_factory=list)
     planned: deque = field(default_factory=deque)
     default_status: int = 202
-    delay: float = 0.0  # seconds each answer takes
+    held: threading.Event | None = None  # while set to an event that is not set, answers wait for it
     lock: threading.Lock = field(default_factory=threading.Lock)
 
     def reset(self) -> None:
@@ -72,7 +102,19 @@ class FakeSendGrid:
             self.requests.clear()
             self.planned.clear()
             self.default_status = 202
-            self.delay = 0.0
+            if self.held is not None:
+                self.held.set()  # let a request still waiting go
+            self.held = None
+
+    def hold_answers(self) -> threading.Event:
+        """Keep every request waiting for its answer until the returned event is set.
+
+        A request still held after DEADLINE is answered anyway, so a test that never sets the
+        event fails on its assertions instead of hanging.
+        """
+        with self.lock:
+            self.held = threading.Event()
+            return self.held
 
     def answer(self, *statuses: int) -> None:
         """The next requests get these statuses, in order; then the default."""
@@ -86,6 +128,7 @@ class FakeSendGrid:
     def _record(self, received: Received) -> None:
         with self.lock:
             self.requests.append(received)
+        activity.bump()
 
     @property
     def accepted(self) -> list[dict]:
@@ -108,8 +151,9 @@ def _handler(fake: FakeSendGrid) -> type[BaseHTTPRequestHandler]:
                 status = 401
             else:
                 status = fake._next_status()
-            if fake.delay:
-                time.sleep(fake.delay)
+            held = fake.held
+            if held is not None:
+                held.wait(DEADLINE)
             fake._record(Received(self.path, authorization, body, status))
             self.send_response(status)
             if status == 202:
@@ -201,10 +245,12 @@ def celery_worker_thread() -> Iterator[object]:
     reset_producers()
     celery_app.control.purge()  # messages left by other tests' commits
     task_postrun.connect(_close_worker_db_connections, weak=False)
+    task_postrun.connect(activity.bump, weak=False)  # wakes wait_for after every task the worker runs
     try:
         with start_worker(celery_app, pool="solo", perform_ping_check=False, shutdown_timeout=30) as worker:
             yield worker
     finally:
+        task_postrun.disconnect(activity.bump)
         task_postrun.disconnect(_close_worker_db_connections)
         celery_app.control.purge()
         for key, value in saved.items():

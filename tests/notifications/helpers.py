@@ -74,13 +74,6 @@ def wait_until_settled(booking: Booking | None = None, *, count: int | None = No
     return wait_for(settled, what="the outbox emails to be sent")
 
 
-def wait_for_kind(booking: Booking, kind: str) -> OutboxEmail:
-    return wait_for(
-        lambda: OutboxEmail.objects.filter(booking=booking, kind=kind, status=OutboxEmail.Status.SENT).first(),
-        what=f"the {kind} email to be sent",
-    )
-
-
 def parts(mail: dict) -> tuple[str, str]:
     """(plain text, html) of a mail as SendGrid received it."""
     content = {item["type"]: item["value"] for item in mail["content"]}

@@ -80,7 +80,9 @@ def test_sent_emails_lists_the_business_emails_newest_first(open_page, service, 
 
     emails = list(selectors.sent_emails(business.pk))
 
-    assert [e.kind for e in emails] == [EmailKind.CLIENT_CANCELLED, EmailKind.CANCELLED, EmailKind.NEW_BOOKING, EmailKind.CONFIRMED]
+    assert [e.kind for e in emails] == [
+        EmailKind.CLIENT_CANCELLED, EmailKind.CANCELLED, EmailKind.NEW_BOOKING, EmailKind.CONFIRMED,
+    ]
     assert {e.business_profile_id for e in emails} == {business.pk}
     assert all(e.status == OutboxEmail.Status.QUEUED for e in emails)  # nothing committed, nothing sent yet
     assert [e.kind for e in selectors.sent_emails(business.pk, status="queued")] == [e.kind for e in emails]

@@ -84,14 +84,20 @@ class TestNeverTwice:
         with broker_down():  # the rows stay queued: nothing else sends them meanwhile
             booking = book_on_page(client, open_page, service, a_slot(open_page, service))
         email = OutboxEmail.objects.get(booking=booking, kind=EmailKind.CONFIRMED)
-        sendgrid.delay = 0.3  # the first run is still talking to SendGrid when the second claims
+        # The first run is still talking to SendGrid when the second claims: SendGrid answers
+        # only once the second run has given up.
+        answers = sendgrid.hold_answers()
         barrier = threading.Barrier(2)
-        results = []
+        results, details = [], []
 
         def run():
             try:
                 barrier.wait(timeout=10)
-                results.append(outbox_email_send(email_id=email.pk).outcome)
+                result = outbox_email_send(email_id=email.pk)
+                results.append(result.outcome)
+                if result.outcome == "skipped":
+                    details.append(result.detail)
+                    answers.set()
             finally:
                 connection.close()
 
@@ -102,6 +108,7 @@ class TestNeverTwice:
             thread.join(30)
 
         assert sorted(results) == ["sent", "skipped"]
+        assert details == ["another worker is sending it"]
         assert len(sendgrid.accepted_to(CLIENT)) == 1
         email.refresh_from_db()
         assert (email.status, email.attempts) == (Status.SENT, 1)

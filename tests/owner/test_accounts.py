@@ -21,7 +21,9 @@ def test_sign_up_creates_owner_business_and_link_then_logs_in(client, db):
     assert response.status_code == 302
     assert response["Location"] == "/app/"
     user = get_user_model().objects.get()
-    assert (user.username, user.email, user.first_name, user.last_name) == ("maya@example.com", "maya@example.com", "Maya", "Lopez")
+    assert (user.username, user.email, user.first_name, user.last_name) == (
+        "maya@example.com", "maya@example.com", "Maya", "Lopez",
+    )
     business = BusinessProfile.objects.get(owner=user)
     assert (business.name, business.timezone) == ("Maya's Pilates Studio", "America/New_York")
     assert business.booking_settings.public_booking_slug == "mayas-pilates-studio"
@@ -94,7 +96,8 @@ def test_password_reset_sends_a_working_link(client, alice, settings):
     path = link[link.index("/accounts/reset/"):]
     form_page = client.get(path, follow=True)
     assert form_page.context["validlink"]
-    done = client.post(form_page.redirect_chain[-1][0], {"new_password1": "a-brand-new-secret", "new_password2": "a-brand-new-secret"})
+    new_password = {"new_password1": "a-brand-new-secret", "new_password2": "a-brand-new-secret"}
+    done = client.post(form_page.redirect_chain[-1][0], new_password)
     assert done.status_code == 302
     alice.refresh_from_db()
     assert alice.check_password("a-brand-new-secret")

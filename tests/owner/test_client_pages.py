@@ -81,7 +81,9 @@ def test_search_that_finds_nobody_says_so(owner, cara):
 def test_detail_lists_their_bookings_newest_first(owner, business, cara, service):
     soon = timezone.now().replace(microsecond=0) + timedelta(days=1)
     older = BookingFactory(business_profile=business, client=cara, session_category=service, start_time_utc=soon)
-    newer = BookingFactory(business_profile=business, client=cara, session_category=service, start_time_utc=soon + timedelta(days=7))
+    newer = BookingFactory(
+        business_profile=business, client=cara, session_category=service, start_time_utc=soon + timedelta(days=7)
+    )
     BookingFactory(business_profile=business, session_category=service)  # someone else's
     response = owner.get(f"/app/clients/{cara.pk}/")
     assert response.status_code == 200
@@ -105,7 +107,9 @@ def test_edit_saves_and_reads_a_national_phone_in_the_business_country(owner, ca
 def test_an_unchanged_phone_is_kept_as_saved(owner, business):
     # +44 7700 900xxx is a drama range phonenumbers calls invalid; a client saved with one can still be renamed.
     old = ClientFactory(business_profile=business, name="Old Number", email="old@example.com", phone="+447700900101")
-    response = owner.post(f"/app/clients/{old.pk}/", {"name": "Old Numbers", "email": "old@example.com", "phone": "+447700900101"})
+    response = owner.post(
+        f"/app/clients/{old.pk}/", {"name": "Old Numbers", "email": "old@example.com", "phone": "+447700900101"}
+    )
     assert response.status_code == 302
     old.refresh_from_db()
     assert (old.name, old.phone) == ("Old Numbers", "+447700900101")

@@ -46,7 +46,8 @@ def hours(business) -> list[tuple[int, str, str]]:
 
 
 def exception_rows(business) -> list[tuple]:
-    return list(ExceptionDate.objects.filter(business_profile=business).order_by("date", "start_time").values_list("date", "start_time", "end_time"))
+    rows = ExceptionDate.objects.filter(business_profile=business).order_by("date", "start_time")
+    return list(rows.values_list("date", "start_time", "end_time"))
 
 
 def business_today(business) -> date:
@@ -99,12 +100,17 @@ def test_saves_the_whole_week_at_once(owner, business, monday_nine_to_five, othe
 
     response = owner.post(
         "/app/hours/",
-        week((0, "09:00", "12:00"), (0, "13:00", "17:00"), (2, "10:00", "14:00"), (4, "", ""), (5, "12:00", "15:00"), (5, "09:00", "12:00")),
+        week(
+            (0, "09:00", "12:00"), (0, "13:00", "17:00"), (2, "10:00", "14:00"), (4, "", ""),
+            (5, "12:00", "15:00"), (5, "09:00", "12:00"),
+        ),
     )
 
     assert response.status_code == 302
     assert response["Location"] == "/app/hours/"
-    assert hours(business) == [(0, "09:00", "12:00"), (0, "13:00", "17:00"), (2, "10:00", "14:00"), (5, "09:00", "12:00"), (5, "12:00", "15:00")]
+    assert hours(business) == [
+        (0, "09:00", "12:00"), (0, "13:00", "17:00"), (2, "10:00", "14:00"), (5, "09:00", "12:00"), (5, "12:00", "15:00"),
+    ]
     assert hours(other_business) == [(0, "09:00", "17:00")]
     assert "Working hours saved." in text(owner.get("/app/hours/"))
 
@@ -148,7 +154,9 @@ def test_refuses_a_bad_week_and_saves_nothing(owner, business, monday_nine_to_fi
 def test_the_message_sits_next_to_the_offending_row(owner, business):
     response = owner.post("/app/hours/", week((0, "09:00", "12:00"), (0, "11:00", "14:00")))
 
-    row = re.search(r'<div id="block-n1".*?</div>\s*<p id="n1-error" class="field-error">([^<]*)</p>', response.content.decode(), flags=re.S)
+    row = re.search(
+        r'<div id="block-n1".*?</div>\s*<p id="n1-error" class="field-error">([^<]*)</p>', response.content.decode(), flags=re.S
+    )
     assert row and "Overlaps 09:00–12:00." in row.group(1)
     assert 'name="n1-start_time" value="11:00"' in response.content.decode()
     assert 'aria-invalid="true" aria-describedby="n1-error"' in response.content.decode()
@@ -201,7 +209,9 @@ def test_with_validation_bypassed_only_postgresql_refuses_overlaps(business, pag
 
 def test_the_service_refuses_overlaps_itself(business, page, monday_nine_to_five):
     with pytest.raises(ValidationError):
-        business_services.working_hours_replace(business_profile_id=business.pk, blocks=[(1, time(9), time(12)), (1, time(11), time(13))])
+        business_services.working_hours_replace(
+            business_profile_id=business.pk, blocks=[(1, time(9), time(12)), (1, time(11), time(13))]
+        )
     assert hours(business) == [(0, "09:00", "17:00")]
 
 
@@ -239,7 +249,9 @@ def test_gives_a_date_its_own_blocks(owner, business):
     assert first.status_code == 302
     assert first["Location"] == f"/app/exceptions/?date={day.isoformat()}"
     assert f'value="{day.isoformat()}"' in owner.get(first["Location"]).content.decode()  # the next block's date is filled in
-    second = owner.post("/app/exceptions/", {"date": day.isoformat(), "start_time": "14:00", "end_time": "16:00", "kind": "hours"})
+    second = owner.post(
+        "/app/exceptions/", {"date": day.isoformat(), "start_time": "14:00", "end_time": "16:00", "kind": "hours"}
+    )
     assert second.status_code == 302
 
     assert exception_rows(business) == [(day, time(9), time(12)), (day, time(14), time(16))]
@@ -257,9 +269,18 @@ def test_gives_a_date_its_own_blocks(owner, business):
         ([], {"start_time": "", "end_time": "12:00", "kind": "hours"}, "start_time", "Give the start of the special hours."),
         ([], {"start_time": "09:00", "end_time": "", "kind": "hours"}, "end_time", "Give the end of the special hours."),
         ([], {"start_time": "12:00", "end_time": "09:00", "kind": "hours"}, "end_time", "The block must end after it starts."),
-        ([], {"start_time": "09:00", "end_time": "", "kind": ""}, "end_time", "Give both a start and an end, or neither to close the day."),
-        ([(time(9), time(12))], {"start_time": "11:00", "end_time": "13:00", "kind": "hours"}, "start_time", "This block overlaps"),
-        ([(None, None)], {"start_time": "09:00", "end_time": "12:00", "kind": "hours"}, "date", "This date is closed; reopen it before giving it hours."),
+        (
+            [], {"start_time": "09:00", "end_time": "", "kind": ""},
+            "end_time", "Give both a start and an end, or neither to close the day.",
+        ),
+        (
+            [(time(9), time(12))], {"start_time": "11:00", "end_time": "13:00", "kind": "hours"},
+            "start_time", "This block overlaps",
+        ),
+        (
+            [(None, None)], {"start_time": "09:00", "end_time": "12:00", "kind": "hours"},
+            "date", "This date is closed; reopen it before giving it hours.",
+        ),
         ([(time(9), time(12))], {"kind": "closed"}, "date", "This date already has its own hours; remove them to close the day."),
         ([(None, None)], {"kind": "closed"}, "date", "This date is already closed."),
     ],

@@ -1,6 +1,6 @@
 """The owner's bell (in-app notifications) and the list of emails sent for the business."""
 
-from datetime import date, datetime, time, timedelta, timezone as dt_timezone
+from datetime import UTC, date, datetime, time, timedelta
 
 import pytest
 
@@ -8,7 +8,6 @@ from bookingsite.bookings import services
 from bookingsite.notifications.models import Notification, OutboxEmail
 from tests.factories import WorkingHoursFactory
 
-UTC = dt_timezone.utc
 
 
 @pytest.fixture

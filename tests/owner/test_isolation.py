@@ -102,11 +102,12 @@ def test_anonymous_visitors_cannot_touch_rows(client, carol_rows, name, method, 
 def test_another_owner_gets_404_and_changes_nothing(client, alice, business, page, carol_rows, name, method, kind):
     client.force_login(alice)
     before = snapshot()
-    services_before = list(carol_rows["service"].__class__.objects.order_by("pk").values_list("pk", "name", "position", "is_archived"))
+    services = carol_rows["service"].__class__.objects.order_by("pk")
+    services_before = list(services.values_list("pk", "name", "position", "is_archived"))
     response = getattr(client, method)(reverse(name, args=[carol_rows[kind].pk]), {"reason": "nope", "name": "Hacked"})
     assert response.status_code == 404
     assert snapshot() == before
-    assert list(carol_rows["service"].__class__.objects.order_by("pk").values_list("pk", "name", "position", "is_archived")) == services_before
+    assert list(services.values_list("pk", "name", "position", "is_archived")) == services_before
 
 
 @pytest.mark.parametrize(("name", "kwargs"), PLAIN_URLS)
@@ -119,6 +120,7 @@ def test_owner_pages_deny_framing(client, alice, business, page, name, kwargs):
 def test_events_feed_lists_only_the_owners_business(client, alice, business, page, carol_rows):
     client.force_login(alice)
     start = timezone.now().date()
-    response = client.get(reverse("owner:calendar-events"), {"start": start.isoformat(), "end": (start + timedelta(days=14)).isoformat()})
+    window = {"start": start.isoformat(), "end": (start + timedelta(days=14)).isoformat()}
+    response = client.get(reverse("owner:calendar-events"), window)
     assert response.status_code == 200
     assert response.json() == []

@@ -23,7 +23,8 @@ def names_in_order(response) -> list[str]:
     """Active services as the list shows them, top to bottom."""
     content = response.content.decode()
     active = content.split("Archived services")[0]
-    return [html.unescape(name) for name in re.findall(r'<a href="/app/services/\d+/" class="font-semibold[^"]*">([^<]+)</a>', active)]
+    names = re.findall(r'<a href="/app/services/\d+/" class="font-semibold[^"]*">([^<]+)</a>', active)
+    return [html.unescape(name) for name in names]
 
 
 def form_data(**changes) -> dict:
@@ -68,7 +69,9 @@ def test_anonymous_visitor_is_sent_to_log_in(client, service, page, method, url)
 
 
 def test_lists_services_with_their_details_and_archived_ones_folded(owner, business):
-    ServiceFactory(business_profile=business, name="Private lesson", duration_minutes=90, capacity=1, price=Decimal("35"), position=0)
+    ServiceFactory(
+        business_profile=business, name="Private lesson", duration_minutes=90, capacity=1, price=Decimal("35"), position=0
+    )
     ServiceFactory(business_profile=business, name="Lifeguard check", is_publicly_bookable=False, capacity=4, position=1)
     ServiceFactory(business_profile=business, name="Summer camp", is_archived=True)
 
@@ -92,7 +95,9 @@ def test_creates_a_service_at_the_end_of_the_list(owner, business, three):
     assert response["Location"] == "/app/services/"
     created = SessionCategory.objects.get(name="Group lesson")
     assert created.business_profile == business
-    assert (created.duration_minutes, created.capacity, created.price, created.is_publicly_bookable) == (45, 6, Decimal("20.50"), True)
+    assert (created.duration_minutes, created.capacity, created.price, created.is_publicly_bookable) == (
+        45, 6, Decimal("20.50"), True,
+    )
     assert created.position > max(s.position for s in SessionCategory.objects.exclude(pk=created.pk))
     assert names_in_order(owner.get("/app/services/"))[-1] == "Group lesson"
 
@@ -131,7 +136,9 @@ def test_create_refuses_bad_input_and_saves_nothing(owner, business, service, fi
 def test_edits_a_service(owner, service):
     assert "Private lesson" in text(owner.get(f"/app/services/{service.pk}/"))
 
-    response = owner.post(f"/app/services/{service.pk}/", form_data(name="Private lesson (long)", duration_minutes="90", capacity="1"))
+    response = owner.post(
+        f"/app/services/{service.pk}/", form_data(name="Private lesson (long)", duration_minutes="90", capacity="1")
+    )
 
     assert response.status_code == 302
     service.refresh_from_db()

@@ -1,6 +1,6 @@
 """GET /book/<slug>/services/ and /book/<slug>/availability/ (DESIGN.md 6)."""
 
-from datetime import date, datetime, time, timedelta, timezone as dt_timezone
+from datetime import UTC, date, datetime, time, timedelta
 
 import pytest
 
@@ -15,7 +15,6 @@ from tests.factories import (
     WorkingHoursFactory,
 )
 
-UTC = dt_timezone.utc
 
 
 @pytest.fixture
@@ -170,7 +169,9 @@ class TestQueryCount:
     @pytest.fixture
     def busy_business(self, db):
         business = BusinessProfileFactory(timezone="America/New_York")
-        page = BookingSettingsFactory(business_profile=business, public_booking_slug="busy", global_buffer_time_minutes_between_sessions=10)
+        page = BookingSettingsFactory(
+            business_profile=business, public_booking_slug="busy", global_buffer_time_minutes_between_sessions=10
+        )
         service = ServiceFactory(business_profile=business, duration_minutes=30, capacity=3)
         other = ServiceFactory(business_profile=business, duration_minutes=45)
         for weekday in range(7):

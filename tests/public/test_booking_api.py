@@ -155,7 +155,9 @@ class TestIdempotency:
         assert post(client, body_for(service, slot.start_utc), headers={"Idempotency-Key": "first"}).status_code == 201
         before = counts()
 
-        response = post(client, body_for(service, slot.start_utc, client_email="eve@example.com"), headers={"Idempotency-Key": "second"})
+        response = post(
+            client, body_for(service, slot.start_utc, client_email="eve@example.com"), headers={"Idempotency-Key": "second"}
+        )
 
         assert response.status_code == 409
         assert "this time was just taken" in errors(response)["start_time_utc"][0]
@@ -174,7 +176,9 @@ class TestIdempotency:
         bobs = ServiceFactory(business_profile=other_business, name="Sparring")
         assert post(client, body_for(service, slot.start_utc), headers={"Idempotency-Key": "k-1"}).status_code == 201
 
-        response = post(client, body_for(bobs, slot.start_utc), url="/book/bobs-boxing/bookings/", headers={"Idempotency-Key": "k-1"})
+        response = post(
+            client, body_for(bobs, slot.start_utc), url="/book/bobs-boxing/bookings/", headers={"Idempotency-Key": "k-1"}
+        )
 
         assert response.status_code == 201
         assert Booking.objects.count() == 2
@@ -272,7 +276,9 @@ class TestBadRequest:
         response = post(client, body_for(service, slot.start_utc + timedelta(minutes=7)))
 
         assert response.status_code == 400
-        assert errors(response)["start_time_utc"] == ["This time is not offered for this service. Please pick one of the times shown."]
+        assert errors(response)["start_time_utc"] == [
+            "This time is not offered for this service. Please pick one of the times shown."
+        ]
 
     def test_a_slot_in_the_past(self, client, open_page, service):
         yesterday = timezone.now().astimezone(LONDON).date() - timedelta(days=1)

@@ -163,7 +163,11 @@ class TestServicePage:
         response = client.get(service_url(service, month=f"{next_month:%Y-%m}", tz="Europe/London"))
 
         assert response.status_code == 200
-        assert f'id="month-heading" tabindex="-1" class="text-base font-semibold focus:outline-none" aria-live="polite">{next_month:%B %Y}<' in response.content.decode()
+        heading = (
+            'id="month-heading" tabindex="-1" class="text-base font-semibold focus:outline-none" '
+            f'aria-live="polite">{next_month:%B %Y}<'
+        )
+        assert heading in response.content.decode()
         assert f"Previous month, {this_month:%B %Y}" in response.content.decode()
         starts = [datetime.fromisoformat(s) for s in picker_slots(response)]
         assert starts and all(s.astimezone(LONDON).date().replace(day=1) == next_month for s in starts)
