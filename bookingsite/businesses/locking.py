@@ -32,6 +32,20 @@ class BusyError(Exception):
         super().__init__(str(self.message))
 
 
+def as_busy_error(exception: BaseException) -> BusyError | None:
+    """The BusyError an exception amounts to, else None; the pages (core.middleware.busy_answer) and
+    the JSON (api.errors.exception_handler) answer it 503 with Retry-After.
+
+    SQLite's write lock is the whole database's, taken at BEGIN IMMEDIATE: its busy timeout running
+    out ("database is locked") is the same "busy" as PostgreSQL's lock_timeout.
+    """
+    if isinstance(exception, BusyError):
+        return exception
+    if isinstance(exception, OperationalError) and connection.vendor == "sqlite" and "database is locked" in str(exception):
+        return BusyError()
+    return None
+
+
 def lock_business_for_write(business_profile_id: int) -> BusinessBookingSettings:
     """Lock the business for an availability-changing write, bump its availability version, and
     return its settings with the business (`page.business_profile`) read under the lock.

@@ -1,10 +1,9 @@
 """Serve `<slug>.<BOOKING_ROOT_DOMAIN>` as the business's booking link; answer "busy" when a lock times out."""
 
 from django.conf import settings
-from django.db import OperationalError, connection
 from django.shortcuts import render
 
-from bookingsite.businesses.locking import BusyError
+from bookingsite.businesses.locking import as_busy_error
 from bookingsite.businesses.validators import RESERVED_SLUGS
 from bookingsite.lib.json_errors import json_errors
 
@@ -34,14 +33,6 @@ def subdomain_booking_link(get_response):
     return middleware
 
 
-def _is_busy(exception: Exception) -> bool:
-    if isinstance(exception, BusyError):
-        return True
-    # SQLite's write lock is the whole database's, taken at BEGIN IMMEDIATE: its busy timeout
-    # running out is the same "busy" as PostgreSQL's lock_timeout.
-    return isinstance(exception, OperationalError) and connection.vendor == "sqlite" and "database is locked" in str(exception)
-
-
 def busy_answer(get_response):
     """A write that could not get its business's lock in time (BusyError) answers 503 "busy, please
     try again" with Retry-After, as a page or as JSON, never a hang or a 500 (DESIGN.md 5).
@@ -51,16 +42,16 @@ def busy_answer(get_response):
         return get_response(request)
 
     def process_exception(request, exception):
-        if not _is_busy(exception):
+        busy = as_busy_error(exception)
+        if busy is None:
             return None
-        exception = exception if isinstance(exception, BusyError) else BusyError()
         if request.content_type == "application/json" or request.headers.get("Accept", "").startswith("application/json"):
-            response = json_errors(503, __all__=[str(exception.message)])
+            response = json_errors(503, __all__=[str(busy.message)])
         else:
             path = request.path_info
             back_url = "/book/" + path.split("/")[2] + "/" if path.startswith("/book/") else "/app/"
-            response = render(request, "busy.html", {"message": exception.message, "back_url": back_url}, status=503)
-        response["Retry-After"] = str(exception.retry_after_seconds)
+            response = render(request, "busy.html", {"message": busy.message, "back_url": back_url}, status=503)
+        response["Retry-After"] = str(busy.retry_after_seconds)
         # A booking page inside the owner's website shows it in the frame, like the page itself.
         response.xframe_options_exempt = request.path_info.startswith("/book/")
         return response

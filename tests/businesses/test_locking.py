@@ -12,7 +12,7 @@ from django.utils import timezone
 from bookingsite.bookings import selectors
 from bookingsite.bookings.models import Booking
 from bookingsite.bookings.services import booking_create
-from bookingsite.businesses.locking import LOCK_TIMEOUT_SECONDS, BusyError, lock_business_for_write
+from bookingsite.businesses.locking import LOCK_TIMEOUT_SECONDS, BusyError, as_busy_error, lock_business_for_write
 from bookingsite.businesses.models import BusinessBookingSettings
 from bookingsite.public.form_tokens import make_form_token
 from tests.locking import LockHolder
@@ -44,6 +44,18 @@ def test_it_bumps_the_version_and_reads_the_business_under_the_lock(page, busine
 def test_a_missing_business_is_not_found(page):
     with transaction.atomic(), pytest.raises(BusinessBookingSettings.DoesNotExist):
         lock_business_for_write(page.pk + 1000)
+
+
+def test_a_busy_error_and_sqlites_locked_database_both_mean_busy():
+    busy = BusyError()
+    assert as_busy_error(busy) is busy
+    locked = as_busy_error(OperationalError("database is locked"))
+    if connection.vendor == "sqlite":
+        assert isinstance(locked, BusyError)
+    else:
+        assert locked is None  # PostgreSQL's lock_timeout arrives as BusyError already
+    assert as_busy_error(OperationalError("no such table: bookings_booking")) is None
+    assert as_busy_error(ValueError("database is locked")) is None
 
 
 @pytest.fixture
