@@ -10,13 +10,13 @@ from django.urls import Resolver404, resolve
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from drf_spectacular.utils import OpenApiResponse
-from rest_framework import exceptions, serializers, status
+from rest_framework import exceptions, status
 from rest_framework.views import exception_handler as drf_exception_handler
 
 from bookingsite.bookings.exceptions import BookingError
 from bookingsite.businesses.locking import BusyError, as_busy_error
-
-ALL = "__all__"
+from bookingsite.lib.drf import ErrorSerializer
+from bookingsite.lib.json_errors import ALL
 
 
 class Conflict(exceptions.APIException):
@@ -114,19 +114,7 @@ def not_found(request: HttpRequest, *args, **kwargs) -> JsonResponse:
     return JsonResponse({"errors": {ALL: [message]}}, status=404)
 
 
-# --- The error shape in the schema ---------------------------------------------------------
-
-
-class ErrorSerializer(serializers.Serializer):
-    """Messages by field; "__all__" holds those about the request as a whole."""
-
-    errors = serializers.DictField(
-        child=serializers.ListField(child=serializers.CharField()),
-        help_text='Messages by field name ("blocks.2.end_time" inside lists); "__all__" for the request as a whole.',
-    )
-
-    class Meta:
-        ref_name = "Errors"
+# --- The error answers in the schema -------------------------------------------------------
 
 
 DESCRIPTIONS = {

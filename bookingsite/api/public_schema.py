@@ -15,10 +15,10 @@ from rest_framework.permissions import AllowAny
 from rest_framework.views import APIView
 
 from bookingsite.bookings.models import Booking
+from bookingsite.lib.drf import ErrorSerializer
 from bookingsite.public import api as public_api
 from bookingsite.public.forms import BookingRequestForm
 
-from .errors import ErrorSerializer
 from .formfields import from_form
 
 SLUG = OpenApiParameter("slug", str, OpenApiParameter.PATH, description="The business's booking link name (any case).")

@@ -1,4 +1,4 @@
-"""Per-client rate limits for public endpoints, on django-ratelimit's counters."""
+"""Per-client rate limits, on django-ratelimit's counters (the DRF views count through lib.throttling)."""
 
 import ipaddress
 from collections.abc import Callable
@@ -29,9 +29,12 @@ def client_ip(request: HttpRequest) -> str:
     return _valid_ip(request.META.get("REMOTE_ADDR", "")) or "0.0.0.0"
 
 
-def seconds_until_allowed(request: HttpRequest, *, group: str, rate: str) -> int | None:
-    """Count this request; None while under the limit, else the seconds until the window resets."""
-    usage = get_usage(request, group=group, key="ip", rate=rate, increment=True)
+def seconds_until_allowed(request: HttpRequest, *, group: str, rate: str, key: str | Callable = "ip") -> int | None:
+    """Count this request; None while under the limit, else the seconds until the window resets.
+
+    `key` is django-ratelimit's: "ip" (client_ip, by RATELIMIT_IP_META_KEY) or a callable.
+    """
+    usage = get_usage(request, group=group, key=key, rate=rate, increment=True)
     if usage is None or not usage["should_limit"]:
         return None
     return max(usage["time_left"], 1)
