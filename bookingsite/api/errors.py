@@ -15,7 +15,7 @@ from rest_framework.views import exception_handler as drf_exception_handler
 
 from bookingsite.bookings.exceptions import BookingError
 from bookingsite.businesses.locking import BusyError, as_busy_error
-from bookingsite.lib.drf import ErrorSerializer
+from bookingsite.lib.drf import ErrorsByField, ErrorSerializer
 from bookingsite.lib.json_errors import ALL
 
 
@@ -91,7 +91,7 @@ def exception_handler(exc, context):
     response = drf_exception_handler(exc, context)
     if response is None:
         return None  # not an API error: Django logs it and answers 500
-    if isinstance(exc, exceptions.ValidationError):
+    if isinstance(exc, (exceptions.ValidationError, ErrorsByField)):
         errors = flatten(exc.detail) or {ALL: [_("The request is not valid.")]}
     else:
         errors = {ALL: [_message(exc)]}

@@ -2,10 +2,9 @@
 
 import ipaddress
 from collections.abc import Callable
-from functools import wraps
 
 from django.conf import settings
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest
 from django_ratelimit.core import get_usage
 
 
@@ -38,25 +37,3 @@ def seconds_until_allowed(request: HttpRequest, *, group: str, rate: str, key: s
     if usage is None or not usage["should_limit"]:
         return None
     return max(usage["time_left"], 1)
-
-
-def too_many_requests(retry_after: int) -> HttpResponse:
-    response = JsonResponse({"errors": {"__all__": ["Too many requests. Please wait a moment and try again."]}}, status=429)
-    response["Retry-After"] = str(retry_after)
-    return response
-
-
-def rate_limited(group: str, rate_setting: str) -> Callable:
-    """Answer 429 with Retry-After once a client passes the rate named by a setting."""
-
-    def decorator(view: Callable) -> Callable:
-        @wraps(view)
-        def wrapped(request: HttpRequest, *args, **kwargs) -> HttpResponse:
-            wait = seconds_until_allowed(request, group=group, rate=getattr(settings, rate_setting))
-            if wait is not None:
-                return too_many_requests(wait)
-            return view(request, *args, **kwargs)
-
-        return wrapped
-
-    return decorator

@@ -1,9 +1,11 @@
 """Rate limits of the DRF views, on the same django-ratelimit counters as the pages (lib.ratelimit).
 
-Per user for a valid token (API_THROTTLE_USER), per client IP without one (API_THROTTLE_ANON),
-and the token endpoint also counts on the login page's counter (RATELIMIT_LOGIN), so guessing a
-password is no faster here than there. Rates are read at request time, and RATELIMIT_ENABLE=false
-switches all of them off (django-ratelimit's get_usage answers None then).
+The API counts per user for a valid token (API_THROTTLE_USER), per client IP without one
+(API_THROTTLE_ANON), and the token endpoint also counts on the login page's counter
+(RATELIMIT_LOGIN), so guessing a password is no faster here than there. The public JSON counts
+per client IP (RATELIMIT_PUBLIC_READ, RATELIMIT_PUBLIC_WRITE; the booking form shares the write
+counter). Rates are read at request time, and RATELIMIT_ENABLE=false switches all of them off
+(django-ratelimit's get_usage answers None then).
 """
 
 from django.conf import settings
@@ -67,3 +69,15 @@ class LoginRateLimit(RateLimit):
     """Password attempts per client IP, on the login page's own counter."""
 
     group, rate_setting = "login", "RATELIMIT_LOGIN"
+
+
+class PublicReadRateLimit(RateLimit):
+    """Reads of the public JSON, per client IP."""
+
+    group, rate_setting = "public-read", "RATELIMIT_PUBLIC_READ"
+
+
+class PublicWriteRateLimit(RateLimit):
+    """Bookings through the public JSON, per client IP, on the booking form's counter."""
+
+    group, rate_setting = "public-write", "RATELIMIT_PUBLIC_WRITE"
