@@ -271,7 +271,7 @@ REST_FRAMEWORK = {
     "DEFAULT_PERMISSION_CLASSES": ["bookingsite.api.permissions.IsBusinessOwner"],
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
-    "DEFAULT_THROTTLE_CLASSES": ["bookingsite.api.throttling.UserRateLimit", "bookingsite.api.throttling.AnonRateLimit"],
+    "DEFAULT_THROTTLE_CLASSES": ["bookingsite.lib.throttling.UserRateLimit", "bookingsite.lib.throttling.AnonRateLimit"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     # Errors take the public JSON's shape: {"errors": {"field": ["message"]}}, "__all__" for the rest.
     "EXCEPTION_HANDLER": "bookingsite.api.errors.exception_handler",

@@ -1,12 +1,15 @@
-"""Fixtures by role (alice owns a business, bob owns another), and the browser."""
+"""Fixtures by role (alice owns a business, bob owns another), SQLite's busy timeout for lock tests, and the browser."""
 
 import os
 import shutil
 from datetime import time
 
 import pytest
+from django.db import connection
 from hypothesis import HealthCheck
 from hypothesis import settings as hypothesis_settings
+
+from bookingsite.businesses.locking import LOCK_TIMEOUT_SECONDS
 
 from .factories import BookingSettingsFactory, BusinessProfileFactory, ServiceFactory, UserFactory
 
@@ -105,6 +108,21 @@ def other_business(db):
     profile = BusinessProfileFactory(owner=bob, name="Bob's Boxing")
     BookingSettingsFactory(business_profile=profile, public_booking_slug="bobs-boxing")
     return profile
+
+
+@pytest.fixture
+def sqlite_busy_timeout(monkeypatch):
+    """SQLite has no row lock: its write lock is the database's, and its busy timeout (20 s in
+    settings) plays lock_timeout's part. Here it is cut to the lock timeout for this test only
+    (with tests.locking.LockHolder, a write gives up busy as it would on PostgreSQL)."""
+    if connection.vendor == "sqlite":
+        connection.close()
+        options = {**connection.settings_dict["OPTIONS"], "timeout": LOCK_TIMEOUT_SECONDS}
+        monkeypatch.setitem(connection.settings_dict, "OPTIONS", options)
+        yield
+        connection.close()  # the next test connects with the settings' own timeout again
+    else:
+        yield
 
 
 @pytest.fixture(scope="session")

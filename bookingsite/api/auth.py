@@ -17,8 +17,10 @@ from rest_framework_simplejwt.settings import api_settings as jwt_settings
 from rest_framework_simplejwt.tokens import RefreshToken
 from rest_framework_simplejwt.utils import get_md5_hash_password
 
-from .errors import ErrorSerializer, error_responses
-from .throttling import AnonRateLimit, LoginRateLimit
+from bookingsite.lib.drf import ErrorSerializer
+from bookingsite.lib.throttling import AnonRateLimit, LoginRateLimit
+
+from .errors import error_responses
 
 
 class TokenObtainSerializer(serializers.Serializer):

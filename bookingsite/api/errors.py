@@ -1,7 +1,7 @@
 """One error shape for the whole API, the public JSON's: {"errors": {"field": ["message", ...]}}.
 
 Validation errors are keyed by field ("blocks.2.end_time" for a nested one); everything else
-(401, 403, 404, 405, 409, 415, 429) and errors about no single field go under "__all__".
+(401, 403, 404, 405, 409, 415, 429, 503) and errors about no single field go under "__all__".
 """
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
@@ -10,12 +10,13 @@ from django.urls import Resolver404, resolve
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from drf_spectacular.utils import OpenApiResponse
-from rest_framework import exceptions, serializers, status
+from rest_framework import exceptions, status
 from rest_framework.views import exception_handler as drf_exception_handler
 
 from bookingsite.bookings.exceptions import BookingError
-
-ALL = "__all__"
+from bookingsite.businesses.locking import BusyError, as_busy_error
+from bookingsite.lib.drf import ErrorsByField, ErrorSerializer
+from bookingsite.lib.json_errors import ALL
 
 
 class Conflict(exceptions.APIException):
@@ -28,6 +29,17 @@ class Conflict(exceptions.APIException):
     @classmethod
     def from_booking_error(cls, error: BookingError) -> "Conflict":
         return cls(str(error.message))
+
+
+class Busy(exceptions.APIException):
+    """A write that did not get its business's lock in time (DESIGN.md 5): nothing was saved; try again shortly."""
+
+    status_code = status.HTTP_503_SERVICE_UNAVAILABLE
+    default_code = "busy"
+
+    def __init__(self, error: BusyError):
+        super().__init__(str(error.message))
+        self.wait = error.retry_after_seconds  # DRF's handler sends it as Retry-After
 
 
 def flatten(detail, prefix: str = "") -> dict[str, list[str]]:
@@ -74,10 +86,12 @@ def exception_handler(exc, context):
         exc = exceptions.NotFound()
     elif isinstance(exc, DjangoPermissionDenied):
         exc = exceptions.PermissionDenied()
+    elif (busy := as_busy_error(exc)) is not None:
+        exc = Busy(busy)
     response = drf_exception_handler(exc, context)
     if response is None:
         return None  # not an API error: Django logs it and answers 500
-    if isinstance(exc, exceptions.ValidationError):
+    if isinstance(exc, (exceptions.ValidationError, ErrorsByField)):
         errors = flatten(exc.detail) or {ALL: [_("The request is not valid.")]}
     else:
         errors = {ALL: [_message(exc)]}
@@ -100,19 +114,7 @@ def not_found(request: HttpRequest, *args, **kwargs) -> JsonResponse:
     return JsonResponse({"errors": {ALL: [message]}}, status=404)
 
 
-# --- The error shape in the schema ---------------------------------------------------------
-
-
-class ErrorSerializer(serializers.Serializer):
-    """Messages by field; "__all__" holds those about the request as a whole."""
-
-    errors = serializers.DictField(
-        child=serializers.ListField(child=serializers.CharField()),
-        help_text='Messages by field name ("blocks.2.end_time" inside lists); "__all__" for the request as a whole.',
-    )
-
-    class Meta:
-        ref_name = "Errors"
+# --- The error answers in the schema -------------------------------------------------------
 
 
 DESCRIPTIONS = {

@@ -25,7 +25,7 @@ _enabled = True
 class BusyError(Exception):
     """The business's lock was not granted in time: nothing was changed; try again shortly."""
 
-    message = _("Nothing was saved: too many changes reached this business at once. Please send it again in a few seconds.")
+    message = _("We are very busy right now and could not save this. Please try again in a moment.")
     retry_after_seconds = LOCK_TIMEOUT_SECONDS
 
     def __init__(self) -> None:
@@ -33,9 +33,12 @@ class BusyError(Exception):
 
 
 def as_busy_error(exception: BaseException) -> BusyError | None:
-    """The BusyError an exception means, or None: BusyError itself, or SQLite's "database is
-    locked". SQLite's write lock is the whole database's, taken at BEGIN IMMEDIATE, so its busy
-    timeout running out is the same "busy" as PostgreSQL's lock_timeout."""
+    """The BusyError an exception amounts to, else None; the pages (core.middleware.busy_answer) and
+    the JSON (api.errors.exception_handler) answer it 503 with Retry-After.
+
+    SQLite's write lock is the whole database's, taken at BEGIN IMMEDIATE: its busy timeout running
+    out ("database is locked") is the same "busy" as PostgreSQL's lock_timeout.
+    """
     if isinstance(exception, BusyError):
         return exception
     if isinstance(exception, OperationalError) and connection.vendor == "sqlite" and "database is locked" in str(exception):

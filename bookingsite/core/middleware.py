@@ -42,16 +42,16 @@ def busy_answer(get_response):
         return get_response(request)
 
     def process_exception(request, exception):
-        exception = as_busy_error(exception)
-        if exception is None:
+        busy = as_busy_error(exception)
+        if busy is None:
             return None
         if request.content_type == "application/json" or request.headers.get("Accept", "").startswith("application/json"):
-            response = json_errors(503, __all__=[str(exception.message)])
+            response = json_errors(503, __all__=[str(busy.message)])
         else:
             path = request.path_info
             back_url = "/book/" + path.split("/")[2] + "/" if path.startswith("/book/") else "/app/"
-            response = render(request, "busy.html", {"message": exception.message, "back_url": back_url}, status=503)
-        response["Retry-After"] = str(exception.retry_after_seconds)
+            response = render(request, "busy.html", {"message": busy.message, "back_url": back_url}, status=503)
+        response["Retry-After"] = str(busy.retry_after_seconds)
         # A booking page inside the owner's website shows it in the frame, like the page itself.
         response.xframe_options_exempt = request.path_info.startswith("/book/")
         return response

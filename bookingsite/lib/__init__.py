@@ -1,2 +1,2 @@
-"""Plain helpers with no models that every layer may import: phone numbers, JSON error shapes,
-htmx helpers, rate-limit keys. Nothing here imports the project's apps."""
+"""Plain helpers with no models that every layer may import: phone numbers, JSON error shapes and
+their schema, htmx helpers, rate limits and the DRF throttles on them. Nothing here imports the project's apps."""

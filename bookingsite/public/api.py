@@ -1,15 +1,25 @@
-"""The public JSON of a booking link (DESIGN.md 6). No login, rate limited per client."""
+"""The public JSON of a booking link (DESIGN.md 6): DRF views with no login, rate limited per client IP.
+
+Errors take the API's shape, {"errors": {"field": ["message"]}}, through its exception handler
+(settings.REST_FRAMEWORK); a write that does not get the business's lock in time is a 503 there.
+"""
 
 import hashlib
-import json
 from datetime import datetime
 
-from django.http import HttpRequest, JsonResponse
 from django.utils import timezone
-from django.utils.translation import gettext as _
-from django.views.decorators.csrf import csrf_exempt
+from django.utils.decorators import method_decorator
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.gzip import gzip_page
-from django.views.decorators.http import require_GET, require_POST
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from rest_framework import exceptions, status
+from rest_framework.parsers import JSONParser
+from rest_framework.permissions import AllowAny
+from rest_framework.renderers import JSONRenderer
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
 
 from bookingsite.availability.types import Day
 from bookingsite.bookings import selectors as booking_selectors
@@ -18,16 +28,55 @@ from bookingsite.bookings.exceptions import BookingError, SlotTakenError
 from bookingsite.bookings.models import Booking
 from bookingsite.businesses.models import BusinessBookingSettings, SessionCategory
 from bookingsite.businesses.selectors import booking_page_by_slug, public_service_on_active_page, public_services
-from bookingsite.lib.json_errors import form_errors, json_errors
-from bookingsite.lib.ratelimit import rate_limited
+from bookingsite.lib.drf import ErrorsByField, ErrorSerializer
+from bookingsite.lib.json_errors import ALL, form_errors
+from bookingsite.lib.throttling import PublicReadRateLimit, PublicWriteRateLimit
 
-from .forms import AvailabilityQueryForm, BookingRequestForm
+from .forms import AvailabilityQueryForm
 from .links import booking_links
+from .serializers import AvailabilitySerializer, BookingRequestSerializer, PublicBookingSerializer, PublicServiceListSerializer
+
+NO_PAGE = _("No active booking page has this link.")
+NO_SERVICE = _("This business has no bookable service with this number.")
 
 
-def _active_page_or_none(slug: str) -> BusinessBookingSettings | None:
+class TooManyRequests(exceptions.APIException):
+    """The public JSON's 429; Retry-After says how long to wait."""
+
+    status_code = status.HTTP_429_TOO_MANY_REQUESTS
+    default_detail = _("Too many requests. Please wait a moment and try again.")
+    default_code = "throttled"
+
+    def __init__(self, wait: int):
+        super().__init__()
+        self.wait = wait  # DRF's handler sends it as Retry-After
+
+
+# What the public JSON views share (no docstring: the schema would show it as each one's description).
+# No token and no session (so no CSRF cookie either), JSON in and out, and nothing more per request
+# than that: these are the site's hot paths. Each view serves only its own method (http_method_names):
+# any other, HEAD and OPTIONS included, is a 405.
+class PublicJSONView(APIView):
+    authentication_classes = []
+    permission_classes = [AllowAny]
+    parser_classes = [JSONParser]
+    renderer_classes = [JSONRenderer]
+
+    def perform_content_negotiation(self, request: Request, force: bool = False):
+        # JSON whatever the Accept header names (never a 406), so there is nothing to negotiate.
+        renderer = JSONRenderer()
+        return renderer, renderer.media_type
+
+    def throttled(self, request: Request, wait: float | None):
+        raise TooManyRequests(wait)
+
+
+def _active_page(slug: str) -> BusinessBookingSettings:
+    """The link's booking page; a 404 naming `slug` if it is unknown or not taking bookings."""
     page = booking_page_by_slug(slug)
-    return page if page is not None and page.is_booking_page_active else None
+    if page is None or not page.is_booking_page_active:
+        raise ErrorsByField(status.HTTP_404_NOT_FOUND, slug=[NO_PAGE])
+    return page
 
 
 def _utc(moment: datetime) -> str:
@@ -65,64 +114,7 @@ def days_json(days: tuple[Day, ...]) -> list[dict]:
     ]
 
 
-@csrf_exempt  # reads only; other methods get require_GET's 405, not the CSRF failure page
-@require_GET
-@gzip_page  # public facts only (see public.views)
-@rate_limited("public-read", "RATELIMIT_PUBLIC_READ")
-def services(request: HttpRequest, slug: str) -> JsonResponse:
-    page = _active_page_or_none(slug)
-    if page is None:
-        return json_errors(404, slug=[_("No active booking page has this link.")])
-    business = page.business_profile
-    return JsonResponse(
-        {
-            "business": {"name": business.name, "slug": page.public_booking_slug, "timezone": business.timezone},
-            "services": [service_json(service, business.currency) for service in public_services(business.pk)],
-        }
-    )
-
-
-@csrf_exempt  # reads only; other methods get require_GET's 405, not the CSRF failure page
-@require_GET
-@gzip_page  # public facts only (see public.views)
-@rate_limited("public-read", "RATELIMIT_PUBLIC_READ")
-def availability(request: HttpRequest, slug: str) -> JsonResponse:
-    query = AvailabilityQueryForm(request.GET)
-    params = query.cleaned_data if query.is_valid() else {}
-    # One query when all is well: the service with its link; the reasons for a miss only after.
-    service = public_service_on_active_page(slug, params["session_category_id"]) if params else None
-    if service is None:
-        if _active_page_or_none(slug) is None:
-            return json_errors(404, slug=[_("No active booking page has this link.")])
-        if not params:
-            return json_errors(400, **form_errors(query))
-        return json_errors(404, session_category_id=[_("This business has no bookable service with this number.")])
-    page = service.business_profile.booking_settings
-    client_timezone = params["client_timezone"] or page.business_profile.timezone
-    days = booking_selectors.offered_days(
-        page=page,
-        service=service,
-        client_timezone=client_timezone,
-        start_date=params["start_date"],
-        end_date=params["end_date"],
-        now=timezone.now(),
-    )
-    return JsonResponse(
-        {
-            "business": {"name": page.business_profile.name, "slug": page.public_booking_slug},
-            "service": {
-                "id": service.pk,
-                "name": service.name,
-                "duration_minutes": service.duration_minutes,
-                "capacity": service.capacity,
-            },
-            "client_timezone": client_timezone,
-            "days": days_json(days),
-        }
-    )
-
-
-def booking_json(request: HttpRequest, page: BusinessBookingSettings, booking: Booking) -> dict:
+def booking_json(request: Request, page: BusinessBookingSettings, booking: Booking) -> dict:
     links = booking_links(request, page, booking)
     return {
         "id": str(booking.pk),
@@ -135,11 +127,105 @@ def booking_json(request: HttpRequest, page: BusinessBookingSettings, booking: B
     }
 
 
-def _json_type_fits(key: str, value) -> bool:
-    """Text fields take strings (or null); the service id may also be a JSON integer."""
-    if value is None or isinstance(value, str):
-        return True
-    return key == "session_category_id" and isinstance(value, int) and not isinstance(value, bool)
+# --- The schema's parts ----------------------------------------------------------------------
+
+SLUG = OpenApiParameter("slug", str, OpenApiParameter.PATH, description="The business's booking link name (any case).")
+
+
+def _errors(description: str) -> OpenApiResponse:
+    return OpenApiResponse(ErrorSerializer, description=description)
+
+
+NOT_FOUND = _errors("No active booking page has this link (`slug`), or no bookable service has this id (`session_category_id`).")
+RATE_LIMITED = _errors("Too many requests from this address; `Retry-After` says how many seconds to wait.")
+
+
+# --- The views -------------------------------------------------------------------------------
+
+# Their answers hold public facts only, so they go out gzipped (see public.views); the booking POST's do not.
+gzipped = method_decorator(gzip_page, name="dispatch")
+
+
+@gzipped
+class ServicesView(PublicJSONView):
+    http_method_names = ["get"]
+    throttle_classes = [PublicReadRateLimit]
+
+    @extend_schema(
+        operation_id="public_services",
+        tags=["public"],
+        summary="A booking link's bookable services",
+        parameters=[SLUG],
+        responses={200: PublicServiceListSerializer, 404: NOT_FOUND, 429: RATE_LIMITED},
+    )
+    def get(self, request: Request, slug: str) -> Response:
+        page = _active_page(slug)
+        business = page.business_profile
+        return Response(
+            {
+                "business": {"name": business.name, "slug": page.public_booking_slug, "timezone": business.timezone},
+                "services": [service_json(service, business.currency) for service in public_services(business.pk)],
+            }
+        )
+
+
+@gzipped
+class AvailabilityView(PublicJSONView):
+    http_method_names = ["get"]
+    throttle_classes = [PublicReadRateLimit]
+
+    @extend_schema(
+        operation_id="public_availability",
+        tags=["public"],
+        summary="Free slots of a service between two dates",
+        description="Dates are the client's, inclusive, at most 62 days. Without `client_timezone` the business's zone is used.",
+        parameters=[
+            SLUG,
+            OpenApiParameter("session_category_id", int, required=True, description="The service's id."),
+            OpenApiParameter("start_date", OpenApiTypes.DATE, required=True),
+            OpenApiParameter("end_date", OpenApiTypes.DATE, required=True),
+            OpenApiParameter("client_timezone", str, description="IANA time zone of the client, e.g. Asia/Tokyo."),
+        ],
+        responses={
+            200: AvailabilitySerializer,
+            400: _errors("A missing or invalid parameter; messages by parameter."),
+            404: NOT_FOUND,
+            429: RATE_LIMITED,
+        },
+    )
+    def get(self, request: Request, slug: str) -> Response:
+        query = AvailabilityQueryForm(request.query_params)
+        params = query.cleaned_data if query.is_valid() else {}
+        # One query when all is well: the service with its link; the reasons for a miss only after.
+        service = public_service_on_active_page(slug, params["session_category_id"]) if params else None
+        if service is None:
+            _active_page(slug)  # an unknown or paused link is the first reason
+            if not params:
+                raise exceptions.ValidationError(form_errors(query))
+            raise ErrorsByField(status.HTTP_404_NOT_FOUND, session_category_id=[NO_SERVICE])
+        page = service.business_profile.booking_settings
+        client_timezone = params["client_timezone"] or page.business_profile.timezone
+        days = booking_selectors.offered_days(
+            page=page,
+            service=service,
+            client_timezone=client_timezone,
+            start_date=params["start_date"],
+            end_date=params["end_date"],
+            now=timezone.now(),
+        )
+        return Response(
+            {
+                "business": {"name": page.business_profile.name, "slug": page.public_booking_slug},
+                "service": {
+                    "id": service.pk,
+                    "name": service.name,
+                    "duration_minutes": service.duration_minutes,
+                    "capacity": service.capacity,
+                },
+                "client_timezone": client_timezone,
+                "days": days_json(days),
+            }
+        )
 
 
 def _idempotency_once_key(business_profile_id: int, header: str) -> str | None:
@@ -149,49 +235,63 @@ def _idempotency_once_key(business_profile_id: int, header: str) -> str | None:
     return hashlib.sha256(f"api:{business_profile_id}:{header}".encode()).hexdigest()
 
 
-@csrf_exempt  # JSON only: a cross-site HTML form cannot send application/json, so it cannot forge this
-@require_POST
-@rate_limited("public-write", "RATELIMIT_PUBLIC_WRITE")
-def create_booking(request: HttpRequest, slug: str) -> JsonResponse:
-    if request.content_type != "application/json":
-        return json_errors(415, __all__=[_("Send the booking as JSON with Content-Type: application/json.")])
-    page = _active_page_or_none(slug)
-    if page is None:
-        return json_errors(404, slug=[_("No active booking page has this link.")])
-    try:
-        body = json.loads(request.body)
-    except (ValueError, UnicodeDecodeError):
-        return json_errors(400, __all__=[_("The body is not valid JSON.")])
-    if not isinstance(body, dict):
-        return json_errors(400, __all__=[_("The body must be a JSON object.")])
-    wrong_types = {
-        key: [_("Give this as a string.") if key != "session_category_id" else _("Give the service's number.")]
-        for key, value in body.items()
-        if key in BookingRequestForm.base_fields and not _json_type_fits(key, value)
-    }
-    if wrong_types:
-        return json_errors(400, **wrong_types)
-    form = BookingRequestForm({key: "" if value is None else str(value) for key, value in body.items()},
-                              country=page.business_profile.country)
-    if not form.is_valid():
-        return json_errors(400, **form_errors(form))
-    data = form.cleaned_data
-    service = public_services(page.business_profile_id).filter(pk=data["session_category_id"]).first()
-    if service is None:
-        return json_errors(404, session_category_id=[_("This business has no bookable service with this number.")])
-    try:
-        booking = booking_services.booking_create(
-            service=service,
-            start_time_utc=data["start_time_utc"],
-            client_name=data["client_name"],
-            client_email=data["client_email"],
-            client_phone=data["client_phone"],
-            notes=data["notes"],
-            client_timezone=data["client_timezone"],
-            once_key=_idempotency_once_key(page.business_profile_id, request.headers.get("Idempotency-Key", "")),
-        )
-    except SlotTakenError as exc:
-        return json_errors(409, start_time_utc=[str(exc.message)])
-    except BookingError as exc:
-        return json_errors(400, **{exc.field or "__all__": [str(exc.message)]})
-    return JsonResponse(booking_json(request, page, booking), status=201)
+class BookingCreateView(PublicJSONView):
+    """No cookie or form token: it takes only application/json, which a cross-site HTML form cannot
+    send, so a form cannot forge it (DESIGN.md 6)."""
+
+    http_method_names = ["post"]
+    throttle_classes = [PublicWriteRateLimit]
+
+    @extend_schema(
+        operation_id="public_booking_create",
+        tags=["public"],
+        summary="Book a slot",
+        description="JSON only (no cookie or form token needed). A repeat with the same `Idempotency-Key` answers "
+        "with the booking already made. The booking is `confirmed`, or `pending_approval` when the business approves each one.",
+        parameters=[
+            SLUG,
+            OpenApiParameter("Idempotency-Key", str, OpenApiParameter.HEADER,
+                             description="Any unique text per booking attempt; a retry with it never books twice."),
+        ],
+        request=BookingRequestSerializer,
+        responses={
+            201: PublicBookingSerializer,
+            400: _errors("Invalid fields (messages by field), a slot not offered or too soon, or a body that is not JSON."),
+            404: NOT_FOUND,
+            409: _errors("The slot was just taken (message under `start_time_utc`)."),
+            415: _errors("The body is not `application/json`."),
+            429: RATE_LIMITED,
+            503: _errors("Busy: the business's other changes held it for too long, and nothing was booked; "
+                         "`Retry-After` says how many seconds to wait before sending the same request again."),
+        },
+    )
+    def post(self, request: Request, slug: str) -> Response:
+        try:
+            body = request.data
+        except exceptions.UnsupportedMediaType as exc:
+            # Say what to send, not only what was wrong.
+            message = _("Send the booking as JSON with Content-Type: application/json.")
+            raise exceptions.UnsupportedMediaType(request.content_type, detail=message) from exc
+        page = _active_page(slug)
+        fields = BookingRequestSerializer(data=body, context={"country": page.business_profile.country})
+        fields.is_valid(raise_exception=True)
+        data = fields.validated_data
+        service = public_services(page.business_profile_id).filter(pk=data["session_category_id"]).first()
+        if service is None:
+            raise ErrorsByField(status.HTTP_404_NOT_FOUND, session_category_id=[NO_SERVICE])
+        try:
+            booking = booking_services.booking_create(
+                service=service,
+                start_time_utc=data["start_time_utc"],
+                client_name=data["client_name"],
+                client_email=data["client_email"],
+                client_phone=data["client_phone"],
+                notes=data["notes"],
+                client_timezone=data["client_timezone"],
+                once_key=_idempotency_once_key(page.business_profile_id, request.headers.get("Idempotency-Key", "")),
+            )
+        except SlotTakenError as exc:
+            raise ErrorsByField(status.HTTP_409_CONFLICT, start_time_utc=[str(exc.message)]) from exc
+        except BookingError as exc:
+            raise exceptions.ValidationError({exc.field or ALL: [str(exc.message)]}) from exc
+        return Response(booking_json(request, page, booking), status=status.HTTP_201_CREATED)

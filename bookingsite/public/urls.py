@@ -6,9 +6,9 @@ app_name = "public"
 
 urlpatterns = [
     path("<str:slug>/", views.service_list, name="services"),
-    path("<str:slug>/services/", api.services, name="services-json"),
-    path("<str:slug>/availability/", api.availability, name="availability-json"),
-    path("<str:slug>/bookings/", api.create_booking, name="bookings-json"),
+    path("<str:slug>/services/", api.ServicesView.as_view(), name="services-json"),
+    path("<str:slug>/availability/", api.AvailabilityView.as_view(), name="availability-json"),
+    path("<str:slug>/bookings/", api.BookingCreateView.as_view(), name="bookings-json"),
     path("<str:slug>/<int:service_id>/", views.service_page, name="service"),
     path("<str:slug>/<int:service_id>/book/", views.booking_form, name="book"),
     path("<str:slug>/booking/<str:token>/", views.booking_detail, name="booking"),

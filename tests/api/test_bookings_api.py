@@ -7,7 +7,9 @@ import pytest
 from django.utils import timezone
 
 from bookingsite.bookings.models import Booking
+from bookingsite.businesses.locking import LOCK_TIMEOUT_SECONDS, BusyError
 from tests.factories import BookingFactory, ServiceFactory, SessionFactory
+from tests.locking import LockHolder
 
 from .conftest import at, errors, request_booking
 
@@ -190,6 +192,19 @@ class TestApprove:
 
         assert response.status_code == 405
         assert list(errors(response)) == ["__all__"]
+
+    @pytest.mark.django_db(transaction=True)
+    def test_a_lock_held_elsewhere_is_503_busy_and_changes_nothing(self, api, business, pending, sqlite_busy_timeout):
+        with LockHolder(business.pk):
+            response = api.post(url(pending, "approve"))
+
+        assert response.status_code == 503
+        assert response["Retry-After"] == str(LOCK_TIMEOUT_SECONDS)
+        assert errors(response) == {"__all__": [str(BusyError.message)]}
+        pending.refresh_from_db()
+        assert pending.status == Status.PENDING_APPROVAL
+        # Once the lock is free, the same request approves.
+        assert api.post(url(pending, "approve")).status_code == 200
 
 
 class TestReject:

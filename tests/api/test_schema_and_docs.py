@@ -69,9 +69,9 @@ def test_the_error_shape_is_one_component(schema):
 def test_public_json_is_described_with_its_errors(schema):
     create = schema["paths"]["/book/{slug}/bookings/"]["post"]
     assert create["security"] == [{}] or "security" not in create
-    assert set(create["responses"]) == {"201", "400", "404", "409", "415", "429"}
+    assert set(create["responses"]) == {"201", "400", "404", "409", "415", "429", "503"}
     assert all(create["responses"][code]["content"]["application/json"]["schema"] == ERRORS_REF
-               for code in ("400", "404", "409", "415", "429"))
+               for code in ("400", "404", "409", "415", "429", "503"))
     body = schema["components"]["schemas"]["BookingRequestRequest"]
     assert set(body["required"]) == {"session_category_id", "start_time_utc", "client_name", "client_email", "client_phone",
                                      "client_timezone"}

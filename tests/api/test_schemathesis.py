@@ -49,8 +49,9 @@ CHECKS = [
     response_headers_conformance,
     response_schema_conformance,
 ]
-# The API also refuses whatever the schema calls invalid. The public booking JSON (not this API's
-# code) reads a number sent for a text field as its text, so it is held only to the checks above.
+# The API also refuses whatever the schema calls invalid. The public booking JSON takes more than
+# its schema says (the service's number as a string too, times as the booking page reads them), so
+# it is held only to the checks above.
 API_CHECKS = [*CHECKS, negative_data_rejection]
 
 

@@ -1,7 +1,6 @@
 """The one lock of availability-changing writes (DESIGN.md 5): it needs a transaction, bumps the
 availability version, and a lock another transaction holds answers "busy" in about 3 s, never a hang."""
 
-import threading
 import time as time_module
 from datetime import timedelta
 from zoneinfo import ZoneInfo
@@ -14,11 +13,10 @@ from django.utils import timezone
 from bookingsite.bookings import selectors
 from bookingsite.bookings.models import Booking, Session
 from bookingsite.bookings.services import booking_create
-from bookingsite.businesses.locking import LOCK_TIMEOUT_SECONDS, BusyError, lock_business_for_write
+from bookingsite.businesses.locking import LOCK_TIMEOUT_SECONDS, BusyError, as_busy_error, lock_business_for_write
 from bookingsite.businesses.models import BusinessBookingSettings
 from bookingsite.public.form_tokens import make_form_token
-
-HOLD_LIMIT = 30  # seconds the holder keeps the lock at most; only reached if the test fails
+from tests.locking import LockHolder
 
 
 def version(page) -> int:
@@ -49,30 +47,16 @@ def test_a_missing_business_is_not_found(page):
         lock_business_for_write(page.pk + 1000)
 
 
-class LockHolder:
-    """Another transaction that takes the business's lock and keeps it until released."""
-
-    def __init__(self, business_profile_id: int):
-        self.held, self.release = threading.Event(), threading.Event()
-        self.thread = threading.Thread(target=self._hold, args=(business_profile_id,))
-
-    def _hold(self, business_profile_id: int) -> None:
-        try:
-            with transaction.atomic():
-                lock_business_for_write(business_profile_id)
-                self.held.set()
-                self.release.wait(HOLD_LIMIT)
-        finally:
-            connection.close()
-
-    def __enter__(self) -> "LockHolder":
-        self.thread.start()
-        assert self.held.wait(HOLD_LIMIT), "the holder never got the lock"
-        return self
-
-    def __exit__(self, *exc) -> None:
-        self.release.set()
-        self.thread.join(HOLD_LIMIT)
+def test_a_busy_error_and_sqlites_locked_database_both_mean_busy():
+    busy = BusyError()
+    assert as_busy_error(busy) is busy
+    locked = as_busy_error(OperationalError("database is locked"))
+    if connection.vendor == "sqlite":
+        assert isinstance(locked, BusyError)
+    else:
+        assert locked is None  # PostgreSQL's lock_timeout arrives as BusyError already
+    assert as_busy_error(OperationalError("no such table: bookings_booking")) is None
+    assert as_busy_error(ValueError("database is locked")) is None
 
 
 @pytest.fixture
@@ -81,20 +65,6 @@ def slot(business, open_page, service):
     days = selectors.availability_days(page=open_page, service=service, client_timezone="Europe/London",
                                        start_date=day, end_date=day, now=timezone.now())
     return days[0].slots[1]
-
-
-@pytest.fixture
-def sqlite_busy_timeout(monkeypatch):
-    """SQLite has no row lock: its write lock is the database's, and its busy timeout (20 s in
-    settings) plays lock_timeout's part. Here it is cut to the lock timeout for this test only."""
-    if connection.vendor == "sqlite":
-        connection.close()
-        options = {**connection.settings_dict["OPTIONS"], "timeout": LOCK_TIMEOUT_SECONDS}
-        monkeypatch.setitem(connection.settings_dict, "OPTIONS", options)
-        yield
-        connection.close()  # the next test connects with the settings' own timeout again
-    else:
-        yield
 
 
 @pytest.mark.django_db(transaction=True)

@@ -1,5 +1,7 @@
 """GET /book/<slug>/services/ and /book/<slug>/availability/ (DESIGN.md 6)."""
 
+import gzip
+import json
 from datetime import UTC, date, datetime, time, timedelta
 
 import pytest
@@ -215,10 +217,53 @@ class TestRateLimit:
         assert client.get("/book/alices-aqua/services/", REMOTE_ADDR="10.0.0.1").status_code == 429
         assert client.get("/book/alices-aqua/services/", REMOTE_ADDR="10.0.0.2").status_code == 200
 
+    def test_the_message_leaves_the_wait_to_retry_after(self, client, settings, page):
+        settings.RATELIMIT_PUBLIC_READ = "1/m"
+        client.get("/book/alices-aqua/availability/")
+
+        response = client.get("/book/alices-aqua/availability/")
+
+        assert response.status_code == 429
+        assert response.json() == {"errors": {"__all__": ["Too many requests. Please wait a moment and try again."]}}
+
     def test_can_be_switched_off(self, client, settings, page):
         settings.RATELIMIT_PUBLIC_READ = "1/m"
         settings.RATELIMIT_ENABLE = False
         assert all(client.get("/book/alices-aqua/services/").status_code == 200 for _ in range(5))
+
+
+class TestTransport:
+    """JSON whatever the client accepts, gzipped when it takes that (public facts only), GET alone."""
+
+    @pytest.mark.parametrize("accept", ["text/html", "application/xml", "text/html,application/xhtml+xml,*/*;q=0.8"])
+    def test_any_accept_header_gets_json(self, client, page, service, accept):
+        response = client.get("/book/alices-aqua/services/", headers={"Accept": accept})
+
+        assert (response.status_code, response["Content-Type"]) == (200, "application/json")
+        assert response.json()["services"][0]["id"] == service.pk
+
+    def test_both_go_out_gzipped_to_a_client_that_takes_it(self, client, open_week, business, service):
+        # Enough services that the list is worth compressing (gzip_page keeps a body it cannot shrink).
+        ServiceFactory.create_batch(5, business_profile=business, description="Lessons in the small pool.")
+        query = {"session_category_id": service.pk, "start_date": future(1), "end_date": future(30)}
+        for url, params in (("/book/alices-aqua/services/", {}), ("/book/alices-aqua/availability/", query)):
+            plain = client.get(url, params)
+            packed = client.get(url, params, headers={"Accept-Encoding": "gzip"})
+
+            assert "Content-Encoding" not in plain
+            assert packed["Content-Encoding"] == "gzip"
+            assert "Accept-Encoding" in packed["Vary"]
+            assert json.loads(gzip.decompress(packed.content)) == plain.json()
+
+    @pytest.mark.parametrize("method", ["post", "put", "delete", "head", "options"])
+    def test_other_methods_are_405_in_the_error_shape(self, client, page, method):
+        for url in ("/book/alices-aqua/services/", "/book/alices-aqua/availability/"):
+            response = getattr(client, method)(url)
+
+            assert response.status_code == 405
+            assert response["Allow"] == "GET"
+            if method != "head":
+                assert list(response.json()["errors"]) == ["__all__"]
 
 
 class TestSubdomain:

@@ -20,7 +20,9 @@ from django.utils import timezone
 from bookingsite.bookings import selectors
 from bookingsite.bookings.models import Booking, BookingStatusChange, Client, Session
 from bookingsite.bookings.services import booking_create
+from bookingsite.businesses.locking import LOCK_TIMEOUT_SECONDS, BusyError
 from tests.factories import ServiceFactory, WorkingHoursFactory
+from tests.locking import LockHolder
 
 pytestmark = pytest.mark.django_db
 
@@ -139,6 +141,14 @@ class TestCreated:
 
         assert response.status_code == 201
         assert not response.cookies
+
+    def test_the_answer_is_never_gzipped(self, client, service, slot):
+        # It carries the manage link, a secret: no BREACH-style guessing beside text the client chose.
+        response = post(client, body_for(service, slot.start_utc), headers={"Accept-Encoding": "gzip"})
+
+        assert response.status_code == 201
+        assert "Content-Encoding" not in response
+        assert response.json()["manage_url"]
 
 
 class TestIdempotency:
@@ -344,6 +354,32 @@ class TestConflict:
         assert response.status_code == 409
         assert errors(response) == {"start_time_utc": ["Sorry, this time was just taken. Please pick another time."]}
         assert counts() == before
+
+
+class TestMethods:
+    @pytest.mark.parametrize("method", ["get", "put", "delete", "head", "options"])
+    def test_anything_but_post_is_405(self, client, open_page, method):
+        response = getattr(client, method)(URL)
+
+        assert response.status_code == 405
+        assert response["Allow"] == "POST"
+        if method != "head":
+            assert list(errors(response)) == ["__all__"]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_lock_held_elsewhere_is_503_busy_then_the_same_request_books(client, business, service, slot, sqlite_busy_timeout):
+    body = body_for(service, slot.start_utc)
+    with LockHolder(business.pk):
+        response = post(client, body, headers={"Idempotency-Key": "busy-1"})
+
+    assert response.status_code == 503
+    assert response["Retry-After"] == str(LOCK_TIMEOUT_SECONDS)
+    assert errors(response) == {"__all__": [str(BusyError.message)]}
+    assert counts() == (0, 0, 0, 0)
+    again = post(client, body, headers={"Idempotency-Key": "busy-1"})
+    assert again.status_code == 201
+    assert again.json()["id"] == str(Booking.objects.get().pk)
 
 
 class TestRateLimit:

@@ -1,13 +1,14 @@
-"""Rate limits of the API, on the same django-ratelimit counters as the rest of the site.
+"""Rate limits of the DRF views, on the same django-ratelimit counters as the pages (lib.ratelimit).
 
-Per user for a valid token (API_THROTTLE_USER), per client IP without one (API_THROTTLE_ANON),
-and the token endpoint also counts on the login page's counter (RATELIMIT_LOGIN), so guessing a
-password is no faster here than there. Rates are read at request time, and RATELIMIT_ENABLE=false
-switches all of them off (django-ratelimit's get_usage answers None then).
+The API counts per user for a valid token (API_THROTTLE_USER), per client IP without one
+(API_THROTTLE_ANON), and the token endpoint also counts on the login page's counter
+(RATELIMIT_LOGIN), so guessing a password is no faster here than there. The public JSON counts
+per client IP (RATELIMIT_PUBLIC_READ, RATELIMIT_PUBLIC_WRITE; the booking form shares the write
+counter). Rates are read at request time, and RATELIMIT_ENABLE=false switches all of them off
+(django-ratelimit's get_usage answers None then).
 """
 
 from django.conf import settings
-from django_ratelimit.core import get_usage
 from rest_framework.request import Request
 from rest_framework.throttling import BaseThrottle
 
@@ -33,22 +34,13 @@ class RateLimit(BaseThrottle):
     def allow_request(self, request: Request, view) -> bool:
         if not self.applies(request):
             return True
-        self.wait_seconds = seconds_until_allowed_by(
-            request, group=self.group, key=self.key(request), rate=getattr(settings, self.rate_setting)
+        self.wait_seconds = seconds_until_allowed(
+            request._request, group=self.group, rate=getattr(settings, self.rate_setting), key=self.key(request)
         )
         return self.wait_seconds is None
 
     def wait(self) -> float | None:
         return self.wait_seconds
-
-
-def seconds_until_allowed_by(request: Request, *, group: str, key, rate: str) -> int | None:
-    if key == "ip":  # exactly the login page's and the public JSON's counting
-        return seconds_until_allowed(request._request, group=group, rate=rate)
-    usage = get_usage(request._request, group=group, key=key, rate=rate, increment=True)
-    if usage is None or not usage["should_limit"]:
-        return None
-    return max(usage["time_left"], 1)
 
 
 class UserRateLimit(RateLimit):
@@ -77,3 +69,15 @@ class LoginRateLimit(RateLimit):
     """Password attempts per client IP, on the login page's own counter."""
 
     group, rate_setting = "login", "RATELIMIT_LOGIN"
+
+
+class PublicReadRateLimit(RateLimit):
+    """Reads of the public JSON, per client IP."""
+
+    group, rate_setting = "public-read", "RATELIMIT_PUBLIC_READ"
+
+
+class PublicWriteRateLimit(RateLimit):
+    """Bookings through the public JSON, per client IP, on the booking form's counter."""
+
+    group, rate_setting = "public-write", "RATELIMIT_PUBLIC_WRITE"

@@ -1,0 +1,29 @@
+"""DRF pieces that the public JSON and the owner's API share: errors by field of any status, and
+the error shape in the schema.
+
+The handler that gives every error this shape is the API's (api.errors.exception_handler, set in
+settings.REST_FRAMEWORK), since it answers errors of the layers above this one too.
+"""
+
+from rest_framework import exceptions, serializers
+
+
+class ErrorsByField(exceptions.APIException):
+    """An error answer of any status with its messages by field, as a ValidationError's are:
+    `ErrorsByField(404, slug=["No active booking page has this link."])`."""
+
+    def __init__(self, status_code: int, **errors: list[str]):
+        super().__init__(errors)
+        self.status_code = status_code
+
+
+class ErrorSerializer(serializers.Serializer):
+    """Messages by field; "__all__" holds those about the request as a whole."""
+
+    errors = serializers.DictField(
+        child=serializers.ListField(child=serializers.CharField()),
+        help_text='Messages by field name ("blocks.2.end_time" inside lists); "__all__" for the request as a whole.',
+    )
+
+    class Meta:
+        ref_name = "Errors"

@@ -1,0 +1,157 @@
+"""What the public JSON reads and answers (DESIGN.md 6).
+
+The booking request is read by BookingRequestSerializer: its fields take only the JSON types, and
+the form (forms.BookingRequestForm) checks everything else with the booking page's own messages.
+The answers are built as plain dicts in api.py; the serializers below them only describe them in
+the schema: a month of slots through DRF serializers would cost the hot path milliseconds, and
+the schemathesis run (tests/api/test_schemathesis.py) checks that the two agree.
+"""
+
+from typing import Any
+
+from django.utils.translation import gettext_lazy as _
+from rest_framework import serializers
+from rest_framework.fields import empty
+
+from bookingsite.bookings.models import Booking
+from bookingsite.lib.json_errors import form_errors
+
+from .forms import BookingRequestForm
+
+# --- The booking request --------------------------------------------------------------------
+
+
+class _TextOrNull:
+    """A JSON string, or null for none (read as blank: the form says whether it is required)."""
+
+    default_error_messages = {"invalid": _("Give this as a string.")}
+
+    def run_validation(self, data: Any = empty) -> str:
+        if data is empty or data is None:
+            return ""
+        if not isinstance(data, str):
+            self.fail("invalid")
+        return data
+
+
+class Text(_TextOrNull, serializers.CharField):
+    pass
+
+
+class Email(_TextOrNull, serializers.EmailField):
+    pass
+
+
+class UTCTime(_TextOrNull, serializers.DateTimeField):
+    pass
+
+
+class ServiceNumber(serializers.IntegerField):
+    """The service's id as a JSON integer or a string of one (not true or false); null for none."""
+
+    default_error_messages = {"invalid": _("Give the service's number.")}
+
+    def run_validation(self, data: Any = empty) -> str:
+        if data is empty or data is None:
+            return ""
+        if isinstance(data, bool) or not isinstance(data, (int, str)):
+            self.fail("invalid")
+        return str(data)
+
+
+def _like_form(field_class: type[serializers.Field], name: str, **kwargs) -> serializers.Field:
+    """`field_class` with the form field's limits, for the schema only: the form checks them."""
+    form_field = BookingRequestForm.base_fields[name]
+    if issubclass(field_class, serializers.CharField):
+        kwargs.setdefault("allow_blank", not form_field.required)
+    return field_class(required=form_field.required, validators=list(form_field.validators), **kwargs)
+
+
+class BookingRequestSerializer(serializers.Serializer):
+    """The booking form's fields (bookingsite/public/forms.py BookingRequestForm)."""
+
+    # Values of the wrong JSON type are named alone, before the form runs; validated_data is the
+    # form's cleaned_data. The business's country (context["country"]) reads the phone number.
+    default_error_messages = {"invalid": _("The body must be a JSON object.")}
+
+    session_category_id = _like_form(ServiceNumber, "session_category_id")
+    start_time_utc = _like_form(UTCTime, "start_time_utc", help_text="One of the slots' start_time_utc.")
+    client_name = _like_form(Text, "client_name")
+    client_email = _like_form(Email, "client_email")
+    client_phone = _like_form(Text, "client_phone", help_text="E.164, or a number of the business's country.")
+    notes = _like_form(Text, "notes")
+    client_timezone = _like_form(Text, "client_timezone", help_text="IANA time zone, e.g. Asia/Tokyo.")
+
+    def validate_empty_values(self, data):
+        # A body of `null` is no object either (DRF would say "No data provided").
+        return (False, data) if data is None else super().validate_empty_values(data)
+
+    def validate(self, attrs: dict[str, str]) -> dict[str, Any]:
+        form = BookingRequestForm(attrs, country=self.context["country"])
+        if not form.is_valid():
+            raise serializers.ValidationError(form_errors(form))
+        return form.cleaned_data
+
+
+# --- The answers, for the schema --------------------------------------------------------------
+
+
+class PublicBusinessSerializer(serializers.Serializer):
+    name = serializers.CharField()
+    slug = serializers.CharField()
+
+
+class PublicBusinessWithZoneSerializer(PublicBusinessSerializer):
+    timezone = serializers.CharField(help_text="The business's IANA time zone; working hours are in it.")
+
+
+class PublicServiceSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    name = serializers.CharField()
+    description = serializers.CharField(allow_blank=True)
+    duration_minutes = serializers.IntegerField()
+    capacity = serializers.IntegerField(help_text="Places per session.")
+    price = serializers.DecimalField(max_digits=8, decimal_places=2, allow_null=True)
+    currency = serializers.CharField(help_text="ISO 4217 code of the price.")
+
+
+class PublicServiceListSerializer(serializers.Serializer):
+    business = PublicBusinessWithZoneSerializer()
+    services = PublicServiceSerializer(many=True)
+
+
+class AvailabilityServiceSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    name = serializers.CharField()
+    duration_minutes = serializers.IntegerField()
+    capacity = serializers.IntegerField()
+
+
+class SlotSerializer(serializers.Serializer):
+    start_time_utc = serializers.DateTimeField()
+    end_time_utc = serializers.DateTimeField()
+    start_local = serializers.DateTimeField(help_text="The start in the client's time zone, with its offset.")
+    end_local = serializers.DateTimeField()
+    remaining = serializers.IntegerField(help_text="Places still free.")
+
+
+class AvailabilityDaySerializer(serializers.Serializer):
+    date = serializers.DateField(help_text="A date in the client's time zone.")
+    slots = SlotSerializer(many=True)
+
+
+class AvailabilitySerializer(serializers.Serializer):
+    business = PublicBusinessSerializer()
+    service = AvailabilityServiceSerializer()
+    client_timezone = serializers.CharField()
+    days = AvailabilityDaySerializer(many=True, help_text="Every date asked for, in order, with its free slots (maybe none).")
+
+
+class PublicBookingSerializer(serializers.Serializer):
+    id = serializers.UUIDField()
+    status = serializers.ChoiceField(choices=[Booking.Status.CONFIRMED, Booking.Status.PENDING_APPROVAL])
+    start_time_utc = serializers.DateTimeField()
+    end_time_utc = serializers.DateTimeField()
+    manage_url = serializers.URLField(help_text="The client's own page for the booking (cancel there).")
+    ics_url = serializers.URLField(allow_null=True, help_text="Only for a confirmed booking.")
+    google_calendar_url = serializers.URLField(allow_null=True, help_text="Only for a confirmed booking.")

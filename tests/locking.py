@@ -1,0 +1,38 @@
+"""Holding a business's lock from another transaction, for the tests of what waits on it and gives up busy.
+
+With `sqlite_busy_timeout` (tests/conftest.py) SQLite gives up as soon as PostgreSQL's lock_timeout would.
+"""
+
+import threading
+
+from django.db import connection, transaction
+
+from bookingsite.businesses.locking import lock_business_for_write
+
+HOLD_LIMIT = 30  # seconds the holder keeps the lock at most; only reached if the test fails
+
+
+class LockHolder:
+    """Another transaction that takes the business's lock and keeps it until released."""
+
+    def __init__(self, business_profile_id: int):
+        self.held, self.release = threading.Event(), threading.Event()
+        self.thread = threading.Thread(target=self._hold, args=(business_profile_id,))
+
+    def _hold(self, business_profile_id: int) -> None:
+        try:
+            with transaction.atomic():
+                lock_business_for_write(business_profile_id)
+                self.held.set()
+                self.release.wait(HOLD_LIMIT)
+        finally:
+            connection.close()
+
+    def __enter__(self) -> "LockHolder":
+        self.thread.start()
+        assert self.held.wait(HOLD_LIMIT), "the holder never got the lock"
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.release.set()
+        self.thread.join(HOLD_LIMIT)
