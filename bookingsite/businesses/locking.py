@@ -25,7 +25,7 @@ _enabled = True
 class BusyError(Exception):
     """The business's lock was not granted in time: nothing was changed; try again shortly."""
 
-    message = _("We are very busy right now and could not save this. Please try again in a moment.")
+    message = _("Nothing was saved: too many changes reached this business at once. Please send it again in a few seconds.")
     retry_after_seconds = LOCK_TIMEOUT_SECONDS
 
     def __init__(self) -> None:
