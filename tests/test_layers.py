@@ -103,6 +103,6 @@ def test_no_module_imports_itself_round_a_loop():
 
 def test_the_checker_reads_relative_and_late_imports():
     edges = graph()
-    assert "bookingsite.businesses.locking" in edges["bookingsite.bookings.services"]  # from bookingsite.businesses.locking import
+    assert "bookingsite.businesses.locking" in edges["bookingsite.bookings.services"]  # an absolute import
     assert "bookingsite.bookings.models" in edges["bookingsite.bookings.services"]  # from .models import
     assert "bookingsite.bookings.events" in edges["bookingsite.notifications.apps"]  # inside ready()

@@ -131,8 +131,9 @@ def test_a_pending_request_holds_nothing_from_its_expiry_on(business, service):
 
 def test_the_holding_query_agrees_with_holds_place_at(business, service):
     now = START - timedelta(days=1)
+    pending = Status.PENDING_APPROVAL
     rows = [
-        booking(business, service, status=status, pending_request_expires_at=now + offset if status == Status.PENDING_APPROVAL else None)
+        booking(business, service, status=status, pending_request_expires_at=now + offset if status == pending else None)
         for status in Status.values
         for offset in (timedelta(hours=-1), timedelta(hours=1))
     ]

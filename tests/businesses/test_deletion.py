@@ -90,7 +90,8 @@ def test_the_staff_admin_shows_availability_rows_but_changes_none(staff, booked_
 
 @pytest.mark.parametrize("model", ["sessioncategory", "workinghours", "businessprofile"])
 def test_the_staff_admin_cannot_edit_hours_services_or_settings(staff, booked_business, model):
-    row = {"sessioncategory": SessionCategory, "workinghours": WorkingHours, "businessprofile": BusinessProfile}[model].objects.first()
+    models = {"sessioncategory": SessionCategory, "workinghours": WorkingHours, "businessprofile": BusinessProfile}
+    row = models[model].objects.first()
     page = staff.get(f"/staff/businesses/{model}/{row.pk}/change/")
     assert page.status_code == 200
     assert b'name="_save"' not in page.content
