@@ -270,10 +270,10 @@ REST_FRAMEWORK = {
     # A view is the business owner's unless it says otherwise (the token and schema views do).
     "DEFAULT_PERMISSION_CLASSES": ["bookingsite.api.permissions.IsBusinessOwner"],
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
-    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_PARSER_CLASSES": ["bookingsite.lib.drf.JSONParser"],
     "DEFAULT_THROTTLE_CLASSES": ["bookingsite.lib.throttling.UserRateLimit", "bookingsite.lib.throttling.AnonRateLimit"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
-    # Errors take the public JSON's shape: {"errors": {"field": ["message"]}}, "__all__" for the rest.
+    # Every DRF view's errors (the API's and the public JSON's): {"errors": {"field": ["message"]}}, "__all__" for the rest.
     "EXCEPTION_HANDLER": "bookingsite.api.errors.exception_handler",
     "NON_FIELD_ERRORS_KEY": "__all__",
     "TEST_REQUEST_DEFAULT_FORMAT": "json",

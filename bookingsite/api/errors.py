@@ -1,4 +1,4 @@
-"""One error shape for the whole API, the public JSON's: {"errors": {"field": ["message", ...]}}.
+"""One error shape for every DRF view, the API's and the public JSON's: {"errors": {"field": ["message", ...]}}.
 
 Validation errors are keyed by field ("blocks.2.end_time" for a nested one); everything else
 (401, 403, 404, 405, 409, 415, 429, 503) and errors about no single field go under "__all__".

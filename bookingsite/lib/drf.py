@@ -1,11 +1,22 @@
-"""DRF pieces that the public JSON and the owner's API share: errors by field of any status, and
-the error shape in the schema.
+"""DRF pieces that the public JSON and the owner's API share: the JSON parser, errors by field of
+any status, and the error shape in the schema.
 
 The handler that gives every error this shape is the API's (api.errors.exception_handler, set in
 settings.REST_FRAMEWORK), since it answers errors of the layers above this one too.
 """
 
-from rest_framework import exceptions, serializers
+from rest_framework import exceptions, parsers, serializers
+
+
+class JSONParser(parsers.JSONParser):
+    """DRF's, but JSON nested deeper than Python's recursion limit is malformed too: a 400, never a
+    500 (DESIGN.md 8)."""
+
+    def parse(self, stream, media_type=None, parser_context=None):
+        try:
+            return super().parse(stream, media_type, parser_context)
+        except RecursionError as exc:
+            raise exceptions.ParseError() from exc
 
 
 class ErrorsByField(exceptions.APIException):

@@ -14,7 +14,6 @@ from django.views.decorators.gzip import gzip_page
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import exceptions, status
-from rest_framework.parsers import JSONParser
 from rest_framework.permissions import AllowAny
 from rest_framework.renderers import JSONRenderer
 from rest_framework.request import Request
@@ -28,7 +27,7 @@ from bookingsite.bookings.exceptions import BookingError, SlotTakenError
 from bookingsite.bookings.models import Booking
 from bookingsite.businesses.models import BusinessBookingSettings, SessionCategory
 from bookingsite.businesses.selectors import booking_page_by_slug, public_service_on_active_page, public_services
-from bookingsite.lib.drf import ErrorsByField, ErrorSerializer
+from bookingsite.lib.drf import ErrorsByField, ErrorSerializer, JSONParser
 from bookingsite.lib.json_errors import ALL, form_errors
 from bookingsite.lib.throttling import PublicReadRateLimit, PublicWriteRateLimit
 

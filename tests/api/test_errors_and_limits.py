@@ -38,6 +38,12 @@ class TestErrorShape:
         assert response.status_code == 400
         assert errors(response) == {"__all__": ["The body is not valid JSON."]}
 
+    def test_json_nested_too_deep_for_python_is_400(self, api):
+        response = api.post("/api/v1/services/", raw="[" * 100_000 + "]" * 100_000)
+
+        assert response.status_code == 400
+        assert errors(response) == {"__all__": ["The body is not valid JSON."]}
+
     def test_asking_for_html_only_is_406_in_json(self, api):
         response = api.get(SETTINGS, headers={"Accept": "text/html"})
 

@@ -262,6 +262,13 @@ class TestBadRequest:
         assert response.status_code == 400
         assert errors(response) == {"__all__": ["The body is not valid JSON."]}
 
+    @pytest.mark.parametrize("raw", ["[" * 100_000 + "]" * 100_000, '{"a":' * 100_000 + "1" + "}" * 100_000])
+    def test_json_nested_too_deep_for_python_is_malformed(self, client, open_page, raw):
+        response = post(client, raw)
+
+        assert response.status_code == 400
+        assert errors(response) == {"__all__": ["The body is not valid JSON."]}
+
     @pytest.mark.parametrize("raw", ["[1, 2]", '"a string"', "42", "null"])
     def test_a_body_that_is_not_an_object(self, client, open_page, raw):
         response = post(client, raw)
