@@ -65,7 +65,7 @@ class BookingFilterForm(TallInputsForm):
         return data
 
     def search_arguments(self) -> dict:
-        """The keyword arguments of `lists.booking_search`; `date_to` is inclusive."""
+        """The keyword arguments of `bookings.selectors.bookings.booking_search`; `date_to` is inclusive."""
         data = self.cleaned_data
         service = data.get("service")
         return {

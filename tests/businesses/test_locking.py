@@ -10,8 +10,8 @@ from django.db import OperationalError, connection, transaction
 from django.test import Client as HttpClient
 from django.utils import timezone
 
-from bookingsite.bookings import selectors
 from bookingsite.bookings.models import Booking
+from bookingsite.bookings.selectors import availability
 from bookingsite.bookings.services import booking_create
 from bookingsite.businesses.locking import LOCK_TIMEOUT_SECONDS, BusyError, lock_business_for_write
 from bookingsite.businesses.models import BusinessBookingSettings
@@ -77,7 +77,7 @@ class LockHolder:
 @pytest.fixture
 def slot(business, open_page, service):
     day = timezone.localdate() + timedelta(days=3)
-    days = selectors.availability_days(page=open_page, service=service, client_timezone="Europe/London",
+    days = availability.availability_days(page=open_page, service=service, client_timezone="Europe/London",
                                        start_date=day, end_date=day, now=timezone.now())
     return days[0].slots[1]
 

@@ -14,8 +14,8 @@ import pytest
 from django.utils import timezone
 from icalendar import Calendar
 
-from bookingsite.bookings import selectors
 from bookingsite.bookings.models import Booking, BookingStatusChange
+from bookingsite.bookings.selectors import availability
 from bookingsite.bookings.services import booking_cancel_by_client, booking_create
 
 pytestmark = pytest.mark.django_db
@@ -30,7 +30,7 @@ def london_today() -> date:
 
 
 def offered_starts(page, service, day: date, *, now: datetime | None = None) -> list[datetime]:
-    days = selectors.availability_days(
+    days = availability.availability_days(
         page=page, service=service, client_timezone="Europe/London", start_date=day, end_date=day, now=now or timezone.now()
     )
     return [slot.start_utc for slot in days[0].slots]

@@ -8,7 +8,7 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
-from bookingsite.bookings import lists
+from bookingsite.bookings.selectors.bookings import bookings_between, pending_requests
 
 from ..access import OwnerRequest, owner_required
 
@@ -28,9 +28,9 @@ def dashboard(request: OwnerRequest) -> HttpResponse:
         request,
         "owner/dashboard.html",
         {
-            "requests": list(lists.pending_requests(business.pk)[:10]),
-            "today": list(lists.bookings_between(business.pk, start_of_today, start_of_tomorrow)),
-            "coming": list(lists.bookings_between(business.pk, start_of_tomorrow, week_end)),
+            "requests": list(pending_requests(business.pk)[:10]),
+            "today": list(bookings_between(business.pk, start_of_today, start_of_tomorrow)),
+            "coming": list(bookings_between(business.pk, start_of_tomorrow, week_end)),
             "checklist": None if has_services and has_hours else {"services": has_services, "hours": has_hours},
             "public_url": request.build_absolute_uri(f"/book/{business.booking_settings.public_booking_slug}/"),
         },

@@ -6,8 +6,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_POST
 
-from bookingsite.bookings import lists
 from bookingsite.bookings.exceptions import BookingError
+from bookingsite.bookings.selectors.bookings import owner_booking, pending_requests
 from bookingsite.bookings.services import booking_approve, booking_reject
 
 from ..access import OwnerRequest, owner_required
@@ -19,7 +19,7 @@ BADGE_IDS = {"pending-badge", "menu-pending-badge"}
 @require_GET
 @owner_required
 def pending_list(request: OwnerRequest) -> HttpResponse:
-    return render(request, "owner/pending.html", {"requests": list(lists.pending_requests(request.business.pk))})
+    return render(request, "owner/pending.html", {"requests": list(pending_requests(request.business.pk))})
 
 
 @require_GET
@@ -39,7 +39,7 @@ def _back(request: OwnerRequest) -> HttpResponse:
 
 
 def _answer(request: OwnerRequest, pk, action) -> HttpResponse:
-    booking = get_object_or_404(lists.owner_booking(request.business.pk), pk=pk)
+    booking = get_object_or_404(owner_booking(request.business.pk), pk=pk)
     error, status = "", 200
     try:
         booking = action(booking)

@@ -1,7 +1,6 @@
 """Reads that feed the availability engine (one business, one service, one range, four queries),
-and what may happen to a booking now."""
+and the offered slots it computes from them."""
 
-from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -20,7 +19,7 @@ from bookingsite.businesses.models import (
     WorkingHours,
 )
 
-from .models import HOLDING_STATUSES, Booking, Session
+from ..models import HOLDING_STATUSES, Booking, Session
 
 # How long an offered-days entry may serve: entries are keyed by the minute too, so what the
 # clock moves (minimum notice, a pending request's expiry) is at most a minute behind.
@@ -229,47 +228,3 @@ def offered_days(
         )
         cache.set(key, days, OFFERED_DAYS_SECONDS)
     return days
-
-
-@dataclass(frozen=True)
-class BookingActions:
-    """What may happen to a booking now; the pages, the API, the emails and the services all ask this."""
-
-    holds_place: bool
-    client_can_cancel: bool  # on the manage link: it holds a place and has not started
-    owner_can_answer: bool  # approve or reject: a pending request still holding its place
-    owner_can_cancel: bool  # a confirmed booking
-
-
-def booking_actions(booking: Booking, now: datetime) -> BookingActions:
-    """The one rule for what a client and the owner may still do to `booking` at `now`."""
-    holds = booking.holds_place_at(now)
-    pending = booking.status == Booking.Status.PENDING_APPROVAL
-    return BookingActions(
-        holds_place=holds,
-        client_can_cancel=holds and booking.start_time_utc > now,
-        owner_can_answer=holds and pending,
-        owner_can_cancel=booking.status == Booking.Status.CONFIRMED,
-    )
-
-
-@dataclass(frozen=True)
-class ServiceListing:
-    active: list[SessionCategory]  # in the order clients see them
-    archived: list[SessionCategory]
-
-
-def service_listing(business_profile_id: int) -> ServiceListing:
-    """The owner's services, active and archived; each has `in_use` (it has bookings or sessions)."""
-    rows = (
-        SessionCategory.objects.filter(business_profile_id=business_profile_id)
-        .annotate(
-            in_use=Exists(Booking.objects.filter(session_category=OuterRef("pk")))
-            | Exists(Session.objects.filter(session_category=OuterRef("pk")))
-        )
-        .order_by("position", "name", "pk")
-    )
-    active, archived = [], []
-    for row in rows:
-        (archived if row.is_archived else active).append(row)
-    return ServiceListing(active=active, archived=archived)
