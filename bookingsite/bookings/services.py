@@ -255,7 +255,7 @@ def _check_time_is_free(
     buffer = timedelta(minutes=page.global_buffer_time_minutes_between_sessions)
     window = availability.LONGEST_SPAN + buffer
     occupancy = availability.occupancy(
-        page.business_profile_id, start - window, end + window, exclude_booking_id=exclude_booking_id
+        page.business_profile_id, start - window, end + window, now=now, exclude_booking_id=exclude_booking_id
     )
     clashes = engine.conflicts(
         occupancy, service_id=service.pk, start=start, end=end, buffer_minutes=page.global_buffer_time_minutes_between_sessions,
@@ -326,7 +326,7 @@ def booking_expire(*, booking: Booking, now: datetime | None = None) -> Booking 
     """A pending request past its expiry becomes expired_pending; None if it was answered meanwhile."""
     now = now or timezone.now()
     _page, booking = _lock_booking(booking)
-    if booking.status != Status.PENDING_APPROVAL or booking.pending_request_expires_at > now:
+    if booking.status != Status.PENDING_APPROVAL or booking.holds_place_at(now):
         return None
     return _change_status(booking, Status.EXPIRED_PENDING, actor=Actor.SYSTEM)
 

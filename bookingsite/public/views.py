@@ -290,7 +290,7 @@ def _manage_context(request: HttpRequest, page: BusinessBookingSettings, booking
         service=booking.session_category,
         client_timezone=booking.booked_in_client_timezone,
         links=booking_links(request, page, booking),
-        can_cancel=booking_actions(booking, timezone.now()).client_can_cancel,
+        actions=booking_actions(booking, timezone.now()),
     )
 
 

@@ -103,6 +103,18 @@ class TestManagePage:
         assert "Download .ics" not in shown
         assert "Cancel booking" in shown  # a client may withdraw a request
 
+    def test_a_request_past_its_expiry_shows_as_expired_before_the_sweep_marks_it(self, client, open_page, service):
+        open_page.requires_approval = True
+        open_page.save()
+        booking = book(open_page, service)
+        Booking.objects.filter(pk=booking.pk).update(pending_request_expires_at=timezone.now() - timedelta(minutes=1))
+
+        shown = text(client.get(manage_url(booking)))
+
+        assert "Booking request expired" in shown
+        assert "Booking pending approval" not in shown and "held until" not in shown
+        assert "Cancel booking" not in shown  # it holds nothing left to withdraw
+
     def test_goes_out_uncompressed_so_no_compression_guess_can_reach_the_token(self, client, booking):
         response = client.get(manage_url(booking), headers={"Accept-Encoding": "gzip"})
         assert response.status_code == 200

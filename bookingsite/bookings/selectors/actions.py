@@ -1,5 +1,6 @@
 """What may happen to a booking now."""
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -26,3 +27,8 @@ def booking_actions(booking: Booking, now: datetime) -> BookingActions:
         owner_can_answer=holds and pending,
         owner_can_cancel=booking.status == Booking.Status.CONFIRMED,
     )
+
+
+def with_actions(bookings: Iterable[Booking], now: datetime) -> list[tuple[Booking, BookingActions]]:
+    """Each booking beside what may happen to it at `now`: the rows of a list that offers actions."""
+    return [(booking, booking_actions(booking, now)) for booking in bookings]

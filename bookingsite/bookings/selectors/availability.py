@@ -8,6 +8,7 @@ from django.core.cache import cache
 from django.db import connection
 from django.db.models import Count, Exists, FloatField, Func, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
+from django.utils import timezone
 
 from bookingsite.availability import engine
 from bookingsite.availability.types import AvailabilityRequest, Block, Day, Occupied
@@ -51,13 +52,13 @@ def exception_blocks(business_profile_id: int, first: date, last: date) -> dict[
     return {day: tuple(day_blocks) for day, day_blocks in blocks.items()} | {day: () for day in closed}
 
 
-def attendees_without_holding_booking() -> Coalesce:
-    """Per session row: its attendees who hold no place through a booking of their own.
+def attendees_without_holding_booking(now: datetime) -> Coalesce:
+    """Per session row: its attendees who hold no place at `now` through a booking of their own.
 
     The owner can add attendees by hand; they take places too (DESIGN.md 9), on top of the
     holding bookings, which are counted separately.
     """
-    holds = Booking.objects.filter(status__in=HOLDING_STATUSES, session=OuterRef("session"), client=OuterRef("client"))
+    holds = Booking.objects.holding_at(now).filter(session=OuterRef("session"), client=OuterRef("client"))
     count = (
         Session.attendees.through.objects.filter(session=OuterRef("pk"))
         .exclude(Exists(holds))
@@ -93,13 +94,16 @@ def _epoch_ticks_per_second() -> int:
 
 
 def occupancy(
-    business_profile_id: int, start: datetime, end: datetime, *, exclude_booking_id=None
+    business_profile_id: int, start: datetime, end: datetime, *, now: datetime | None = None, exclude_booking_id=None
 ) -> tuple[Occupied, ...]:
-    """Sessions and place-holding bookings of the business that overlap [start, end).
+    """Sessions and place-holding bookings of the business that overlap [start, end), as they stand at `now`.
 
     `exclude_booking_id` leaves one booking out: a pending request being approved must not
     count against itself.
     """
+    now = now or timezone.now()
+    # Every booking that may hold a place, with its expiry: the engine applies DESIGN.md 4.4 at the
+    # request's `now` (Occupied.holds_until). The status list is the partial index's condition.
     holding = Q(status__in=HOLDING_STATUSES)
     span = {"starts": EpochSeconds("start_time_utc"), "ends": EpochSeconds("end_time_utc")}
     sessions = (
@@ -109,7 +113,7 @@ def occupancy(
             start_time_utc__lt=end,
             end_time_utc__gt=start,
         )
-        .annotate(extra=attendees_without_holding_booking(), **span)
+        .annotate(extra=attendees_without_holding_booking(now), **span)
         .values_list("session_category_id", "starts", "ends", "extra")
     )
     bookings = (
@@ -164,7 +168,9 @@ def availability_request(
         start_date=start_date,
         end_date=end_date,
         now=now,
-        occupancy=occupancy(business.pk, range_start - buffer - timedelta(days=1), range_end + buffer + timedelta(days=1)),
+        occupancy=occupancy(
+            business.pk, range_start - buffer - timedelta(days=1), range_end + buffer + timedelta(days=1), now=now
+        ),
     )
 
 

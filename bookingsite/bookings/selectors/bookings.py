@@ -14,8 +14,8 @@ def pending_requests(business_profile_id: int, *, now: datetime | None = None) -
     """Pending requests still holding their place, soonest expiry first."""
     now = now or timezone.now()
     return (
-        Booking.objects.filter(business_profile_id=business_profile_id, status=Status.PENDING_APPROVAL,
-                               pending_request_expires_at__gt=now)
+        Booking.objects.holding_at(now)
+        .filter(business_profile_id=business_profile_id, status=Status.PENDING_APPROVAL)
         .select_related("session_category", "client")
         .order_by("pending_request_expires_at")
     )
@@ -25,15 +25,12 @@ def pending_count(business_profile_id: int) -> int:
     return pending_requests(business_profile_id).count()
 
 
-def bookings_between(business_profile_id: int, start: datetime, end: datetime) -> QuerySet[Booking]:
-    """Confirmed and pending bookings starting in [start, end), by start."""
+def bookings_between(business_profile_id: int, start: datetime, end: datetime, *, now: datetime | None = None) -> QuerySet[Booking]:
+    """The bookings holding a place at `now` that start in [start, end), by start."""
+    now = now or timezone.now()
     return (
-        Booking.objects.filter(
-            business_profile_id=business_profile_id,
-            status__in=[Status.CONFIRMED, Status.PENDING_APPROVAL],
-            start_time_utc__gte=start,
-            start_time_utc__lt=end,
-        )
+        Booking.objects.holding_at(now)
+        .filter(business_profile_id=business_profile_id, start_time_utc__gte=start, start_time_utc__lt=end)
         .select_related("session_category", "client")
         .order_by("start_time_utc")
     )

@@ -36,9 +36,9 @@ def calendar_entries(business_profile_id: int, start: datetime, end: datetime, *
     sessions = (
         Session.objects.filter(**in_range)
         .select_related("session_category")
-        .annotate(extra=attendees_without_holding_booking())
+        .annotate(extra=attendees_without_holding_booking(now))
         .prefetch_related(
-            Prefetch("bookings", queryset=Booking.objects.filter(status=Status.CONFIRMED).only("pk", "session_id"), to_attr="confirmed")
+            Prefetch("bookings", queryset=Booking.objects.holding_at(now).only("pk", "session_id"), to_attr="holding")
         )
     )
     entries = [
@@ -50,16 +50,14 @@ def calendar_entries(business_profile_id: int, start: datetime, end: datetime, *
             client_name="",
             start_utc=session.start_time_utc,
             end_utc=session.end_time_utc,
-            taken=len(session.confirmed) + session.extra,
+            taken=len(session.holding) + session.extra,
             capacity=session.session_category.capacity,
             created_by_owner=session.created_by_owner,
-            booking_id=str(session.confirmed[0].pk) if len(session.confirmed) == 1 else None,
+            booking_id=str(session.holding[0].pk) if len(session.holding) == 1 else None,
         )
         for session in sessions
     ]
-    pending = Booking.objects.filter(
-        status=Status.PENDING_APPROVAL, pending_request_expires_at__gt=now, **in_range
-    ).select_related("session_category")
+    pending = Booking.objects.holding_at(now).filter(status=Status.PENDING_APPROVAL, **in_range).select_related("session_category")
     entries += [
         CalendarEntry(
             kind="pending",

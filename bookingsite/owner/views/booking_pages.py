@@ -52,7 +52,6 @@ def booking_list(request: OwnerRequest) -> HttpResponse:
 
 
 def _detail(request: OwnerRequest, booking: Booking, cancel_form: AdminCancelForm, status: int = 200) -> HttpResponse:
-    actions = booking_actions(booking, timezone.now())
     return render(
         request,
         "owner/booking.html",
@@ -60,8 +59,7 @@ def _detail(request: OwnerRequest, booking: Booking, cancel_form: AdminCancelFor
             "booking": booking,
             "history": list(booking_history(booking.pk)),
             "cancel_form": cancel_form,
-            "can_cancel": actions.owner_can_cancel,
-            "can_answer": actions.owner_can_answer,
+            "actions": booking_actions(booking, timezone.now()),
             "other_zone": booking.booked_in_client_timezone not in ("", request.business.timezone),
         },
         status=status,

@@ -3,10 +3,12 @@
 from django.contrib import messages
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_POST
 
 from bookingsite.bookings.exceptions import BookingError
+from bookingsite.bookings.selectors.actions import booking_actions, with_actions
 from bookingsite.bookings.selectors.bookings import owner_booking, pending_requests
 from bookingsite.bookings.services import booking_approve, booking_reject
 
@@ -19,7 +21,9 @@ BADGE_IDS = {"pending-badge", "menu-pending-badge"}
 @require_GET
 @owner_required
 def pending_list(request: OwnerRequest) -> HttpResponse:
-    return render(request, "owner/pending.html", {"requests": list(pending_requests(request.business.pk))})
+    now = timezone.now()
+    requests = with_actions(pending_requests(request.business.pk, now=now), now)
+    return render(request, "owner/pending.html", {"requests": requests})
 
 
 @require_GET
@@ -47,7 +51,8 @@ def _answer(request: OwnerRequest, pk, action) -> HttpResponse:
         error = str(exc.message)
         status = 409
     if request.htmx:
-        response = render(request, "owner/partials/_pending_row.html", {"item": booking, "error": error}, status=status)
+        context = {"item": booking, "actions": booking_actions(booking, timezone.now()), "error": error}
+        response = render(request, "owner/partials/_pending_row.html", context, status=status)
         response["HX-Trigger"] = PENDING_CHANGED
         return response
     if error:
