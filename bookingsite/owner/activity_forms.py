@@ -4,7 +4,7 @@ Every date and time an owner types or reads is a wall-clock value in the busines
 forms turn them into UTC instants for the selectors and services.
 """
 
-from datetime import date, datetime, time, timedelta
+from datetime import datetime, timedelta
 from datetime import timezone as dt_timezone
 from zoneinfo import ZoneInfo
 
@@ -18,11 +18,6 @@ from bookingsite.businesses.models import BusinessProfile, SessionCategory
 from bookingsite.lib.phone import parse_phone
 
 MAX_CALENDAR_RANGE_DAYS = 62
-
-
-def day_start(day: date, zone: ZoneInfo) -> datetime:
-    """The first instant of a business date (a midnight inside a DST gap moves past the gap)."""
-    return engine.to_instant(day, time(0), zone)
 
 
 class TallInputsForm(forms.Form):
@@ -71,8 +66,8 @@ class BookingFilterForm(TallInputsForm):
         return {
             "status": data.get("status") or "",
             "service_id": service.pk if service else None,
-            "start": day_start(data["date_from"], self.zone) if data.get("date_from") else None,
-            "end": day_start(data["date_to"] + timedelta(days=1), self.zone) if data.get("date_to") else None,
+            "start": engine.day_start(data["date_from"], self.zone) if data.get("date_from") else None,
+            "end": engine.day_start(data["date_to"] + timedelta(days=1), self.zone) if data.get("date_to") else None,
             "text": " ".join(data.get("q", "").split()),
         }
 

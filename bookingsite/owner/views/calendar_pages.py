@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 from django_htmx.http import HttpResponseClientRedirect
 
+from bookingsite.availability import engine
 from bookingsite.bookings.exceptions import BookingError
 from bookingsite.bookings.selectors.calendar import CalendarEntry, calendar_entries
 from bookingsite.bookings.services import session_create_by_owner
@@ -23,7 +24,7 @@ from bookingsite.businesses.selectors import service_choices
 from bookingsite.lib.json_errors import form_errors
 
 from ..access import OwnerRequest, owner_required
-from ..activity_forms import CalendarRangeForm, SessionCreateForm, day_start
+from ..activity_forms import CalendarRangeForm, SessionCreateForm
 
 # Dark enough for white text (WCAG AA); amber stays free for pending requests.
 PALETTE = ["#0f766e", "#1d4ed8", "#7e22ce", "#be123c", "#047857", "#4338ca", "#a21caf", "#334155"]
@@ -94,7 +95,7 @@ def _page(request: OwnerRequest, form: SessionCreateForm, shown: date, status: i
     zone = ZoneInfo(business.timezone)
     monday = shown - timedelta(days=shown.weekday())
     last = monday + timedelta(days=AGENDA_DAYS - 1)
-    entries = calendar_entries(business.pk, day_start(monday, zone), day_start(last + timedelta(days=1), zone))
+    entries = calendar_entries(business.pk, engine.day_start(monday, zone), engine.day_start(last + timedelta(days=1), zone))
     view = request.GET.get("view", "")
     services = list(form.fields["service"].queryset)
     return render(
