@@ -24,7 +24,7 @@ from bookingsite.businesses import selectors as business_selectors
 from bookingsite.businesses import services as business_services
 from bookingsite.businesses.models import BusinessProfile, ExceptionDate, SessionCategory
 from bookingsite.lib.json_errors import form_errors
-from bookingsite.owner.activity_forms import BookingFilterForm
+from bookingsite.owner.forms.booking_pages import BookingFilterForm
 
 from .errors import Conflict, owner_responses
 from .permissions import IsBusinessOwner

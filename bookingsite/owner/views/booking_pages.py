@@ -17,7 +17,7 @@ from bookingsite.businesses.selectors import service_choices
 from bookingsite.lib.htmx import wants_partial
 
 from ..access import OwnerRequest, owner_required
-from ..activity_forms import AdminCancelForm, BookingFilterForm
+from ..forms.booking_pages import AdminCancelForm, BookingFilterForm
 
 PAGE_SIZE = 25
 

@@ -24,7 +24,7 @@ from bookingsite.businesses.selectors import service_choices
 from bookingsite.lib.json_errors import form_errors
 
 from ..access import OwnerRequest, owner_required
-from ..activity_forms import CalendarRangeForm, SessionCreateForm
+from ..forms.calendar_pages import CalendarRangeForm, SessionCreateForm
 
 # Dark enough for white text (WCAG AA); amber stays free for pending requests.
 PALETTE = ["#0f766e", "#1d4ed8", "#7e22ce", "#be123c", "#047857", "#4338ca", "#a21caf", "#334155"]

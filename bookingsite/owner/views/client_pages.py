@@ -17,7 +17,7 @@ from bookingsite.bookings.services import client_update
 from bookingsite.lib.htmx import wants_partial
 
 from ..access import OwnerRequest, owner_required
-from ..activity_forms import ClientForm, ClientSearchForm
+from ..forms.client_pages import ClientForm, ClientSearchForm
 from .booking_pages import PAGE_SIZE, query_without_page
 
 

@@ -16,7 +16,9 @@ from bookingsite.businesses.selectors import coming_exception_days, owner_except
 from bookingsite.businesses.services import exception_date_add, exception_date_delete, working_hours_replace
 
 from ..access import OwnerRequest, owner_required
-from ..setup_forms import BlockRowForm, ExceptionDateForm, WeekHoursForm, add_model_errors, new_row_key
+from ..forms.errors import add_model_errors
+from ..forms.exception_dates import ExceptionDateForm
+from ..forms.hours import BlockRowForm, WeekHoursForm, new_row_key
 
 
 def _day(day: date) -> str:

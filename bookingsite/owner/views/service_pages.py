@@ -12,7 +12,8 @@ from bookingsite.businesses import services as business_services
 from bookingsite.businesses.selectors import owner_services
 
 from ..access import OwnerRequest, owner_required
-from ..setup_forms import ServiceForm, add_model_errors
+from ..forms.errors import add_model_errors
+from ..forms.service_pages import ServiceForm
 
 FORM_FIELDS = ["name", "description", "duration_minutes", "capacity", "price", "is_publicly_bookable"]
 
