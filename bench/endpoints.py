@@ -20,7 +20,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from bookingsite.availability.types import Slot
-from bookingsite.bookings.selectors import availability_days
+from bookingsite.bookings.selectors.availability import availability_days
 from bookingsite.businesses.selectors import booking_page_by_slug
 from bookingsite.businesses.models import SessionCategory
 

@@ -12,8 +12,11 @@ from rest_framework.settings import api_settings
 from bookingsite.bookings.models import Booking, BookingStatusChange
 from bookingsite.businesses.models import BusinessBookingSettings, SessionCategory
 from bookingsite.lib.json_errors import form_errors
-from bookingsite.owner.activity_forms import AdminCancelForm
-from bookingsite.owner.setup_forms import BlockRowForm, BookingLinkSettingsForm, ExceptionDateForm, ServiceForm, WeekHoursForm
+from bookingsite.owner.forms.booking_pages import AdminCancelForm
+from bookingsite.owner.forms.exception_dates import ExceptionDateForm
+from bookingsite.owner.forms.hours import BlockRowForm, WeekHoursForm
+from bookingsite.owner.forms.link_settings import BookingLinkSettingsForm
+from bookingsite.owner.forms.service_pages import ServiceForm
 
 from .formfields import from_form
 

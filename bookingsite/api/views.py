@@ -15,16 +15,16 @@ from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from bookingsite.bookings import lists
-from bookingsite.bookings import selectors as booking_selectors
 from bookingsite.bookings.exceptions import BookingError
 from bookingsite.bookings.models import Booking
+from bookingsite.bookings.selectors.bookings import booking_history, booking_search, owner_booking, pending_requests
+from bookingsite.bookings.selectors.service_listing import service_listing
 from bookingsite.bookings.services import booking_approve, booking_cancel_by_admin, booking_reject
 from bookingsite.businesses import selectors as business_selectors
 from bookingsite.businesses import services as business_services
 from bookingsite.businesses.models import BusinessProfile, ExceptionDate, SessionCategory
 from bookingsite.lib.json_errors import form_errors
-from bookingsite.owner.activity_forms import BookingFilterForm
+from bookingsite.owner.forms.booking_pages import BookingFilterForm
 
 from .errors import Conflict, owner_responses
 from .permissions import IsBusinessOwner
@@ -161,11 +161,11 @@ class BookingListView(OwnerView, generics.ListAPIView):
             raise serializers.ValidationError({name: [_("Leave the filter out, or give it a value.")] for name in empty})
         form = BookingFilterForm(
             {name: query.get(FILTER_NAMES.get(name, name), "") for name in BookingFilterForm.base_fields},
-            business=business, services=lists.owner_services(business.pk, include_archived=True),
+            business=business, services=business_selectors.service_choices(business.pk, include_archived=True),
         )
         if not form.is_valid():
             raise serializers.ValidationError(form_errors(form, rename=FILTER_NAMES))
-        return lists.booking_search(business.pk, **form.search_arguments())
+        return booking_search(business.pk, **form.search_arguments())
 
     @extend_schema(
         summary="Bookings, newest start first, with the bookings page's filters",
@@ -188,7 +188,7 @@ class PendingListView(OwnerView, generics.ListAPIView):
     pagination_class = BookingPages
 
     def get_queryset(self):
-        return lists.pending_requests(self.business.pk)
+        return pending_requests(self.business.pk)
 
     @extend_schema(
         summary="Requests waiting for approval, soonest expiry first",
@@ -200,11 +200,11 @@ class PendingListView(OwnerView, generics.ListAPIView):
 
 class BookingView(OwnerView):
     def booking(self, pk) -> Booking:
-        return get_object_or_404(lists.owner_booking(self.business.pk), pk=pk)
+        return get_object_or_404(owner_booking(self.business.pk), pk=pk)
 
     def detail(self, booking: Booking) -> Response:
         booking = self.booking(booking.pk)  # re-read: the service changed its own copy
-        booking.history = list(lists.booking_history(booking.pk))
+        booking.history = list(booking_history(booking.pk))
         return Response(BookingDetailSerializer(booking).data)
 
     def answer(self, pk, action) -> Response:
@@ -267,7 +267,7 @@ class BookingCancelView(BookingView):
 
 
 def _with_in_use(business_profile_id: int) -> list[SessionCategory]:
-    listing = booking_selectors.service_listing(business_profile_id)
+    listing = service_listing(business_profile_id)
     return [*listing.active, *listing.archived]
 
 

@@ -76,10 +76,16 @@ def _transition_between(before: datetime, after: datetime, zone: ZoneInfo) -> da
     return low + high_step * ONE_SECOND
 
 
+def day_start(day: date, zone: ZoneInfo) -> datetime:
+    """The first instant of `day` in `zone`: its midnight, the first one where midnight repeats, or
+    the end of the gap where the clocks skip it (Santiago in September)."""
+    return to_instant(day, MIDNIGHT, zone)
+
+
 def client_range(client_timezone: str, start_date: date, end_date: date) -> tuple[datetime, datetime]:
     """UTC instants `[start of start_date, start of end_date + 1)` in the client's zone."""
     zone = ZoneInfo(client_timezone)
-    return to_instant(start_date, MIDNIGHT, zone), to_instant(end_date + ONE_DAY, MIDNIGHT, zone)
+    return day_start(start_date, zone), day_start(end_date + ONE_DAY, zone)
 
 
 # --- Candidates ------------------------------------------------------------------------------

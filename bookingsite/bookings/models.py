@@ -72,6 +72,11 @@ class BookingQuerySet(models.QuerySet):
         """The bookings that take a place at `now`: Booking.holds_place_at as a query."""
         return self.filter(models.Q(status=CONFIRMED) | models.Q(status=PENDING_APPROVAL, pending_request_expires_at__gt=now))
 
+    def lapsed_at(self, now: datetime) -> "BookingQuerySet":
+        """Pending requests past their expiry: they hold nothing, though the sweep may not have
+        marked them expired_pending yet. With `holding_at`, they split the pending ones."""
+        return self.filter(status=PENDING_APPROVAL, pending_request_expires_at__lte=now)
+
 
 class Booking(models.Model):
     class Status(models.TextChoices):

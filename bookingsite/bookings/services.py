@@ -20,7 +20,7 @@ from bookingsite.availability import engine
 from bookingsite.availability.types import Slot
 from bookingsite.businesses.locking import lock_business_for_write
 from bookingsite.businesses.models import BusinessBookingSettings, SessionCategory
-from . import events, selectors
+from . import events
 from .exceptions import (
     BookingError,
     BookingPageClosedError,
@@ -32,6 +32,8 @@ from .exceptions import (
     SlotTakenError,
 )
 from .models import Booking, BookingStatusChange, Client, Session
+from .selectors import availability
+from .selectors.actions import booking_actions
 
 Status = Booking.Status
 Actor = BookingStatusChange.Actor
@@ -78,7 +80,7 @@ def _check_offered(page: BusinessBookingSettings, service: SessionCategory, star
         raise OutsideBookingWindowError(_("This time is too soon or already past. Please pick a later time."))
     if start_utc > now + timedelta(days=page.booking_horizon_days):
         raise OutsideBookingWindowError(_("This time is too far ahead to book yet. Please pick an earlier time."))
-    request = selectors.availability_request_at(page=page, service=service, start_utc=start_utc, now=now)
+    request = availability.availability_request_at(page=page, service=service, start_utc=start_utc, now=now)
     slot = engine.find_slot(request, start_utc)
     if slot is not None:
         return slot
@@ -218,7 +220,7 @@ def booking_cancel_by_client(*, booking: Booking, reason: str = "", now: datetim
     reason = _checked_reason(reason)
     lock_business_for_write(booking.business_profile_id)
     booking = Booking.objects.select_related("session").get(pk=booking.pk)
-    actions = selectors.booking_actions(booking, now)
+    actions = booking_actions(booking, now)
     if not actions.client_can_cancel:
         if actions.holds_place:
             raise BookingError(_("This booking has already started, so it can no longer be cancelled online."))
@@ -251,9 +253,9 @@ def _check_time_is_free(
 ) -> int:
     """Places still free at exactly (service, start, end), ignoring hours and notice; raises on a clash."""
     buffer = timedelta(minutes=page.global_buffer_time_minutes_between_sessions)
-    window = selectors.LONGEST_SPAN + buffer
-    occupancy = selectors.occupancy(
-        page.business_profile_id, start - window, end + window, exclude_booking_id=exclude_booking_id
+    window = availability.LONGEST_SPAN + buffer
+    occupancy = availability.occupancy(
+        page.business_profile_id, start - window, end + window, now=now, exclude_booking_id=exclude_booking_id
     )
     clashes = engine.conflicts(
         occupancy, service_id=service.pk, start=start, end=end, buffer_minutes=page.global_buffer_time_minutes_between_sessions,
@@ -287,7 +289,7 @@ def booking_approve(*, booking: Booking, by: AbstractBaseUser, now: datetime | N
     """
     now = now or timezone.now()
     page, booking = _lock_booking(booking)
-    if booking.status == Status.PENDING_APPROVAL and not selectors.booking_actions(booking, now).owner_can_answer:
+    if booking.status == Status.PENDING_APPROVAL and not booking_actions(booking, now).owner_can_answer:
         raise InvalidTransitionError(_("This request expired before it was approved; its place was released."))
     if booking.status == Status.PENDING_APPROVAL and booking.start_time_utc <= now:
         raise InvalidTransitionError(_("This request's time has already passed."))
@@ -324,7 +326,7 @@ def booking_expire(*, booking: Booking, now: datetime | None = None) -> Booking 
     """A pending request past its expiry becomes expired_pending; None if it was answered meanwhile."""
     now = now or timezone.now()
     _page, booking = _lock_booking(booking)
-    if booking.status != Status.PENDING_APPROVAL or booking.pending_request_expires_at > now:
+    if booking.status != Status.PENDING_APPROVAL or booking.holds_place_at(now):
         return None
     return _change_status(booking, Status.EXPIRED_PENDING, actor=Actor.SYSTEM)
 

@@ -27,7 +27,7 @@ def expire_pending_requests_task() -> int:
     """
     now = timezone.now()
     candidates = list(
-        Booking.objects.filter(status=Booking.Status.PENDING_APPROVAL, pending_request_expires_at__lte=now)
+        Booking.objects.lapsed_at(now)
         .order_by("pending_request_expires_at")
         .only("pk", "business_profile_id")[:SWEEP_BATCH]
     )

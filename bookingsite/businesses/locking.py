@@ -4,7 +4,7 @@ Bookings, sessions, working hours, exception dates, services and the link's sett
 what a business can offer. Each such write runs in one transaction that first calls
 `lock_business_for_write`: writers of one business queue on its settings row, so the re-check
 that follows sees every committed change and nothing slips in before the save. The same step
-bumps `availability_version`, the key of every cached answer (bookings.selectors.offered_days),
+bumps `availability_version`, the key of every cached answer (bookings.selectors.availability.offered_days),
 so no write can forget to invalidate the cache.
 """
 

@@ -97,6 +97,14 @@ def owner_services(business_profile_id: int) -> QuerySet[SessionCategory]:
     return SessionCategory.objects.filter(business_profile_id=business_profile_id)
 
 
+def service_choices(business_profile_id: int, *, include_archived: bool = False) -> QuerySet[SessionCategory]:
+    """The business's services in their page order: the choices of the bookings filter and the session form."""
+    services = owner_services(business_profile_id)
+    if not include_archived:
+        services = services.filter(is_archived=False)
+    return services.order_by("is_archived", "position", "name")
+
+
 def working_hours_list(business_profile_id: int) -> list[WorkingHours]:
     """The weekly blocks, Monday first, each day's blocks in time order."""
     return list(WorkingHours.objects.filter(business_profile_id=business_profile_id).order_by("weekday", "start_time"))

@@ -12,7 +12,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from bookingsite.availability import engine
-from bookingsite.bookings import selectors, services
+from bookingsite.bookings import services
+from bookingsite.bookings.selectors import availability
 from bookingsite.businesses.locking import lock_business_for_write
 from bookingsite.businesses.models import (
     BusinessBookingSettings,
@@ -170,7 +171,7 @@ def seed_demo() -> BusinessBookingSettings:
 
 def _nth_free_slot(page: BusinessBookingSettings, service: SessionCategory, index: int, now: datetime) -> datetime:
     today = now.date()
-    request = selectors.availability_request(
+    request = availability.availability_request(
         page=page, service=service, client_timezone="Europe/London",
         start_date=today + timedelta(days=1), end_date=today + timedelta(days=21), now=now,
     )

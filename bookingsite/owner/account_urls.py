@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from . import accounts
+from .views import accounts
 
 urlpatterns = [
     path("signup/", accounts.sign_up, name="signup"),

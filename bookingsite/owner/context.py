@@ -7,7 +7,7 @@ def owner_nav(request: HttpRequest) -> dict:
     business = getattr(request, "business", None)
     if business is None:
         return {}
-    from bookingsite.bookings.lists import pending_count
+    from bookingsite.bookings.selectors.bookings import pending_count
     from bookingsite.notifications.selectors import unread_count
 
     return {

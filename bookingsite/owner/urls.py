@@ -1,6 +1,17 @@
 from django.urls import path
 
-from .views import booking_pages, calendar_pages, client_pages, dashboard, hours, inbox, link_settings, pending, service_pages
+from .views import (
+    booking_pages,
+    calendar_pages,
+    client_pages,
+    dashboard,
+    exception_dates,
+    hours,
+    inbox,
+    link_settings,
+    pending,
+    service_pages,
+)
 
 app_name = "owner"
 
@@ -18,8 +29,8 @@ urlpatterns = [
     path("services/<int:pk>/move/", service_pages.service_move, name="service-move"),
     path("hours/", hours.week_editor, name="hours"),
     path("hours/row/", hours.block_row, name="hours-row"),
-    path("exceptions/", hours.exceptions, name="exceptions"),
-    path("exceptions/<int:pk>/delete/", hours.exception_delete, name="exception-delete"),
+    path("exceptions/", exception_dates.exceptions, name="exceptions"),
+    path("exceptions/<int:pk>/delete/", exception_dates.exception_delete, name="exception-delete"),
     path("bookings/", booking_pages.booking_list, name="bookings"),
     path("bookings/<uuid:pk>/", booking_pages.booking_detail, name="booking"),
     path("bookings/<uuid:pk>/cancel/", booking_pages.booking_cancel, name="booking-cancel"),

@@ -22,11 +22,12 @@ from django.views.decorators.gzip import gzip_page
 from django.views.decorators.http import require_GET, require_http_methods
 
 from bookingsite.availability import engine
-from bookingsite.bookings import selectors as booking_selectors
 from bookingsite.bookings import services as booking_services
 from bookingsite.bookings.calendar_links import ics_calendar
 from bookingsite.bookings.exceptions import BookingError, SlotTakenError
 from bookingsite.bookings.models import Booking
+from bookingsite.bookings.selectors import availability
+from bookingsite.bookings.selectors.actions import booking_actions
 from bookingsite.businesses.locking import as_busy_error
 from bookingsite.businesses.models import BusinessBookingSettings, SessionCategory
 from bookingsite.businesses.selectors import (
@@ -144,7 +145,7 @@ def _picker_context(page: BusinessBookingSettings, service: SessionCategory, que
     chosen_date = query.date
     month = query.month or (chosen_date and month_calendar.first_of_month(chosen_date)) or first_month
     month = min(max(month, first_month), last_month)
-    days = booking_selectors.offered_days(
+    days = availability.offered_days(
         page=page,
         service=service,
         client_timezone=query.client_timezone,
@@ -172,12 +173,12 @@ def _picker_context(page: BusinessBookingSettings, service: SessionCategory, que
 def _picker_html(page: BusinessBookingSettings, service: SessionCategory, query: PickerQuery, now: datetime) -> str:
     """The picker as htmx swaps it in. It is the same for everyone who asks the same thing within
     the minute, so it is cached as offered_days is: under the availability version and the minute."""
-    minute = int(now.timestamp()) // booking_selectors.OFFERED_DAYS_SECONDS
+    minute = int(now.timestamp()) // availability.OFFERED_DAYS_SECONDS
     key = f"picker:{page.pk}:{page.availability_version}:{service.pk}:{':'.join(map(str, query))}:{minute}"
     html = shared_cache.get(key)
     if html is None:
         html = render_to_string("public/partials/_picker.html", _picker_context(page, service, query, now))
-        shared_cache.set(key, html, booking_selectors.OFFERED_DAYS_SECONDS)
+        shared_cache.set(key, html, availability.OFFERED_DAYS_SECONDS)
     return html
 
 
@@ -198,7 +199,7 @@ def service_page(request: HttpRequest, page: BusinessBookingSettings, service: S
 def _fresh_slots(page: BusinessBookingSettings, service: SessionCategory, start_utc: datetime, client_timezone: str):
     """The other times still free on the same day of the client's, to offer after a miss."""
     day = start_utc.astimezone(ZoneInfo(client_timezone)).date()
-    days = booking_selectors.availability_days(
+    days = availability.availability_days(
         page=page, service=service, client_timezone=client_timezone, start_date=day, end_date=day, now=timezone.now()
     )
     return day, days[0].slots
@@ -226,7 +227,7 @@ def booking_form(request: HttpRequest, page: BusinessBookingSettings, service: S
     context = _base_context(page, service=service, client_timezone=client_timezone)
     if start is None:
         return redirect(reverse("public:service", args=[page.public_booking_slug, service.pk]))
-    request_at = booking_selectors.availability_request_at(page=page, service=service, start_utc=start, now=timezone.now())
+    request_at = availability.availability_request_at(page=page, service=service, start_utc=start, now=timezone.now())
     slot = engine.find_slot(request_at, start)
     if slot is None:
         context["error"] = SlotTakenError.message
@@ -298,7 +299,7 @@ def _manage_context(request: HttpRequest, page: BusinessBookingSettings, booking
         service=booking.session_category,
         client_timezone=booking.booked_in_client_timezone,
         links=booking_links(request, page, booking),
-        can_cancel=booking_selectors.booking_actions(booking, timezone.now()).client_can_cancel,
+        actions=booking_actions(booking, timezone.now()),
     )
 
 

@@ -24,8 +24,8 @@ from schemathesis.specs.openapi.checks import (
     status_code_conformance,
 )
 
-from bookingsite.bookings import selectors
 from bookingsite.bookings import services as booking_services
+from bookingsite.bookings.selectors import availability
 from config.wsgi import application
 from tests.factories import (
     BookingFactory,
@@ -104,7 +104,7 @@ def world(settings, alice, business, page, service) -> World:
     bobs_exception = ExceptionDateFactory(business_profile=bobs_business)
 
     slot_day = today + timedelta(days=3)
-    days = selectors.availability_days(page=page, service=group, client_timezone="UTC", start_date=slot_day,
+    days = availability.availability_days(page=page, service=group, client_timezone="UTC", start_date=slot_day,
                                        end_date=slot_day, now=timezone.now())
     return World(
         token=access_token(alice),

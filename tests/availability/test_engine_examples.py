@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from bookingsite.availability.engine import client_range, find_slot, free_slots, to_instant
+from bookingsite.availability.engine import client_range, day_start, find_slot, free_slots, to_instant
 from bookingsite.availability.types import AvailabilityRequest, Block, Occupied
 
 SERVICE = 1
@@ -131,6 +131,20 @@ def test_to_instant_ignores_a_callers_fold() -> None:
 )
 def test_client_range(zone: str, first: date, last: date, expected: tuple[datetime, datetime]) -> None:
     assert client_range(zone, first, last) == expected
+
+
+@pytest.mark.parametrize(
+    ("zone", "day", "expected"),
+    [
+        # The clocks skip Santiago's September midnight: the day starts when they jump to 01:00.
+        ("America/Santiago", date(2026, 9, 6), utc(2026, 9, 6, 4)),
+        # Havana's November midnight comes twice (01:00 goes back to 00:00): the day starts at the first.
+        ("America/Havana", date(2026, 11, 1), utc(2026, 11, 1, 4)),
+        ("America/Havana", date(2026, 11, 2), utc(2026, 11, 2, 5)),
+    ],
+)
+def test_day_start(zone: str, day: date, expected: datetime) -> None:
+    assert day_start(day, ZoneInfo(zone)) == expected
 
 
 # --- DST days in the business zone ----------------------------------------------------------

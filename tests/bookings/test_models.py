@@ -143,6 +143,23 @@ def test_the_holding_query_agrees_with_holds_place_at(business, service):
     assert len(held) == 3  # both confirmed rows and the pending one not yet expired
 
 
+def test_a_pending_request_either_holds_its_place_or_has_lapsed(business, service):
+    now = START - timedelta(days=1)
+    pending_status = Status.PENDING_APPROVAL
+    rows = [
+        booking(business, service, status=status, pending_request_expires_at=now + offset if status == pending_status else None)
+        for status in Status.values
+        for offset in (timedelta(hours=-1), timedelta(0), timedelta(hours=1))
+    ]
+    pending = {row.pk for row in rows if row.status == Status.PENDING_APPROVAL}
+
+    held = set(Booking.objects.holding_at(now).filter(status=Status.PENDING_APPROVAL).values_list("pk", flat=True))
+    lapsed = set(Booking.objects.lapsed_at(now).values_list("pk", flat=True))
+    assert held | lapsed == pending and not held & lapsed
+    assert lapsed == {row.pk for row in rows if row.status == Status.PENDING_APPROVAL and not row.holds_place_at(now)}
+    assert len(lapsed) == 2  # expired an hour ago, and expiring right now
+
+
 # --- Session -------------------------------------------------------------------------------
 
 

@@ -5,9 +5,10 @@ from datetime import UTC, date, datetime, time, timedelta
 import pytest
 from django.utils import timezone
 
-from bookingsite.bookings import selectors, services
+from bookingsite.bookings import services
 from bookingsite.bookings.exceptions import BookingError, InvalidTransitionError, SessionConflictError, SlotTakenError
 from bookingsite.bookings.models import Booking, BookingStatusChange, Session
+from bookingsite.bookings.selectors import availability
 from tests.factories import ServiceFactory, SessionFactory, WorkingHoursFactory
 
 Status = Booking.Status
@@ -41,7 +42,7 @@ def request_booking(service, start, email="jo@example.com", now=None):
 
 def offered(page, service, day):
     page.refresh_from_db()
-    days = selectors.availability_days(page=page, service=service, client_timezone="UTC", start_date=day, end_date=day,
+    days = availability.availability_days(page=page, service=service, client_timezone="UTC", start_date=day, end_date=day,
                                        now=timezone.now())
     return [slot.start_utc for slot in days[0].slots]
 

@@ -15,9 +15,9 @@ import pytest
 from django.db import connection
 from django.utils import timezone
 
-from bookingsite.bookings import selectors
 from bookingsite.bookings.exceptions import SlotTakenError
 from bookingsite.bookings.models import Booking, BookingStatusChange, Client, Session
+from bookingsite.bookings.selectors import availability
 from bookingsite.bookings.services import booking_create
 from bookingsite.businesses.models import SessionCategory
 from tests.factories import ServiceFactory, WorkingHoursFactory
@@ -40,7 +40,7 @@ def offered_start(page, service: SessionCategory):
     """A real offered slot a few days ahead, as the booking page would show it."""
     now = timezone.now()
     day = timezone.localdate(now, timezone=ZoneInfo(page.business_profile.timezone)) + timedelta(days=3)
-    days = selectors.availability_days(
+    days = availability.availability_days(
         page=page, service=service, client_timezone="Europe/London", start_date=day, end_date=day, now=now
     )
     slots = days[0].slots

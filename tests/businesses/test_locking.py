@@ -10,8 +10,8 @@ from django.db import OperationalError, connection, transaction
 from django.test import Client as HttpClient
 from django.utils import timezone
 
-from bookingsite.bookings import selectors
 from bookingsite.bookings.models import Booking, Session
+from bookingsite.bookings.selectors import availability
 from bookingsite.bookings.services import booking_create
 from bookingsite.businesses.locking import LOCK_TIMEOUT_SECONDS, BusyError, as_busy_error, lock_business_for_write
 from bookingsite.businesses.models import BusinessBookingSettings
@@ -62,7 +62,7 @@ def test_a_busy_error_and_sqlites_locked_database_both_mean_busy():
 @pytest.fixture
 def slot(business, open_page, service):
     day = timezone.localdate() + timedelta(days=3)
-    days = selectors.availability_days(page=open_page, service=service, client_timezone="Europe/London",
+    days = availability.availability_days(page=open_page, service=service, client_timezone="Europe/London",
                                        start_date=day, end_date=day, now=timezone.now())
     return days[0].slots[1]
 

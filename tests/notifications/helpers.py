@@ -9,8 +9,8 @@ import icalendar
 from django.utils import timezone
 
 from bookingsite.availability.types import Slot
-from bookingsite.bookings import selectors
 from bookingsite.bookings.models import Booking
+from bookingsite.bookings.selectors import availability
 from bookingsite.notifications.models import OutboxEmail
 
 from .conftest import wait_for
@@ -25,7 +25,7 @@ def london_today() -> date:
 
 def a_slot(page, service, *, days_ahead: int = 3, index: int = 1) -> Slot:
     day = london_today() + timedelta(days=days_ahead)
-    slots = selectors.availability_days(
+    slots = availability.availability_days(
         page=page, service=service, client_timezone="Europe/London", start_date=day, end_date=day, now=timezone.now()
     )[0].slots
     return slots[index]

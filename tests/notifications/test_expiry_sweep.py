@@ -13,8 +13,8 @@ import pytest
 from django.db import connection
 from django.utils import timezone
 
-from bookingsite.bookings import selectors
 from bookingsite.bookings.models import Booking, BookingStatusChange
+from bookingsite.bookings.selectors import availability
 from bookingsite.bookings.services import booking_create
 from bookingsite.notifications.models import EmailKind, OutboxEmail
 from bookingsite.bookings.tasks import expire_pending_requests_task
@@ -71,7 +71,7 @@ def test_expires_only_requests_past_their_expiry(approval_page, service, busines
     assert (change.from_status, change.actor) == (Status.PENDING_APPROVAL, BookingStatusChange.Actor.SYSTEM)
     # The place is free again: the slot is offered as it was before the request.
     day = stale.start_time_utc
-    offered = selectors.availability_days(
+    offered = availability.availability_days(
         page=approval_page, service=service, client_timezone="Europe/London",
         start_date=day.date(), end_date=day.date(), now=timezone.now(),
     )[0].slots

@@ -12,8 +12,8 @@ import pytest
 from django.contrib.messages import get_messages
 from django.utils import timezone
 
-from bookingsite.bookings import selectors
 from bookingsite.bookings.models import Booking, BookingStatusChange, Session
+from bookingsite.bookings.selectors import availability
 from bookingsite.bookings.services import booking_cancel_by_admin, booking_create
 from tests.factories import BookingFactory, ClientFactory, ServiceFactory, WorkingHoursFactory
 
@@ -248,7 +248,7 @@ def test_cancel_with_reason_records_who_and_why_and_frees_the_time(owner, alice,
     assert change.changed_by == alice
     assert change.note == "Pool closed for repairs"
     assert not Session.objects.filter(business_profile=business).exists()
-    days = selectors.availability_days(
+    days = availability.availability_days(
         page=page, service=service, client_timezone="Europe/London", start_date=day, end_date=day, now=timezone.now()
     )
     assert at(day, 10) in [slot.start_utc for slot in days[0].slots]

@@ -11,8 +11,8 @@ from zoneinfo import ZoneInfo
 import pytest
 from django.utils import timezone
 
-from bookingsite.bookings import selectors
 from bookingsite.bookings.models import Booking, Session
+from bookingsite.bookings.selectors import availability
 from bookingsite.bookings.services import booking_create
 from tests.factories import BookingFactory, ClientFactory, ServiceFactory, SessionFactory, WorkingHoursFactory
 
@@ -244,7 +244,7 @@ def test_added_session_blocks_the_time_for_other_services(owner, business, page,
     other = ServiceFactory(business_profile=business, name="Aqua fit", duration_minutes=30)
 
     def aqua_fit_starts():
-        days = selectors.availability_days(
+        days = availability.availability_days(
             page=page, service=other, client_timezone="Europe/London", start_date=day, end_date=day, now=timezone.now()
         )
         return [slot.start_utc for slot in days[0].slots]

@@ -17,8 +17,8 @@ import pytest
 from django.test import Client as HttpClient
 from django.utils import timezone
 
-from bookingsite.bookings import selectors
 from bookingsite.bookings.models import Booking, BookingStatusChange, Client, Session
+from bookingsite.bookings.selectors import availability
 from bookingsite.bookings.services import booking_create
 from bookingsite.businesses.locking import LOCK_TIMEOUT_SECONDS, BusyError
 from tests.factories import ServiceFactory, WorkingHoursFactory
@@ -34,7 +34,7 @@ UTC_FORMAT = r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ"
 @pytest.fixture
 def slot(open_page, service):
     day = timezone.now().astimezone(LONDON).date() + timedelta(days=3)
-    days = selectors.availability_days(
+    days = availability.availability_days(
         page=open_page, service=service, client_timezone="Asia/Tokyo", start_date=day, end_date=day, now=timezone.now()
     )
     return days[0].slots[1]

@@ -20,8 +20,8 @@ from django.test.utils import CaptureQueriesContext
 from django.db import connection
 from django.utils import timezone
 
-from bookingsite.bookings import selectors
 from bookingsite.bookings.models import Booking, BookingStatusChange, Client, Session
+from bookingsite.bookings.selectors import availability
 from bookingsite.bookings.services import booking_create
 from bookingsite.public.form_tokens import make_form_token, read_form_token
 from tests.factories import BookingFactory, ExceptionDateFactory, ServiceFactory, SessionFactory
@@ -49,7 +49,7 @@ def london_today() -> date:
 
 def offered(page, service, day: date, tz: str = "Europe/London"):
     """The slots the selector offers on the client's date `day`, as the pages should show them."""
-    days = selectors.availability_days(
+    days = availability.availability_days(
         page=page, service=service, client_timezone=tz, start_date=day, end_date=day, now=timezone.now()
     )
     return days[0].slots

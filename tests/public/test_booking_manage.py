@@ -14,8 +14,8 @@ import pytest
 from django.utils import timezone
 from icalendar import Calendar
 
-from bookingsite.bookings import selectors
 from bookingsite.bookings.models import Booking, BookingStatusChange
+from bookingsite.bookings.selectors import availability
 from bookingsite.bookings.services import booking_cancel_by_client, booking_create
 
 pytestmark = pytest.mark.django_db
@@ -30,7 +30,7 @@ def london_today() -> date:
 
 
 def offered_starts(page, service, day: date, *, now: datetime | None = None) -> list[datetime]:
-    days = selectors.availability_days(
+    days = availability.availability_days(
         page=page, service=service, client_timezone="Europe/London", start_date=day, end_date=day, now=now or timezone.now()
     )
     return [slot.start_utc for slot in days[0].slots]
@@ -102,6 +102,18 @@ class TestManagePage:
         assert google_link(response) is None
         assert "Download .ics" not in shown
         assert "Cancel booking" in shown  # a client may withdraw a request
+
+    def test_a_request_past_its_expiry_shows_as_expired_before_the_sweep_marks_it(self, client, open_page, service):
+        open_page.requires_approval = True
+        open_page.save()
+        booking = book(open_page, service)
+        Booking.objects.filter(pk=booking.pk).update(pending_request_expires_at=timezone.now() - timedelta(minutes=1))
+
+        shown = text(client.get(manage_url(booking)))
+
+        assert "Booking request expired" in shown
+        assert "Booking pending approval" not in shown and "held until" not in shown
+        assert "Cancel booking" not in shown  # it holds nothing left to withdraw
 
     def test_goes_out_uncompressed_so_no_compression_guess_can_reach_the_token(self, client, booking):
         response = client.get(manage_url(booking), headers={"Accept-Encoding": "gzip"})

@@ -8,15 +8,16 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 from django.views.decorators.vary import vary_on_headers
 
-from bookingsite.bookings import lists
 from bookingsite.bookings.exceptions import BookingError
 from bookingsite.bookings.models import Booking
-from bookingsite.bookings.selectors import booking_actions
+from bookingsite.bookings.selectors.actions import booking_actions
+from bookingsite.bookings.selectors.bookings import booking_history, booking_search, owner_booking
 from bookingsite.bookings.services import booking_cancel_by_admin
+from bookingsite.businesses.selectors import service_choices
 from bookingsite.lib.htmx import wants_partial
 
 from ..access import OwnerRequest, owner_required
-from ..activity_forms import AdminCancelForm, BookingFilterForm
+from ..forms.booking_pages import AdminCancelForm, BookingFilterForm
 
 PAGE_SIZE = 25
 
@@ -33,13 +34,13 @@ def query_without_page(request: OwnerRequest) -> str:
 def booking_list(request: OwnerRequest) -> HttpResponse:
     business = request.business
     form = BookingFilterForm(
-        request.GET, business=business, services=lists.owner_services(business.pk, include_archived=True)
+        request.GET, business=business, services=service_choices(business.pk, include_archived=True)
     )
     status = 200
     if form.is_valid():
-        bookings = lists.booking_search(business.pk, **form.search_arguments())
+        bookings = booking_search(business.pk, **form.search_arguments())
     else:
-        bookings, status = lists.booking_search(business.pk).none(), 400
+        bookings, status = booking_search(business.pk).none(), 400
     context = {
         "form": form,
         "page_obj": Paginator(bookings, PAGE_SIZE).get_page(request.GET.get("page")),
@@ -51,16 +52,14 @@ def booking_list(request: OwnerRequest) -> HttpResponse:
 
 
 def _detail(request: OwnerRequest, booking: Booking, cancel_form: AdminCancelForm, status: int = 200) -> HttpResponse:
-    actions = booking_actions(booking, timezone.now())
     return render(
         request,
         "owner/booking.html",
         {
             "booking": booking,
-            "history": list(lists.booking_history(booking.pk)),
+            "history": list(booking_history(booking.pk)),
             "cancel_form": cancel_form,
-            "can_cancel": actions.owner_can_cancel,
-            "can_answer": actions.owner_can_answer,
+            "actions": booking_actions(booking, timezone.now()),
             "other_zone": booking.booked_in_client_timezone not in ("", request.business.timezone),
         },
         status=status,
@@ -70,14 +69,14 @@ def _detail(request: OwnerRequest, booking: Booking, cancel_form: AdminCancelFor
 @require_GET
 @owner_required
 def booking_detail(request: OwnerRequest, pk) -> HttpResponse:
-    booking = get_object_or_404(lists.owner_booking(request.business.pk), pk=pk)
+    booking = get_object_or_404(owner_booking(request.business.pk), pk=pk)
     return _detail(request, booking, AdminCancelForm())
 
 
 @require_POST
 @owner_required
 def booking_cancel(request: OwnerRequest, pk) -> HttpResponse:
-    booking = get_object_or_404(lists.owner_booking(request.business.pk), pk=pk)
+    booking = get_object_or_404(owner_booking(request.business.pk), pk=pk)
     form = AdminCancelForm(request.POST)
     if not form.is_valid():
         return _detail(request, booking, form, status=400)

@@ -16,13 +16,15 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 from django_htmx.http import HttpResponseClientRedirect
 
-from bookingsite.bookings import lists
+from bookingsite.availability import engine
 from bookingsite.bookings.exceptions import BookingError
+from bookingsite.bookings.selectors.calendar import CalendarEntry, calendar_entries
 from bookingsite.bookings.services import session_create_by_owner
+from bookingsite.businesses.selectors import service_choices
 from bookingsite.lib.json_errors import form_errors
 
 from ..access import OwnerRequest, owner_required
-from ..activity_forms import CalendarRangeForm, SessionCreateForm, day_start
+from ..forms.calendar_pages import CalendarRangeForm, SessionCreateForm
 
 # Dark enough for white text (WCAG AA); amber stays free for pending requests.
 PALETTE = ["#0f766e", "#1d4ed8", "#7e22ce", "#be123c", "#047857", "#4338ca", "#a21caf", "#334155"]
@@ -35,7 +37,7 @@ def _wall_clock(instant: datetime, zone: ZoneInfo) -> str:
     return instant.astimezone(zone).replace(tzinfo=None).isoformat(timespec="seconds")
 
 
-def _entry_url(entry: lists.CalendarEntry, zone: ZoneInfo) -> str:
+def _entry_url(entry: CalendarEntry, zone: ZoneInfo) -> str:
     if entry.booking_id:
         return reverse("owner:booking", args=[entry.booking_id])
     day = entry.start_utc.astimezone(zone).date().isoformat()
@@ -43,7 +45,7 @@ def _entry_url(entry: lists.CalendarEntry, zone: ZoneInfo) -> str:
     return f"{reverse('owner:bookings')}?{query}"
 
 
-def _event(entry: lists.CalendarEntry, zone: ZoneInfo) -> dict:
+def _event(entry: CalendarEntry, zone: ZoneInfo) -> dict:
     """One FullCalendar event; start and end are the business's wall clock, without offset."""
     if entry.kind == "pending":
         title, colors = f"Pending: {entry.client_name}", PENDING_COLORS
@@ -71,7 +73,7 @@ def _event(entry: lists.CalendarEntry, zone: ZoneInfo) -> dict:
     }
 
 
-def _agenda(entries: list[lists.CalendarEntry], zone: ZoneInfo) -> list[tuple[date, list[dict]]]:
+def _agenda(entries: list[CalendarEntry], zone: ZoneInfo) -> list[tuple[date, list[dict]]]:
     """The entries grouped by business date, for the list shown without JavaScript."""
     days: dict[date, list[dict]] = {}
     for entry in entries:
@@ -93,7 +95,7 @@ def _page(request: OwnerRequest, form: SessionCreateForm, shown: date, status: i
     zone = ZoneInfo(business.timezone)
     monday = shown - timedelta(days=shown.weekday())
     last = monday + timedelta(days=AGENDA_DAYS - 1)
-    entries = lists.calendar_entries(business.pk, day_start(monday, zone), day_start(last + timedelta(days=1), zone))
+    entries = calendar_entries(business.pk, engine.day_start(monday, zone), engine.day_start(last + timedelta(days=1), zone))
     view = request.GET.get("view", "")
     services = list(form.fields["service"].queryset)
     return render(
@@ -117,7 +119,7 @@ def _page(request: OwnerRequest, form: SessionCreateForm, shown: date, status: i
 
 def _session_form(request: OwnerRequest, data=None, initial=None) -> SessionCreateForm:
     business = request.business
-    return SessionCreateForm(data, initial=initial, business=business, services=lists.owner_services(business.pk))
+    return SessionCreateForm(data, initial=initial, business=business, services=service_choices(business.pk))
 
 
 @require_GET
@@ -135,7 +137,7 @@ def events(request: OwnerRequest) -> JsonResponse:
     if not form.is_valid():
         return JsonResponse({"errors": form_errors(form)}, status=400)
     zone = ZoneInfo(request.business.timezone)
-    entries = lists.calendar_entries(request.business.pk, form.cleaned_data["start"], form.cleaned_data["end"])
+    entries = calendar_entries(request.business.pk, form.cleaned_data["start"], form.cleaned_data["end"])
     return JsonResponse([_event(entry, zone) for entry in entries], safe=False)
 
 

@@ -9,14 +9,15 @@ from django.views.decorators.http import require_GET, require_http_methods
 from django.views.decorators.vary import vary_on_headers
 from django_htmx.http import HttpResponseClientRedirect
 
-from bookingsite.bookings import lists
 from bookingsite.bookings.exceptions import BookingError
 from bookingsite.bookings.models import Client
+from bookingsite.bookings.selectors.bookings import client_bookings
+from bookingsite.bookings.selectors.clients import client_search, owner_clients
 from bookingsite.bookings.services import client_update
 from bookingsite.lib.htmx import wants_partial
 
 from ..access import OwnerRequest, owner_required
-from ..activity_forms import ClientForm, ClientSearchForm
+from ..forms.client_pages import ClientForm, ClientSearchForm
 from .booking_pages import PAGE_SIZE, query_without_page
 
 
@@ -27,9 +28,9 @@ def client_list(request: OwnerRequest) -> HttpResponse:
     form = ClientSearchForm(request.GET)
     status = 200
     if form.is_valid():
-        clients = lists.client_list(request.business.pk, " ".join(form.cleaned_data["q"].split()))
+        clients = client_search(request.business.pk, " ".join(form.cleaned_data["q"].split()))
     else:
-        clients, status = lists.client_list(request.business.pk).none(), 400
+        clients, status = client_search(request.business.pk).none(), 400
     context = {
         "form": form,
         "page_obj": Paginator(clients, PAGE_SIZE).get_page(request.GET.get("page")),
@@ -44,7 +45,7 @@ def _page(request: OwnerRequest, client: Client, form: ClientForm, status: int =
     template = "owner/partials/_client_form.html" if wants_partial(request) else "owner/client.html"
     context = {"client": client, "form": form}
     if template == "owner/client.html":
-        bookings = lists.client_bookings(request.business.pk, client.pk)
+        bookings = client_bookings(request.business.pk, client.pk)
         context["page_obj"] = Paginator(bookings, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, template, context, status=status)
 
@@ -52,7 +53,7 @@ def _page(request: OwnerRequest, client: Client, form: ClientForm, status: int =
 @require_http_methods(["GET", "POST"])
 @owner_required
 def client_detail(request: OwnerRequest, pk: int) -> HttpResponse:
-    client = get_object_or_404(lists.owner_clients(request.business.pk), pk=pk)
+    client = get_object_or_404(owner_clients(request.business.pk), pk=pk)
     country = request.business.country
     if request.method == "GET":
         form = ClientForm(initial={"name": client.name, "email": client.email, "phone": client.phone}, country=country)

@@ -1,14 +1,11 @@
 """The owner's home: what needs an answer, what is coming, and what is left to set up."""
 
-from datetime import datetime, time, timedelta
-from zoneinfo import ZoneInfo
-
 from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
-from bookingsite.bookings import lists
+from bookingsite.bookings.selectors.dashboard import owner_dashboard
 
 from ..access import OwnerRequest, owner_required
 
@@ -17,21 +14,11 @@ from ..access import OwnerRequest, owner_required
 @owner_required
 def dashboard(request: OwnerRequest) -> HttpResponse:
     business = request.business
-    zone = ZoneInfo(business.timezone)
-    today = timezone.now().astimezone(zone).date()
-    start_of_today = datetime.combine(today, time(0), zone)
-    start_of_tomorrow = datetime.combine(today + timedelta(days=1), time(0), zone)
-    week_end = datetime.combine(today + timedelta(days=8), time(0), zone)
-    has_services = business.services.filter(is_archived=False).exists()
-    has_hours = business.working_hours.exists()
     return render(
         request,
         "owner/dashboard.html",
         {
-            "requests": list(lists.pending_requests(business.pk)[:10]),
-            "today": list(lists.bookings_between(business.pk, start_of_today, start_of_tomorrow)),
-            "coming": list(lists.bookings_between(business.pk, start_of_tomorrow, week_end)),
-            "checklist": None if has_services and has_hours else {"services": has_services, "hours": has_hours},
+            "dashboard": owner_dashboard(business, now=timezone.now()),
             "public_url": request.build_absolute_uri(f"/book/{business.booking_settings.public_booking_slug}/"),
         },
     )

@@ -10,7 +10,8 @@ from bookingsite.businesses.selectors import booking_link_addresses, business_fo
 from bookingsite.businesses.services import LinkNameTakenError, business_settings_update
 
 from ..access import OwnerRequest, owner_required
-from ..setup_forms import BookingLinkSettingsForm, BusinessProfileForm, add_model_errors
+from ..forms.errors import add_model_errors
+from ..forms.link_settings import BookingLinkSettingsForm, BusinessProfileForm
 
 
 @require_http_methods(["GET", "POST"])

@@ -3,11 +3,13 @@
 from django.contrib import messages
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_POST
 
-from bookingsite.bookings import lists
 from bookingsite.bookings.exceptions import BookingError
+from bookingsite.bookings.selectors.actions import booking_actions, with_actions
+from bookingsite.bookings.selectors.bookings import owner_booking, pending_requests
 from bookingsite.bookings.services import booking_approve, booking_reject
 
 from ..access import OwnerRequest, owner_required
@@ -19,7 +21,9 @@ BADGE_IDS = {"pending-badge", "menu-pending-badge"}
 @require_GET
 @owner_required
 def pending_list(request: OwnerRequest) -> HttpResponse:
-    return render(request, "owner/pending.html", {"requests": list(lists.pending_requests(request.business.pk))})
+    now = timezone.now()
+    requests = with_actions(pending_requests(request.business.pk, now=now), now)
+    return render(request, "owner/pending.html", {"requests": requests})
 
 
 @require_GET
@@ -39,7 +43,7 @@ def _back(request: OwnerRequest) -> HttpResponse:
 
 
 def _answer(request: OwnerRequest, pk, action) -> HttpResponse:
-    booking = get_object_or_404(lists.owner_booking(request.business.pk), pk=pk)
+    booking = get_object_or_404(owner_booking(request.business.pk), pk=pk)
     error, status = "", 200
     try:
         booking = action(booking)
@@ -47,7 +51,8 @@ def _answer(request: OwnerRequest, pk, action) -> HttpResponse:
         error = str(exc.message)
         status = 409
     if request.htmx:
-        response = render(request, "owner/partials/_pending_row.html", {"item": booking, "error": error}, status=status)
+        context = {"item": booking, "actions": booking_actions(booking, timezone.now()), "error": error}
+        response = render(request, "owner/partials/_pending_row.html", context, status=status)
         response["HX-Trigger"] = PENDING_CHANGED
         return response
     if error:

@@ -7,12 +7,13 @@ from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from bookingsite.bookings.selectors.service_listing import service_listing
 from bookingsite.businesses import services as business_services
-from bookingsite.bookings.selectors import service_listing
 from bookingsite.businesses.selectors import owner_services
 
 from ..access import OwnerRequest, owner_required
-from ..setup_forms import ServiceForm, add_model_errors
+from ..forms.errors import add_model_errors
+from ..forms.service_pages import ServiceForm
 
 FORM_FIELDS = ["name", "description", "duration_minutes", "capacity", "price", "is_publicly_bookable"]
 

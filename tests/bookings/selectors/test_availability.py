@@ -5,8 +5,8 @@ from datetime import UTC, date, datetime, time, timedelta
 import pytest
 from django.utils import timezone
 
-from bookingsite.bookings import selectors
 from bookingsite.bookings.models import Booking
+from bookingsite.bookings.selectors import availability
 from tests.factories import (
     BookingFactory,
     ClientFactory,
@@ -39,7 +39,7 @@ def group(business, page, day):
 
 def slots_on(page, service, day):
     page.refresh_from_db()
-    days = selectors.availability_days(page=page, service=service, client_timezone="UTC", start_date=day, end_date=day,
+    days = availability.availability_days(page=page, service=service, client_timezone="UTC", start_date=day, end_date=day,
                                        now=timezone.now())
     return {slot.start_utc.time(): slot.remaining for slot in days[0].slots}
 
@@ -101,8 +101,8 @@ def test_occupancy_reads_only_the_window(business, group, day):
     SessionFactory(business_profile=business, session_category=group, start_time_utc=at(day, 10), end_time_utc=at(day, 11))
     SessionFactory(business_profile=business, session_category=group, start_time_utc=at(day + timedelta(days=5), 10),
                    end_time_utc=at(day + timedelta(days=5), 11))
-    inside = selectors.occupancy(business.pk, at(day, 0), at(day + timedelta(days=1), 0))
+    inside = availability.occupancy(business.pk, at(day, 0), at(day + timedelta(days=1), 0))
     assert [o.start for o in inside] == [at(day, 10)]
     # A span that started before the window and runs into it is read too.
-    assert len(selectors.occupancy(business.pk, at(day, 10, 30), at(day, 12))) == 1
-    assert selectors.occupancy(business.pk, at(day, 11), at(day, 12)) == ()
+    assert len(availability.occupancy(business.pk, at(day, 10, 30), at(day, 12))) == 1
+    assert availability.occupancy(business.pk, at(day, 11), at(day, 12)) == ()

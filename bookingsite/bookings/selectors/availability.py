@@ -1,7 +1,6 @@
 """Reads that feed the availability engine (one business, one service, one range, four queries),
-and what may happen to a booking now."""
+and the offered slots it computes from them."""
 
-from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -9,6 +8,7 @@ from django.core.cache import cache
 from django.db import connection
 from django.db.models import Count, Exists, FloatField, Func, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
+from django.utils import timezone
 
 from bookingsite.availability import engine
 from bookingsite.availability.types import AvailabilityRequest, Block, Day, Occupied
@@ -20,7 +20,7 @@ from bookingsite.businesses.models import (
     WorkingHours,
 )
 
-from .models import HOLDING_STATUSES, Booking, Session
+from ..models import HOLDING_STATUSES, Booking, Session
 
 # How long an offered-days entry may serve: entries are keyed by the minute too, so what the
 # clock moves (minimum notice, a pending request's expiry) is at most a minute behind.
@@ -52,13 +52,13 @@ def exception_blocks(business_profile_id: int, first: date, last: date) -> dict[
     return {day: tuple(day_blocks) for day, day_blocks in blocks.items()} | {day: () for day in closed}
 
 
-def attendees_without_holding_booking() -> Coalesce:
-    """Per session row: its attendees who hold no place through a booking of their own.
+def attendees_without_holding_booking(now: datetime) -> Coalesce:
+    """Per session row: its attendees who hold no place at `now` through a booking of their own.
 
     The owner can add attendees by hand; they take places too (DESIGN.md 9), on top of the
     holding bookings, which are counted separately.
     """
-    holds = Booking.objects.filter(status__in=HOLDING_STATUSES, session=OuterRef("session"), client=OuterRef("client"))
+    holds = Booking.objects.holding_at(now).filter(session=OuterRef("session"), client=OuterRef("client"))
     count = (
         Session.attendees.through.objects.filter(session=OuterRef("pk"))
         .exclude(Exists(holds))
@@ -94,13 +94,16 @@ def _epoch_ticks_per_second() -> int:
 
 
 def occupancy(
-    business_profile_id: int, start: datetime, end: datetime, *, exclude_booking_id=None
+    business_profile_id: int, start: datetime, end: datetime, *, now: datetime | None = None, exclude_booking_id=None
 ) -> tuple[Occupied, ...]:
-    """Sessions and place-holding bookings of the business that overlap [start, end).
+    """Sessions and place-holding bookings of the business that overlap [start, end), as they stand at `now`.
 
     `exclude_booking_id` leaves one booking out: a pending request being approved must not
     count against itself.
     """
+    now = now or timezone.now()
+    # Every booking that may hold a place, with its expiry: the engine applies DESIGN.md 4.4 at the
+    # request's `now` (Occupied.holds_until). The status list is the partial index's condition.
     holding = Q(status__in=HOLDING_STATUSES)
     span = {"starts": EpochSeconds("start_time_utc"), "ends": EpochSeconds("end_time_utc")}
     sessions = (
@@ -110,7 +113,7 @@ def occupancy(
             start_time_utc__lt=end,
             end_time_utc__gt=start,
         )
-        .annotate(extra=attendees_without_holding_booking(), **span)
+        .annotate(extra=attendees_without_holding_booking(now), **span)
         .values_list("session_category_id", "starts", "ends", "extra")
     )
     bookings = (
@@ -165,7 +168,9 @@ def availability_request(
         start_date=start_date,
         end_date=end_date,
         now=now,
-        occupancy=occupancy(business.pk, range_start - buffer - timedelta(days=1), range_end + buffer + timedelta(days=1)),
+        occupancy=occupancy(
+            business.pk, range_start - buffer - timedelta(days=1), range_end + buffer + timedelta(days=1), now=now
+        ),
     )
 
 
@@ -229,47 +234,3 @@ def offered_days(
         )
         cache.set(key, days, OFFERED_DAYS_SECONDS)
     return days
-
-
-@dataclass(frozen=True)
-class BookingActions:
-    """What may happen to a booking now; the pages, the API, the emails and the services all ask this."""
-
-    holds_place: bool
-    client_can_cancel: bool  # on the manage link: it holds a place and has not started
-    owner_can_answer: bool  # approve or reject: a pending request still holding its place
-    owner_can_cancel: bool  # a confirmed booking
-
-
-def booking_actions(booking: Booking, now: datetime) -> BookingActions:
-    """The one rule for what a client and the owner may still do to `booking` at `now`."""
-    holds = booking.holds_place_at(now)
-    pending = booking.status == Booking.Status.PENDING_APPROVAL
-    return BookingActions(
-        holds_place=holds,
-        client_can_cancel=holds and booking.start_time_utc > now,
-        owner_can_answer=holds and pending,
-        owner_can_cancel=booking.status == Booking.Status.CONFIRMED,
-    )
-
-
-@dataclass(frozen=True)
-class ServiceListing:
-    active: list[SessionCategory]  # in the order clients see them
-    archived: list[SessionCategory]
-
-
-def service_listing(business_profile_id: int) -> ServiceListing:
-    """The owner's services, active and archived; each has `in_use` (it has bookings or sessions)."""
-    rows = (
-        SessionCategory.objects.filter(business_profile_id=business_profile_id)
-        .annotate(
-            in_use=Exists(Booking.objects.filter(session_category=OuterRef("pk")))
-            | Exists(Session.objects.filter(session_category=OuterRef("pk")))
-        )
-        .order_by("position", "name", "pk")
-    )
-    active, archived = [], []
-    for row in rows:
-        (archived if row.is_archived else active).append(row)
-    return ServiceListing(active=active, archived=archived)

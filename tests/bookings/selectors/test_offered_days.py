@@ -6,10 +6,10 @@ from datetime import UTC, datetime, time, timedelta
 import pytest
 from django.utils import timezone
 
-from bookingsite.bookings import selectors
 from bookingsite.bookings import services as booking_services
 from bookingsite.bookings.exceptions import SlotTakenError
 from bookingsite.bookings.models import Session
+from bookingsite.bookings.selectors import availability
 from bookingsite.businesses import services as business_services
 from bookingsite.businesses.models import BusinessBookingSettings
 from tests.factories import ExceptionDateFactory, ServiceFactory, SessionFactory
@@ -29,7 +29,7 @@ def london(day, hour):
 
 def offered_starts(page, service, day, now=None):
     page = BusinessBookingSettings.objects.select_related("business_profile").get(pk=page.pk)
-    days = selectors.offered_days(page=page, service=service, client_timezone="Europe/London", start_date=day,
+    days = availability.offered_days(page=page, service=service, client_timezone="Europe/London", start_date=day,
                                   end_date=day, now=now or timezone.now())
     return {slot.start_utc for slot in days[0].slots}
 
@@ -146,7 +146,7 @@ def test_offered_days_serve_the_cached_month_until_something_changes(open_page, 
     # A row written around the services does not bump the version: the cached days still show it free.
     bulk_write_session_at_ten(business, day)
     assert london(day, 10) in offered_starts(open_page, service, day)
-    assert london(day, 10) not in selectors.availability_days(
+    assert london(day, 10) not in availability.availability_days(
         page=BusinessBookingSettings.objects.select_related("business_profile").get(pk=open_page.pk), service=service,
         client_timezone="Europe/London", start_date=day, end_date=day, now=timezone.now())[0].slots
 

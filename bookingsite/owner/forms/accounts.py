@@ -1,15 +1,13 @@
-"""The owner's forms. Each validates what the models and services need, with a message per field."""
+"""Sign-up and log-in."""
 
 from django import forms
 from django.contrib.auth import get_user_model, password_validation
 from django.contrib.auth.forms import AuthenticationForm
 from django.utils.translation import gettext_lazy as _
 
-from bookingsite.businesses.validators import timezone_names, validate_timezone
+from bookingsite.businesses.validators import validate_timezone
 
-
-def timezone_choices() -> list[tuple[str, str]]:
-    return [(name, name.replace("_", " ")) for name in sorted(timezone_names())]
+from .inputs import timezone_choices
 
 
 class EmailLoginForm(AuthenticationForm):

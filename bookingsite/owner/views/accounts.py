@@ -10,7 +10,7 @@ from django.views.decorators.http import require_http_methods
 from bookingsite.businesses.services import business_sign_up
 from bookingsite.lib.ratelimit import seconds_until_allowed
 
-from .forms import EmailLoginForm, SignUpForm
+from ..forms.accounts import EmailLoginForm, SignUpForm
 
 
 class LoginView(auth_views.LoginView):

@@ -1,0 +1,48 @@
+"""The owner's dashboard: what waits for an answer, what is coming, and what is left to set up."""
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from bookingsite.availability import engine
+from bookingsite.businesses.models import BusinessProfile, WorkingHours
+from bookingsite.businesses.selectors import service_choices
+
+from ..models import Booking
+from .actions import BookingActions, with_actions
+from .bookings import bookings_between, pending_requests
+
+REQUESTS_SHOWN = 10
+COMING_DAYS = 7
+
+
+@dataclass(frozen=True)
+class Dashboard:
+    requests: list[tuple[Booking, BookingActions]]  # waiting for an answer, soonest expiry first
+    today: list[Booking]  # holding a place and starting on the business's today, by start
+    coming: list[Booking]  # the same for the COMING_DAYS after today
+    has_services: bool  # an active one
+    has_hours: bool
+
+    @property
+    def set_up(self) -> bool:
+        """Clients can book: there is something to book, and time to book it in."""
+        return self.has_services and self.has_hours
+
+
+def owner_dashboard(business: BusinessProfile, *, now: datetime) -> Dashboard:
+    """The dashboard of `business` at `now`, in five queries.
+
+    Its days are the business's, cut by the engine's day rule, so a day whose midnight the clocks
+    skip or repeat still holds exactly its own bookings.
+    """
+    zone = ZoneInfo(business.timezone)
+    today = now.astimezone(zone).date()
+    start, tomorrow, end = (engine.day_start(today + timedelta(days=n), zone) for n in (0, 1, 1 + COMING_DAYS))
+    return Dashboard(
+        requests=with_actions(pending_requests(business.pk, now=now)[:REQUESTS_SHOWN], now),
+        today=list(bookings_between(business.pk, start, tomorrow, now=now)),
+        coming=list(bookings_between(business.pk, tomorrow, end, now=now)),
+        has_services=service_choices(business.pk).exists(),
+        has_hours=WorkingHours.objects.filter(business_profile_id=business.pk).exists(),
+    )

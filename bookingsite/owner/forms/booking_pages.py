@@ -1,0 +1,67 @@
+"""The bookings list's filters and the owner's cancel form.
+
+Dates the owner types are the business's; the filters turn them into UTC instants by the
+engine's day rule.
+"""
+
+from datetime import timedelta
+from zoneinfo import ZoneInfo
+
+from django import forms
+from django.db.models import QuerySet
+from django.utils.translation import gettext_lazy as _
+
+from bookingsite.availability import engine
+from bookingsite.bookings.models import Booking
+from bookingsite.businesses.models import BusinessProfile, SessionCategory
+
+from .inputs import TallInputsForm
+
+
+class ServiceChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: SessionCategory) -> str:
+        return f"{obj.name} (archived)" if obj.is_archived else obj.name
+
+
+class BookingFilterForm(TallInputsForm):
+    """The bookings list's filters (a GET form): every field optional, dates in the business zone."""
+
+    q = forms.CharField(
+        label=_("Search"), required=False, max_length=100,
+        widget=forms.TextInput(attrs={"type": "search", "placeholder": _("Client name or email"), "autocomplete": "off"}),
+    )
+    status = forms.ChoiceField(label=_("Status"), required=False, choices=[("", _("Any status")), *Booking.Status.choices])
+    service = ServiceChoiceField(label=_("Service"), required=False, queryset=SessionCategory.objects.none(), empty_label=_("Any service"))
+    date_from = forms.DateField(label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
+    date_to = forms.DateField(label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
+
+    def __init__(self, *args, business: BusinessProfile, services: QuerySet[SessionCategory], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.zone = ZoneInfo(business.timezone)
+        self.fields["service"].queryset = services
+
+    def clean(self):
+        data = super().clean()
+        start, end = data.get("date_from"), data.get("date_to")
+        if start and end and end < start:
+            self.add_error("date_to", _("The end date must not be before the start date."))
+        return data
+
+    def search_arguments(self) -> dict:
+        """The keyword arguments of `bookings.selectors.bookings.booking_search`; `date_to` is inclusive."""
+        data = self.cleaned_data
+        service = data.get("service")
+        return {
+            "status": data.get("status") or "",
+            "service_id": service.pk if service else None,
+            "start": engine.day_start(data["date_from"], self.zone) if data.get("date_from") else None,
+            "end": engine.day_start(data["date_to"] + timedelta(days=1), self.zone) if data.get("date_to") else None,
+            "text": " ".join(data.get("q", "").split()),
+        }
+
+
+class AdminCancelForm(TallInputsForm):
+    reason = forms.CharField(
+        label=_("Reason (optional, the client sees it)"), required=False, max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )

@@ -1,0 +1,99 @@
+"""The calendar's event range and the session the owner adds by hand.
+
+Every date and time an owner types or reads is a wall-clock value in the business's zone; these
+forms turn them into UTC instants.
+"""
+
+from datetime import datetime, timedelta
+from datetime import timezone as dt_timezone
+from zoneinfo import ZoneInfo
+
+from django import forms
+from django.db.models import QuerySet
+from django.utils.translation import gettext_lazy as _
+
+from bookingsite.availability import engine
+from bookingsite.businesses.models import BusinessProfile, SessionCategory
+
+from .inputs import TallInputsForm
+
+MAX_CALENDAR_RANGE_DAYS = 62
+
+
+class CalendarRangeForm(forms.Form):
+    """The `start` and `end` FullCalendar asks events for.
+
+    The calendar runs in UTC as a stand-in for the business's wall clock (see static/js/calendar.js),
+    so it sends e.g. `2026-11-30T00:00:00Z` meaning midnight of 30 Nov in the business: the
+    wall-clock part is what counts, and any offset is ignored. A plain date works too.
+    """
+
+    start = forms.CharField(max_length=40, error_messages={"required": _("Give a start, e.g. 2026-11-30.")})
+    end = forms.CharField(max_length=40, error_messages={"required": _("Give an end, e.g. 2027-01-11.")})
+
+    def __init__(self, *args, business: BusinessProfile, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.zone = ZoneInfo(business.timezone)
+
+    def _wall_clock(self, field: str) -> datetime:
+        raw = self.cleaned_data[field].strip().replace(" ", "+")  # an unencoded "+01:00" arrives as " 01:00"
+        if raw.endswith(("Z", "z")):
+            raw = raw[:-1]
+        try:
+            value = datetime.fromisoformat(raw)
+        except ValueError:
+            raise forms.ValidationError(_("Give an ISO 8601 date or date and time, e.g. 2026-11-30T00:00:00."), code="invalid")
+        wall = value.replace(tzinfo=None)
+        if not 2000 <= wall.year <= 2200:
+            raise forms.ValidationError(_("Give a date between the years 2000 and 2200."), code="invalid")
+        return engine.to_instant(wall.date(), wall.time(), self.zone)
+
+    def clean_start(self) -> datetime:
+        return self._wall_clock("start")
+
+    def clean_end(self) -> datetime:
+        return self._wall_clock("end")
+
+    def clean(self):
+        data = super().clean()
+        start, end = data.get("start"), data.get("end")
+        if start and end:
+            if end <= start:
+                self.add_error("end", _("The end must be after the start."))
+            elif end - start > timedelta(days=MAX_CALENDAR_RANGE_DAYS, hours=2):  # + a DST shift or two
+                self.add_error("end", _("Ask for at most %(days)d days at a time.") % {"days": MAX_CALENDAR_RANGE_DAYS})
+        return data
+
+
+class SessionCreateForm(TallInputsForm):
+    """A session the owner adds by hand: service, date and start in the business's zone."""
+
+    service = forms.ModelChoiceField(label=_("Service"), queryset=SessionCategory.objects.none(), empty_label=None)
+    date = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
+    start_time = forms.TimeField(label=_("Starts at"), widget=forms.TimeInput(attrs={"type": "time", "step": 300}, format="%H:%M"))
+
+    def __init__(self, *args, business: BusinessProfile, services: QuerySet[SessionCategory], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.zone = ZoneInfo(business.timezone)
+        self.fields["service"].queryset = services
+        self.fields["start_time"].help_text = _("In %(zone)s time.") % {"zone": business.timezone.replace("_", " ")}
+
+    def clean(self):
+        data = super().clean()
+        day, wall = data.get("date"), data.get("start_time")
+        if day and not 2000 <= day.year <= 2200:
+            self.add_error("date", _("Give a date between the years 2000 and 2200."))
+        elif day and wall:
+            local = datetime.combine(day, wall.replace(tzinfo=None, fold=0), self.zone)
+            start_utc = local.astimezone(dt_timezone.utc)
+            # A time the clocks skip (spring forward) does not come back unchanged from UTC.
+            if start_utc.astimezone(self.zone).replace(tzinfo=None) != local.replace(tzinfo=None):
+                self.add_error(
+                    "start_time",
+                    _("%(time)s does not exist on %(day)s: the clocks go forward then. Pick another time.")
+                    % {"time": wall.strftime("%H:%M"), "day": day.strftime("%a %d %b")},
+                )
+            else:
+                # An ambiguous time (clocks going back) is its first occurrence, as in DESIGN.md 4.1.
+                data["start_time_utc"] = start_utc
+        return data

@@ -1,0 +1,78 @@
+"""Exception dates: days off and days of special hours, added, listed and removed."""
+
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_http_methods, require_POST
+
+from bookingsite.businesses.models import ExceptionDate
+from bookingsite.businesses.selectors import coming_exception_days, owner_exception_dates
+from bookingsite.businesses.services import exception_date_add, exception_date_delete
+
+from ..access import OwnerRequest, owner_required
+from ..forms.errors import add_model_errors
+from ..forms.exception_dates import ExceptionDateForm
+
+
+def _day(day: date) -> str:
+    return f"{day:%A} {day.day} {day:%B %Y}"
+
+
+def business_today(request: OwnerRequest) -> date:
+    """Today where the business is: exception dates are the business's dates."""
+    return timezone.now().astimezone(ZoneInfo(request.business.timezone)).date()
+
+
+@require_http_methods(["GET", "POST"])
+@owner_required
+def exceptions(request: OwnerRequest) -> HttpResponse:
+    business, today = request.business, business_today(request)
+    blank = ExceptionDate(business_profile=business)
+    status = 200
+    if request.method == "POST":
+        form = ExceptionDateForm(request.POST, instance=blank, today=today)
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                row = exception_date_add(
+                    business_profile_id=business.pk, date=data["date"], start_time=data["start_time"],
+                    end_time=data["end_time"], note=data["note"],
+                )
+            except ValidationError as exc:
+                add_model_errors(form, exc)
+            else:
+                if row.is_closed:
+                    messages.success(request, f"{_day(row.date)} is closed.")
+                    return redirect("owner:exceptions")
+                messages.success(
+                    request, f"{_day(row.date)}: open {row.start_time:%H:%M}–{row.end_time:%H:%M}. Add another block for that day if you need one."
+                )
+                return redirect(f"{reverse('owner:exceptions')}?date={row.date.isoformat()}")
+        status = 400
+    else:
+        try:
+            asked = datetime.strptime(request.GET.get("date", ""), "%Y-%m-%d").date()
+        except ValueError:
+            asked = None
+        form = ExceptionDateForm(instance=blank, today=today, initial={"date": asked} if asked and asked >= today else {})
+    context = {"form": form, "days": coming_exception_days(business.pk, today=today)}
+    return render(request, "owner/exceptions.html", context, status=status)
+
+
+@require_POST
+@owner_required
+def exception_delete(request: OwnerRequest, pk: int) -> HttpResponse:
+    row = get_object_or_404(owner_exception_dates(request.business.pk), pk=pk)
+    exception_date_delete(exception=row)
+    notice = f"{_day(row.date)}: {'open again on your weekly hours' if row.is_closed else 'special block removed'}."
+    if request.htmx:
+        days = coming_exception_days(request.business.pk, today=business_today(request))
+        return render(request, "owner/partials/_exception_list.html", {"days": days, "notice": notice})
+    messages.success(request, notice)
+    return redirect("owner:exceptions")

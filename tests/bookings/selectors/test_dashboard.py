@@ -1,0 +1,94 @@
+"""The owner's dashboard: "today" and "the next 7 days" are the business's days, cut by the
+engine's day rule, and only bookings that hold a place are on them."""
+
+from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from bookingsite.bookings.models import Booking
+from bookingsite.bookings.selectors.dashboard import owner_dashboard
+from tests.factories import BookingFactory, BusinessProfileFactory, ServiceFactory, WorkingHoursFactory
+
+pytestmark = pytest.mark.django_db
+
+Status = Booking.Status
+
+
+def business_in(zone: str):
+    business = BusinessProfileFactory(timezone=zone)
+    return business, ServiceFactory(business_profile=business)
+
+
+def booked(business, service, start: datetime, **fields) -> Booking:
+    return BookingFactory(business_profile=business, session_category=service, start_time_utc=start,
+                          end_time_utc=start + timedelta(minutes=30), **fields)
+
+
+def wall(zone: str, *args, fold: int = 0) -> datetime:
+    return datetime(*args, tzinfo=ZoneInfo(zone), fold=fold).astimezone(UTC)
+
+
+def test_a_day_whose_midnight_the_clocks_skip_starts_when_they_jump():
+    # Sunday 6 September 2026 in Santiago: at midnight the clocks go to 01:00, so the day is 23 hours long.
+    zone = "America/Santiago"
+    business, service = business_in(zone)
+    saturday_late = booked(business, service, wall(zone, 2026, 9, 5, 23, 30))
+    first_of_sunday = booked(business, service, wall(zone, 2026, 9, 6, 1, 0))
+    last_of_sunday = booked(business, service, wall(zone, 2026, 9, 6, 23, 30))
+    monday_midnight = booked(business, service, wall(zone, 2026, 9, 7, 0, 0))
+
+    board = owner_dashboard(business, now=wall(zone, 2026, 9, 6, 9, 0))
+
+    assert board.today == [first_of_sunday, last_of_sunday]
+    assert board.coming == [monday_midnight]
+    assert saturday_late not in board.today + board.coming
+
+
+def test_a_day_whose_midnight_comes_twice_starts_at_the_first():
+    # Sunday 1 November 2026 in Havana: at 01:00 the clocks go back to 00:00, so the day is 25 hours long.
+    zone = "America/Havana"
+    business, service = business_in(zone)
+    saturday_late = booked(business, service, wall(zone, 2026, 10, 31, 23, 30))
+    first_half_past_midnight = booked(business, service, wall(zone, 2026, 11, 1, 0, 30))
+    second_half_past_midnight = booked(business, service, wall(zone, 2026, 11, 1, 0, 30, fold=1))
+    last_of_sunday = booked(business, service, wall(zone, 2026, 11, 1, 23, 30))
+    monday_midnight = booked(business, service, wall(zone, 2026, 11, 2, 0, 0))
+
+    board = owner_dashboard(business, now=wall(zone, 2026, 11, 1, 10, 0))
+
+    assert board.today == [first_half_past_midnight, second_half_past_midnight, last_of_sunday]
+    assert board.coming == [monday_midnight]
+    assert saturday_late not in board.today + board.coming
+
+
+def test_only_bookings_holding_a_place_are_listed():
+    zone = "Europe/London"
+    business, service = business_in(zone)
+    now = wall(zone, 2026, 6, 1, 8, 0)
+    confirmed = booked(business, service, wall(zone, 2026, 6, 1, 10, 0))
+    waiting = booked(business, service, wall(zone, 2026, 6, 1, 11, 0), status=Status.PENDING_APPROVAL,
+                     pending_request_expires_at=now + timedelta(hours=1))
+    booked(business, service, wall(zone, 2026, 6, 1, 12, 0), status=Status.PENDING_APPROVAL,
+           pending_request_expires_at=now - timedelta(minutes=1))  # expired, not swept yet
+    booked(business, service, wall(zone, 2026, 6, 1, 13, 0), status=Status.CANCELLED_BY_CLIENT)
+
+    board = owner_dashboard(business, now=now)
+
+    assert board.today == [confirmed, waiting]
+    assert [(booking, actions.owner_can_answer) for booking, actions in board.requests] == [(waiting, True)]
+
+
+def test_says_what_is_left_to_set_up_in_five_queries():
+    business, _service = business_in("Europe/London")
+    now = datetime(2026, 6, 1, 8, tzinfo=UTC)
+
+    with CaptureQueriesContext(connection) as queries:
+        board = owner_dashboard(business, now=now)
+    assert len(queries.captured_queries) == 5
+    assert (board.has_services, board.has_hours, board.set_up) == (True, False, False)
+
+    WorkingHoursFactory(business_profile=business)
+    assert owner_dashboard(business, now=now).set_up
