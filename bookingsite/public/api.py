@@ -21,7 +21,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from bookingsite.availability.types import Day
-from bookingsite.bookings import selectors as booking_selectors
+from bookingsite.bookings.selectors.availability import offered_days
 from bookingsite.bookings import services as booking_services
 from bookingsite.bookings.exceptions import BookingError, SlotTakenError
 from bookingsite.bookings.models import Booking
@@ -204,7 +204,7 @@ class AvailabilityView(PublicJSONView):
             raise ErrorsByField(status.HTTP_404_NOT_FOUND, session_category_id=[NO_SERVICE])
         page = service.business_profile.booking_settings
         client_timezone = params["client_timezone"] or page.business_profile.timezone
-        days = booking_selectors.offered_days(
+        days = offered_days(
             page=page,
             service=service,
             client_timezone=client_timezone,

@@ -7,7 +7,7 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
-from bookingsite.bookings import selectors
+from bookingsite.bookings.selectors import availability
 from bookingsite.bookings.models import Booking, BookingStatusChange, Client, Session
 from bookingsite.bookings.services import booking_create, session_create_by_owner
 from bookingsite.businesses.models import BusinessBookingSettings, BusinessProfile, SessionCategory, WorkingHours
@@ -21,7 +21,7 @@ pytestmark = pytest.mark.django_db
 def booked_business(open_page, business, service, other_business):
     """Alice's business with a booking, an owner-made session and its emails; Bob's with one service."""
     day = timezone.localdate() + timedelta(days=3)
-    slots = selectors.availability_days(page=open_page, service=service, client_timezone="Europe/London",
+    slots = availability.availability_days(page=open_page, service=service, client_timezone="Europe/London",
                                         start_date=day, end_date=day, now=timezone.now())[0].slots
     booking_create(service=service, start_time_utc=slots[0].start_utc, client_name="Jo Bloggs",
                    client_email="jo@example.com", client_timezone="Europe/London")

@@ -2,6 +2,3 @@
 the offered slots), `actions` (what may happen to a booking now), `bookings`, `clients`,
 `calendar`, `dashboard` and `service_listing` (the owner's pages). Views, the API and tasks call
 these, never the ORM directly."""
-
-# The public JSON (public/api.py, reworked on another branch) reads the offered days from here.
-from .availability import offered_days  # noqa: F401
