@@ -113,11 +113,9 @@ def _seed_business() -> BusinessBookingSettings:
             "custom_message_client": MESSAGE,
         },
     )
-    # The seed writes hours and services itself (idempotently) but, like any availability write,
-    # under the business's lock, which bumps the version a running server's cache is keyed by.
-    lock_business_for_write(business.pk)
+    made = []  # whether each availability row below was new
     for position, (name, minutes, places, price, public, description) in enumerate(SERVICES):
-        SessionCategory.objects.get_or_create(
+        _row, created = SessionCategory.objects.get_or_create(
             business_profile=business,
             name=name,
             defaults={
@@ -129,14 +127,21 @@ def _seed_business() -> BusinessBookingSettings:
                 "position": position,
             },
         )
+        made.append(created)
     for weekday, blocks in WEEK.items():
         for start, end in blocks:
-            WorkingHours.objects.get_or_create(business_profile=business, weekday=weekday, start_time=start, end_time=end)
+            made.append(WorkingHours.objects.get_or_create(
+                business_profile=business, weekday=weekday, start_time=start, end_time=end)[1])
     today = timezone.localdate()
-    ExceptionDate.objects.get_or_create(business_profile=business, date=next_date(12, 25, today), start_time=None,
-                                        defaults={"note": "Christmas Day"})
-    ExceptionDate.objects.get_or_create(business_profile=business, date=next_date(12, 31, today), start_time=time(8),
-                                        end_time=time(12), defaults={"note": "New Year's Eve: mornings only"})
+    made.append(ExceptionDate.objects.get_or_create(business_profile=business, date=next_date(12, 25, today),
+                                                    start_time=None, defaults={"note": "Christmas Day"})[1])
+    made.append(ExceptionDate.objects.get_or_create(business_profile=business, date=next_date(12, 31, today),
+                                                    start_time=time(8), end_time=time(12),
+                                                    defaults={"note": "New Year's Eve: mornings only"})[1])
+    if any(made):
+        # Written here rather than through the services (the seed is idempotent), but like every
+        # availability write it bumps the version a running server's cache is keyed by.
+        lock_business_for_write(business.pk)
     return page
 
 
