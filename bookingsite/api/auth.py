@@ -48,7 +48,10 @@ class SafeTokenRefreshSerializer(TokenRefreshSerializer):
         user = get_user_model().objects.filter(**{jwt_settings.USER_ID_FIELD: user_id}).first() if user_id else None
         if not jwt_settings.USER_AUTHENTICATION_RULE(user):
             raise exceptions.AuthenticationFailed(self.error_messages["no_active_account"], "no_active_account")
-        if jwt_settings.CHECK_REVOKE_TOKEN and refresh.payload.get(jwt_settings.REVOKE_TOKEN_CLAIM) != get_md5_hash_password(user.password):
+        if (
+            jwt_settings.CHECK_REVOKE_TOKEN
+            and refresh.payload.get(jwt_settings.REVOKE_TOKEN_CLAIM) != get_md5_hash_password(user.password)
+        ):
             raise exceptions.AuthenticationFailed(_("The user's password has been changed."), "password_changed")
         return super().validate(attrs)
 

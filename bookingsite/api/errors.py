@@ -43,7 +43,9 @@ class Busy(exceptions.APIException):
 
 
 def flatten(detail, prefix: str = "") -> dict[str, list[str]]:
-    """DRF's nested error detail as flat {"path": [messages]}: {"blocks": [{}, {"end_time": [..]}]} → {"blocks.1.end_time": [..]}."""
+    """DRF's nested error detail as flat {"path": [messages]}:
+    {"blocks": [{}, {"end_time": [..]}]} → {"blocks.1.end_time": [..]}.
+    """
     if isinstance(detail, dict):
         out: dict[str, list[str]] = {}
         for key, value in detail.items():

@@ -85,7 +85,9 @@ class BookingSettingsView(OwnerView):
 
     @extend_schema(
         summary="Replace the booking link's settings",
-        description="Validated like the settings page. A new `public_booking_slug` keeps the old link redirecting to the new one.",
+        description=(
+            "Validated like the settings page. A new `public_booking_slug` keeps the old link redirecting to the new one."
+        ),
         request=BookingSettingsSerializer,
         responses=owner_responses({200: BookingSettingsSerializer}, 400, 415),
     )
@@ -132,7 +134,11 @@ class BookingPages(PageNumberPagination):
         for name, most in limits.items():
             raw = request.query_params.get(name)
             if raw is not None and not (raw.isdigit() and raw.isascii() and 1 <= int(raw) <= (most or int(raw))):
-                limit = _("Give a whole number from 1 to %(most)d.") % {"most": most} if most else _("Give a whole number, 1 or more.")
+                limit = (
+                    _("Give a whole number from 1 to %(most)d.") % {"most": most}
+                    if most
+                    else _("Give a whole number, 1 or more.")
+                )
                 raise serializers.ValidationError({name: [limit]})
         return super().paginate_queryset(queryset, request, view)
 

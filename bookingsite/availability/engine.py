@@ -11,13 +11,12 @@ from __future__ import annotations
 
 import heapq
 from collections.abc import Iterable, Mapping
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import UTC, date, datetime, time, timedelta
 from functools import lru_cache
 from zoneinfo import ZoneInfo
 
 from .types import AvailabilityRequest, Block, Day, Occupied, Slot
 
-UTC = timezone.utc
 ONE_DAY = timedelta(days=1)
 ONE_SECOND = timedelta(seconds=1)
 MIDNIGHT = time(0, 0)

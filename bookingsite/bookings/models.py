@@ -47,7 +47,9 @@ class Session(models.Model):
     class Meta:
         ordering = ["start_time_utc"]
         constraints = [
-            models.CheckConstraint(condition=models.Q(end_time_utc__gt=models.F("start_time_utc")), name="session_ends_after_start"),
+            models.CheckConstraint(
+                condition=models.Q(end_time_utc__gt=models.F("start_time_utc")), name="session_ends_after_start"
+            ),
             # Bookings of one slot share one session: the booking service relies on finding it.
             models.UniqueConstraint(
                 fields=["business_profile", "session_category", "start_time_utc", "end_time_utc"], name="one_session_per_slot"
@@ -119,7 +121,9 @@ class Booking(models.Model):
     class Meta:
         ordering = ["start_time_utc"]
         constraints = [
-            models.CheckConstraint(condition=models.Q(end_time_utc__gt=models.F("start_time_utc")), name="booking_ends_after_start"),
+            models.CheckConstraint(
+                condition=models.Q(end_time_utc__gt=models.F("start_time_utc")), name="booking_ends_after_start"
+            ),
             models.CheckConstraint(
                 condition=~models.Q(status=PENDING_APPROVAL) | models.Q(pending_request_expires_at__isnull=False),
                 name="pending_booking_has_expiry",

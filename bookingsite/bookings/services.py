@@ -136,7 +136,8 @@ def _change_status(
     from_status = booking.status
     if to_status not in ALLOWED_TRANSITIONS.get(from_status, frozenset()):
         raise InvalidTransitionError(
-            _("This booking is %(status)s and can no longer be changed that way.") % {"status": booking.get_status_display().lower()}
+            _("This booking is %(status)s and can no longer be changed that way.")
+            % {"status": booking.get_status_display().lower()}
         )
     booking.status = to_status
     if to_status == Status.CONFIRMED:

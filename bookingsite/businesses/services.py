@@ -4,6 +4,7 @@ from collections.abc import Sequence
 from datetime import date as date_type
 from datetime import time
 from decimal import Decimal
+from itertools import pairwise
 from typing import Literal
 
 from django.contrib.auth import get_user_model
@@ -270,10 +271,14 @@ def blocks_problems(blocks: Sequence[tuple[int, time, time]]) -> list[tuple[int,
             by_day.setdefault(weekday, []).append(i)
     for indexes in by_day.values():
         indexes.sort(key=lambda i: (blocks[i][1], blocks[i][2]))
-        for before, after in zip(indexes, indexes[1:]):
+        for before, after in pairwise(indexes):
             if blocks[after][1] < blocks[before][2]:
                 problems.append(
-                    (after, _("Overlaps %(start)s–%(end)s.") % {"start": f"{blocks[before][1]:%H:%M}", "end": f"{blocks[before][2]:%H:%M}"})
+                    (
+                        after,
+                        _("Overlaps %(start)s–%(end)s.")
+                        % {"start": f"{blocks[before][1]:%H:%M}", "end": f"{blocks[before][2]:%H:%M}"},
+                    )
                 )
     return problems
 

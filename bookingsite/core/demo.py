@@ -37,7 +37,10 @@ SERVICES = [
     ("Private lesson", 30, 1, "28", True, "One-to-one coaching for any age and level, in the teaching pool."),
     ("Adult beginner lesson", 45, 1, "35", True, "Gentle first steps for adults: breathing, floating and your first strokes."),
     ("Kids group class", 60, 6, "14", True, "Small-group class for ages 6 to 10, working through the Learn to Swim stages."),
-    ("Stroke technique clinic", 90, 4, "40", True, "Video analysis and drills for confident swimmers who want a smoother stroke."),
+    (
+        "Stroke technique clinic", 90, 4, "40", True,
+        "Video analysis and drills for confident swimmers who want a smoother stroke.",
+    ),
     ("Lifeguard assessment", 120, 1, None, False, "Arranged by invitation only."),
 ]
 WEEK = {  # weekday: blocks
@@ -165,7 +168,7 @@ def seed_demo() -> BusinessBookingSettings:
         if len(made) == len(keys):
             continue
         start = made[0].start_time_utc if made else _nth_free_slot(page, service, slot_index, now)
-        for key, client_index in zip(keys, client_indexes):
+        for key, client_index in zip(keys, client_indexes, strict=True):
             name, email, phone = CLIENTS[client_index]
             services.booking_create(
                 service=service, start_time_utc=start, client_name=name, client_email=email, client_phone=phone,

@@ -60,7 +60,9 @@ class OutboxEmail(models.Model):
     class Meta:
         ordering = ["-created_at", "-pk"]
         constraints = [
-            models.CheckConstraint(condition=models.Q(status__in=["queued", "sending", "sent", "failed"]), name="outbox_status_known"),
+            models.CheckConstraint(
+                condition=models.Q(status__in=["queued", "sending", "sent", "failed"]), name="outbox_status_known"
+            ),
             models.CheckConstraint(
                 condition=~models.Q(status="sent") | models.Q(sent_at__isnull=False), name="outbox_sent_has_time"
             ),
@@ -68,7 +70,9 @@ class OutboxEmail(models.Model):
         indexes = [
             # The beat pickup's scan: only unfinished rows are in it.
             models.Index(
-                fields=["status", "next_attempt_at"], condition=models.Q(status__in=["queued", "sending"]), name="outbox_unfinished"
+                fields=["status", "next_attempt_at"],
+                condition=models.Q(status__in=["queued", "sending"]),
+                name="outbox_unfinished",
             ),
             models.Index(fields=["business_profile", "-created_at"], name="outbox_business_created"),
         ]

@@ -260,7 +260,9 @@ def _owner_email(kind: str, booking: Booking, links: _Links, *, from_status: str
     when = _when(booking.start_time_utc, booking.end_time_utc, _zone(business.timezone, "UTC"))
     client_when = None
     if booking.booked_in_client_timezone and booking.booked_in_client_timezone != business.timezone:
-        client_when = _when(booking.start_time_utc, booking.end_time_utc, _zone(booking.booked_in_client_timezone, business.timezone))
+        client_when = _when(
+            booking.start_time_utc, booking.end_time_utc, _zone(booking.booked_in_client_timezone, business.timezone)
+        )
     expires = None
     if kind == EmailKind.NEW_REQUEST:
         expires = _moment(booking.pending_request_expires_at, _zone(business.timezone, "UTC"))

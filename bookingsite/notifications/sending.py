@@ -96,7 +96,9 @@ def _claim(email_id: int, now: datetime) -> OutboxEmail | SendResult:
         if email.attempts >= settings.OUTBOX_MAX_ATTEMPTS:
             # Its last claim was never finished (the worker died mid-send): give up now.
             email.status = EmailStatus.FAILED
-            email.provider_answer = _truncate(f"gave up after {email.attempts} attempts; the last one never finished. {email.provider_answer}")
+            email.provider_answer = _truncate(
+                f"gave up after {email.attempts} attempts; the last one never finished. {email.provider_answer}"
+            )
             email.save(update_fields=["status", "provider_answer"])
             return SendResult("failed", detail="out of attempts")
         email.status = EmailStatus.SENDING

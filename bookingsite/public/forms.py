@@ -18,7 +18,9 @@ EARLIEST_YEAR, LATEST_YEAR = 1970, 2200
 def _plausible(day):
     """Calendar dates a booking could concern; year 1 or 9999 would overflow time zone maths."""
     if day is not None and not EARLIEST_YEAR <= day.year <= LATEST_YEAR:
-        raise forms.ValidationError(_("Give a date between %(first)d and %(last)d.") % {"first": EARLIEST_YEAR, "last": LATEST_YEAR})
+        raise forms.ValidationError(
+            _("Give a date between %(first)d and %(last)d.") % {"first": EARLIEST_YEAR, "last": LATEST_YEAR}
+        )
     return day
 
 
@@ -26,7 +28,9 @@ class AvailabilityQueryForm(forms.Form):
     """`session_category_id`, the client's `start_date`..`end_date` (inclusive) and time zone."""
 
     session_category_id = forms.IntegerField(
-        min_value=1, max_value=2**63 - 1, error_messages={"required": _("Choose a service."), "invalid": _("Give the service's number.")}
+        min_value=1,
+        max_value=2**63 - 1,
+        error_messages={"required": _("Choose a service."), "invalid": _("Give the service's number.")},
     )
     start_date = forms.DateField(input_formats=[DATE_FORMAT], error_messages={"invalid": _("Give a real date as YYYY-MM-DD.")})
     end_date = forms.DateField(input_formats=[DATE_FORMAT], error_messages={"invalid": _("Give a real date as YYYY-MM-DD.")})

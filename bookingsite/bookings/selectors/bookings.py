@@ -25,7 +25,9 @@ def pending_count(business_profile_id: int) -> int:
     return pending_requests(business_profile_id).count()
 
 
-def bookings_between(business_profile_id: int, start: datetime, end: datetime, *, now: datetime | None = None) -> QuerySet[Booking]:
+def bookings_between(
+    business_profile_id: int, start: datetime, end: datetime, *, now: datetime | None = None
+) -> QuerySet[Booking]:
     """The bookings holding a place at `now` that start in [start, end), by start."""
     now = now or timezone.now()
     return (

@@ -29,7 +29,9 @@ class CalendarEntry:
     booking_id: str | None  # the one booking to open: a pending request, or a session's only booking
 
 
-def calendar_entries(business_profile_id: int, start: datetime, end: datetime, *, now: datetime | None = None) -> list[CalendarEntry]:
+def calendar_entries(
+    business_profile_id: int, start: datetime, end: datetime, *, now: datetime | None = None
+) -> list[CalendarEntry]:
     """Sessions and still-holding pending requests overlapping [start, end), by start; three queries."""
     now = now or timezone.now()
     in_range = {"business_profile_id": business_profile_id, "start_time_utc__lt": end, "end_time_utc__gt": start}
@@ -57,7 +59,11 @@ def calendar_entries(business_profile_id: int, start: datetime, end: datetime, *
         )
         for session in sessions
     ]
-    pending = Booking.objects.holding_at(now).filter(status=Status.PENDING_APPROVAL, **in_range).select_related("session_category")
+    pending = (
+        Booking.objects.holding_at(now)
+        .filter(status=Status.PENDING_APPROVAL, **in_range)
+        .select_related("session_category")
+    )
     entries += [
         CalendarEntry(
             kind="pending",

@@ -41,7 +41,9 @@ class SignUpForm(forms.Form):
     def clean(self):
         data = super().clean()
         if data.get("password"):
-            user = get_user_model()(username=data.get("email", ""), email=data.get("email", ""), first_name=data.get("owner_name", ""))
+            user = get_user_model()(
+                username=data.get("email", ""), email=data.get("email", ""), first_name=data.get("owner_name", "")
+            )
             try:
                 password_validation.validate_password(data["password"], user)
             except forms.ValidationError as error:

@@ -31,8 +31,12 @@ class BookingFilterForm(TallInputsForm):
         widget=forms.TextInput(attrs={"type": "search", "placeholder": _("Client name or email"), "autocomplete": "off"}),
     )
     status = forms.ChoiceField(label=_("Status"), required=False, choices=[("", _("Any status")), *Booking.Status.choices])
-    service = ServiceChoiceField(label=_("Service"), required=False, queryset=SessionCategory.objects.none(), empty_label=_("Any service"))
-    date_from = forms.DateField(label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
+    service = ServiceChoiceField(
+        label=_("Service"), required=False, queryset=SessionCategory.objects.none(), empty_label=_("Any service"),
+    )
+    date_from = forms.DateField(
+        label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )
     date_to = forms.DateField(label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
 
     def __init__(self, *args, business: BusinessProfile, services: QuerySet[SessionCategory], **kwargs):

@@ -4,8 +4,7 @@ Every date and time an owner types or reads is a wall-clock value in the busines
 forms turn them into UTC instants.
 """
 
-from datetime import datetime, timedelta
-from datetime import timezone as dt_timezone
+from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from django import forms
@@ -42,7 +41,9 @@ class CalendarRangeForm(forms.Form):
         try:
             value = datetime.fromisoformat(raw)
         except ValueError:
-            raise forms.ValidationError(_("Give an ISO 8601 date or date and time, e.g. 2026-11-30T00:00:00."), code="invalid")
+            raise forms.ValidationError(
+                _("Give an ISO 8601 date or date and time, e.g. 2026-11-30T00:00:00."), code="invalid"
+            ) from None
         wall = value.replace(tzinfo=None)
         if not 2000 <= wall.year <= 2200:
             raise forms.ValidationError(_("Give a date between the years 2000 and 2200."), code="invalid")
@@ -70,7 +71,9 @@ class SessionCreateForm(TallInputsForm):
 
     service = forms.ModelChoiceField(label=_("Service"), queryset=SessionCategory.objects.none(), empty_label=None)
     date = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
-    start_time = forms.TimeField(label=_("Starts at"), widget=forms.TimeInput(attrs={"type": "time", "step": 300}, format="%H:%M"))
+    start_time = forms.TimeField(
+        label=_("Starts at"), widget=forms.TimeInput(attrs={"type": "time", "step": 300}, format="%H:%M")
+    )
 
     def __init__(self, *args, business: BusinessProfile, services: QuerySet[SessionCategory], **kwargs):
         super().__init__(*args, **kwargs)
@@ -85,7 +88,7 @@ class SessionCreateForm(TallInputsForm):
             self.add_error("date", _("Give a date between the years 2000 and 2200."))
         elif day and wall:
             local = datetime.combine(day, wall.replace(tzinfo=None, fold=0), self.zone)
-            start_utc = local.astimezone(dt_timezone.utc)
+            start_utc = local.astimezone(UTC)
             # A time the clocks skip (spring forward) does not come back unchanged from UTC.
             if start_utc.astimezone(self.zone).replace(tzinfo=None) != local.replace(tzinfo=None):
                 self.add_error(

@@ -24,8 +24,18 @@ class ExceptionDateForm(forms.ModelForm):
         widget=forms.DateInput(attrs={**INPUT, "type": "date"}, format="%Y-%m-%d"),
         error_messages={"required": _("Choose a date."), "invalid": _("Enter a date like 2026-12-24.")},
     )
-    start_time = forms.TimeField(label=_("From"), required=False, widget=TIME_INPUT, error_messages={"invalid": _("Enter a time like 09:00.")})
-    end_time = forms.TimeField(label=_("To"), required=False, widget=TIME_INPUT, error_messages={"invalid": _("Enter a time like 13:00.")})
+    start_time = forms.TimeField(
+        label=_("From"),
+        required=False,
+        widget=TIME_INPUT,
+        error_messages={"invalid": _("Enter a time like 09:00.")},
+    )
+    end_time = forms.TimeField(
+        label=_("To"),
+        required=False,
+        widget=TIME_INPUT,
+        error_messages={"invalid": _("Enter a time like 13:00.")},
+    )
     note = forms.CharField(
         label=_("Note (only you see it)"),
         required=False,
@@ -67,7 +77,10 @@ class ExceptionDateForm(forms.ModelForm):
                 self.add_error("start_time", _("Clear the times to close the whole day, or choose “Open only these hours”."))
             data["start_time"] = data["end_time"] = None
         elif kind == "hours":
-            for field, message in (("start_time", _("Give the start of the special hours.")), ("end_time", _("Give the end of the special hours."))):
+            for field, message in (
+                ("start_time", _("Give the start of the special hours.")),
+                ("end_time", _("Give the end of the special hours.")),
+            ):
                 if data.get(field) is None and field not in self.errors:
                     self.add_error(field, message)
         return data

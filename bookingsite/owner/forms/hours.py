@@ -15,7 +15,11 @@ from bookingsite.businesses.services import blocks_problems
 # On a phone the two times and "Remove" share one line: the inputs shrink, and drop the desktop
 # picker icon that touch browsers don't draw anyway.
 ROW_TIME_INPUT = forms.TimeInput(
-    attrs={"type": "time", "class": "input min-w-0 px-2 tabular-nums aria-[invalid=true]:border-red-500 max-sm:[&::-webkit-calendar-picker-indicator]:hidden sm:w-36 sm:px-3"},
+    attrs={
+        "type": "time",
+        "class": "input min-w-0 px-2 tabular-nums aria-[invalid=true]:border-red-500"
+        " max-sm:[&::-webkit-calendar-picker-indicator]:hidden sm:w-36 sm:px-3",
+    },
     format="%H:%M",
 )
 
@@ -31,8 +35,12 @@ class BlockRowForm(forms.Form):
     """One row of the week editor: a block of one weekday. A row left empty, or ticked remove, is no block."""
 
     weekday = forms.TypedChoiceField(choices=WorkingHours.WEEKDAYS, coerce=int, widget=forms.HiddenInput)
-    start_time = forms.TimeField(label=_("From"), required=False, widget=ROW_TIME_INPUT, error_messages={"invalid": _("Enter a time like 09:00.")})
-    end_time = forms.TimeField(label=_("To"), required=False, widget=ROW_TIME_INPUT, error_messages={"invalid": _("Enter a time like 17:30.")})
+    start_time = forms.TimeField(
+        label=_("From"), required=False, widget=ROW_TIME_INPUT, error_messages={"invalid": _("Enter a time like 09:00.")}
+    )
+    end_time = forms.TimeField(
+        label=_("To"), required=False, widget=ROW_TIME_INPUT, error_messages={"invalid": _("Enter a time like 17:30.")}
+    )
     remove = forms.BooleanField(label=_("Remove"), required=False)
 
     def __init__(self, *args, key: str, saved: bool = False, **kwargs):
@@ -91,7 +99,9 @@ class WeekHoursForm:
         self.errors: list[str] = []
         if data is None:
             self.rows = [
-                BlockRowForm(initial={"weekday": b.weekday, "start_time": b.start_time, "end_time": b.end_time}, key=f"s{i}", saved=True)
+                BlockRowForm(
+                    initial={"weekday": b.weekday, "start_time": b.start_time, "end_time": b.end_time}, key=f"s{i}", saved=True
+                )
                 for i, b in enumerate(saved)
             ]
             self.rows += [BlockRowForm(initial={"weekday": day}, key=f"w{day}") for day, _label in WorkingHours.WEEKDAYS]

@@ -121,7 +121,10 @@ class BookingLinkSettingsForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["public_booking_slug"].help_text = format_html(
-            _("Your link is {site}/book/<strong>name</strong>/. Letters, digits and hyphens. Change it and the old link keeps working: it sends clients to the new one."),
+            _(
+                "Your link is {site}/book/<strong>name</strong>/. Letters, digits and hyphens. "
+                "Change it and the old link keeps working: it sends clients to the new one."
+            ),
             site=settings.SITE_URL,
         )
 

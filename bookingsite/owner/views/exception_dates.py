@@ -51,7 +51,9 @@ def exceptions(request: OwnerRequest) -> HttpResponse:
                     messages.success(request, f"{_day(row.date)} is closed.")
                     return redirect("owner:exceptions")
                 messages.success(
-                    request, f"{_day(row.date)}: open {row.start_time:%H:%M}–{row.end_time:%H:%M}. Add another block for that day if you need one."
+                    request,
+                    f"{_day(row.date)}: open {row.start_time:%H:%M}–{row.end_time:%H:%M}."
+                    " Add another block for that day if you need one.",
                 )
                 return redirect(f"{reverse('owner:exceptions')}?date={row.date.isoformat()}")
         status = 400

@@ -29,14 +29,20 @@ def settings_page(request: OwnerRequest) -> HttpResponse:
         status = 400
         if all([settings_form.is_valid(), profile_form.is_valid()]):
             try:
-                business_settings_update(business_profile_id=profile.pk, **profile_form.cleaned_data, **settings_form.cleaned_data)
+                business_settings_update(
+                    business_profile_id=profile.pk, **profile_form.cleaned_data, **settings_form.cleaned_data
+                )
             except LinkNameTakenError as exc:
                 settings_form.add_error("public_booking_slug", exc.message)
             except ValidationError as exc:  # the forms check the same rules; this is the backstop
                 add_model_errors(settings_form, exc)
             else:
                 if settings_form.cleaned_data["public_booking_slug"] != saved_slug:
-                    messages.success(request, f"Saved. Your link is now /book/{settings_form.cleaned_data['public_booking_slug']}/; the old one redirects to it.")
+                    messages.success(
+                        request,
+                        f"Saved. Your link is now /book/{settings_form.cleaned_data['public_booking_slug']}/;"
+                        " the old one redirects to it.",
+                    )
                 else:
                     messages.success(request, "Settings saved.")
                 return redirect("owner:settings")

@@ -59,7 +59,9 @@ def service_create(request: OwnerRequest) -> HttpResponse:
     if request.method == "GET":
         return _form_page(request, ServiceForm(currency=currency, initial={"duration_minutes": 60, "capacity": 1}))
     form = ServiceForm(request.POST, currency=currency)
-    if form.is_valid() and _save(form, lambda **data: business_services.service_create(business_profile_id=request.business.pk, **data)):
+    if form.is_valid() and _save(
+        form, lambda **data: business_services.service_create(business_profile_id=request.business.pk, **data)
+    ):
         messages.success(request, f"“{form.cleaned_data['name']}” added.")
         return redirect("owner:services")
     return _form_page(request, form, status=400)
