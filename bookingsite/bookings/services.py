@@ -26,6 +26,7 @@ from .exceptions import (
     BookingPageClosedError,
     ClientTakenError,
     InvalidTransitionError,
+    OnceKeyReusedError,
     OutsideBookingWindowError,
     SessionConflictError,
     SlotNotOfferedError,
@@ -166,14 +167,21 @@ def booking_create(
     once_key: str | None = None,
     now: datetime | None = None,
 ) -> Booking:
-    """Book a slot for a client; returns the booking (the earlier one for a repeated once_key).
+    """Book a slot for a client; returns the booking (the earlier one for a repeat of the same request
+    under its once_key).
 
     Raises BookingPageClosedError, OutsideBookingWindowError, SlotNotOfferedError or
-    SlotTakenError, and BookingError for a service that can no longer be booked.
+    SlotTakenError, OnceKeyReusedError when the once_key booked other details, and BookingError
+    for a service that can no longer be booked.
     """
     now = now or timezone.now()
     page = lock_business_for_write(service.business_profile_id)
     if once_key and (existing := Booking.objects.filter(once_key=once_key, business_profile_id=page.pk).first()):
+        asked = (service.pk, start_time_utc, client_name, client_email.lower(), client_phone, notes)
+        made = (existing.session_category_id, existing.start_time_utc, existing.client_name, existing.client_email.lower(),
+                existing.client_phone, existing.notes_from_client)
+        if asked != made:
+            raise OnceKeyReusedError()
         return existing  # a repeated submission answers with the booking already made
     if not page.is_booking_page_active:
         raise BookingPageClosedError()

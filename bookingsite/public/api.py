@@ -23,7 +23,7 @@ from rest_framework.views import APIView
 from bookingsite.availability.types import Day
 from bookingsite.bookings.selectors.availability import offered_days
 from bookingsite.bookings import services as booking_services
-from bookingsite.bookings.exceptions import BookingError, SlotTakenError
+from bookingsite.bookings.exceptions import BookingError, OnceKeyReusedError, SlotTakenError
 from bookingsite.bookings.models import Booking
 from bookingsite.businesses.models import BusinessBookingSettings, SessionCategory
 from bookingsite.businesses.selectors import booking_page_by_slug, public_service_on_active_page, public_services
@@ -250,7 +250,8 @@ class BookingCreateView(PublicJSONView):
         parameters=[
             SLUG,
             OpenApiParameter("Idempotency-Key", str, OpenApiParameter.HEADER,
-                             description="Any unique text per booking attempt; a retry with it never books twice."),
+                             description="Any unique text per booking attempt; a retry with it never books twice, "
+                             "and the same key with other details is refused (422)."),
         ],
         request=BookingRequestSerializer,
         responses={
@@ -258,6 +259,7 @@ class BookingCreateView(PublicJSONView):
             400: _errors("Invalid fields (messages by field), a slot not offered or too soon, or a body that is not JSON."),
             404: NOT_FOUND,
             409: _errors("The slot was just taken (message under `start_time_utc`)."),
+            422: _errors("This `Idempotency-Key` already booked with other details; nothing was booked or changed."),
             415: _errors("The body is not `application/json`."),
             429: RATE_LIMITED,
             503: _errors("Busy: the business's other changes held it for too long, and nothing was booked; "
@@ -291,6 +293,8 @@ class BookingCreateView(PublicJSONView):
             )
         except SlotTakenError as exc:
             raise ErrorsByField(status.HTTP_409_CONFLICT, start_time_utc=[str(exc.message)]) from exc
+        except OnceKeyReusedError as exc:
+            raise ErrorsByField(status.HTTP_422_UNPROCESSABLE_ENTITY, **{ALL: [str(exc.message)]}) from exc
         except BookingError as exc:
             raise exceptions.ValidationError({exc.field or ALL: [str(exc.message)]}) from exc
         return Response(booking_json(request, page, booking), status=status.HTTP_201_CREATED)

@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.cache import patch_vary_headers
 from django.utils.html import format_html_join
 from django.utils.safestring import SafeString
+from django.utils.translation import gettext as _
 from django.views.decorators.clickjacking import xframe_options_exempt
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.gzip import gzip_page
@@ -24,7 +25,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from bookingsite.availability import engine
 from bookingsite.bookings import services as booking_services
 from bookingsite.bookings.calendar_links import ics_calendar
-from bookingsite.bookings.exceptions import BookingError, SlotTakenError
+from bookingsite.bookings.exceptions import BookingError, OnceKeyReusedError, SlotTakenError
 from bookingsite.bookings.models import Booking
 from bookingsite.bookings.selectors import availability
 from bookingsite.bookings.selectors.actions import booking_actions
@@ -269,6 +270,8 @@ def _submit_booking(request: HttpRequest, page: BusinessBookingSettings, service
             once_key=token.once_key,
             **details,
         )
+    except OnceKeyReusedError as exc:
+        return _book_anew(request, context, exc)
     except BookingError as exc:
         context["error"] = exc.message
         context["fresh_day"], context["fresh_slots"] = _fresh_slots(page, service, token.start_utc, token.client_timezone)
@@ -282,6 +285,26 @@ def _submit_booking(request: HttpRequest, page: BusinessBookingSettings, service
         response["Retry-After"] = str(busy.retry_after_seconds)
         return response
     return redirect(reverse("public:booking", args=[page.public_booking_slug, booking.manage_token]))
+
+
+def _book_anew(request: HttpRequest, context: dict, reused: OnceKeyReusedError) -> HttpResponse:
+    """A form that already booked, sent again with other details: never the first booking. If the
+    time is still free, the same form comes back with a fresh token, so one more click books it."""
+    page, service, start = context["page"], context["service"], context["start"]
+    request_at = availability.availability_request_at(page=page, service=service, start_utc=start, now=timezone.now())
+    slot = engine.find_slot(request_at, start)
+    if slot is None:
+        context["error"] = f"{reused.message} {SlotTakenError.message}"
+        context["form"] = None
+        context["fresh_day"], context["fresh_slots"] = _fresh_slots(page, service, start, context["client_timezone"])
+        return render(request, "public/book.html", context, status=409)
+    data = request.POST.copy()
+    data["token"] = make_form_token(service_id=service.pk, start_utc=slot.start_utc, client_timezone=context["client_timezone"])
+    form = BookingForm(data, country=page.business_profile.country)
+    form.is_valid()  # it was valid a moment ago; bound, so the page shows what the visitor typed
+    message = _("%(reused)s This time is still free: check your details and send the form again to book it.")
+    context.update(form=form, remaining=slot.remaining, error=message % {"reused": reused.message})
+    return render(request, "public/book.html", context, status=409)
 
 
 def _booking(page: BusinessBookingSettings, token: str) -> Booking:

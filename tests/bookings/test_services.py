@@ -15,6 +15,7 @@ from bookingsite.bookings.exceptions import (
     BookingError,
     BookingPageClosedError,
     InvalidTransitionError,
+    OnceKeyReusedError,
     OutsideBookingWindowError,
     SlotNotOfferedError,
     SlotTakenError,
@@ -349,6 +350,40 @@ def test_a_repeated_once_key_answers_with_the_first_booking(service):
     assert again.pk == first.pk
     assert row_counts() == before
     assert Booking.objects.filter(once_key="form-key-1").count() == 1
+
+
+def test_a_repeated_once_key_matches_the_email_in_any_case(service):
+    first = book(service, at(10), once_key="form-key-1", client_email="cara@example.com")
+
+    assert book(service, at(10), once_key="form-key-1", client_email="Cara@Example.com").pk == first.pk
+
+
+@pytest.mark.parametrize(
+    "changes",
+    [
+        {"client_name": "Eve Other"},
+        {"client_email": "eve@example.com"},
+        {"client_phone": "+447700900123"},
+        {"notes": "Please change my booking"},
+    ],
+    ids=["name", "email", "phone", "notes"],
+)
+def test_a_once_key_with_other_details_is_refused_and_changes_nothing(group, changes):
+    first = book(group, at(10), once_key="form-key-1")
+
+    error = assert_refused(OnceKeyReusedError, group, at(10), once_key="form-key-1", **changes)
+
+    assert "nothing was booked" in str(error.message)
+    first.refresh_from_db()
+    assert (first.client_name, first.client_email, first.client_phone, first.notes_from_client) == (
+        "Cara Client", "cara@example.com", "", ""
+    )
+
+
+def test_a_once_key_for_another_time_is_refused(group):
+    book(group, at(10), once_key="form-key-1")
+
+    assert_refused(OnceKeyReusedError, group, at(11), once_key="form-key-1")
 
 
 def test_different_once_keys_make_different_bookings(group):

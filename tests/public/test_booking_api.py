@@ -161,6 +161,19 @@ class TestIdempotency:
         assert Booking.objects.count() == 1
         assert BookingStatusChange.objects.count() == 1
 
+    def test_the_same_key_with_other_details_is_refused(self, client, service, slot):
+        first = post(client, body_for(service, slot.start_utc), headers={"Idempotency-Key": "retry-7f3a"})
+        before = counts()
+
+        response = post(
+            client, body_for(service, slot.start_utc, client_email="eve@example.com"), headers={"Idempotency-Key": "retry-7f3a"}
+        )
+
+        assert response.status_code == 422
+        assert "nothing was booked" in errors(response)["__all__"][0]
+        assert first.json()["manage_url"] not in response.content.decode()
+        assert counts() == before
+
     def test_a_different_key_for_the_same_slot_is_taken(self, client, service, slot):
         assert post(client, body_for(service, slot.start_utc), headers={"Idempotency-Key": "first"}).status_code == 201
         before = counts()

@@ -392,6 +392,43 @@ class TestSubmit:
         assert counts() == before
         assert Booking.objects.count() == 1
 
+    def test_the_same_form_with_other_details_never_shows_the_first_booking(self, client, open_page, service):
+        group = ServiceFactory(business_profile=service.business_profile, name="Group swim", capacity=3)
+        token = fresh_token(client, group, a_slot(open_page, group))
+        first = client.post(form_url(group), details(token))
+        before = counts()
+
+        second = client.post(form_url(group), details(token, client_name="Eve Other", client_email="eve@example.com"))
+
+        booking = Booking.objects.get()
+        assert second.status_code == 409
+        assert booking.manage_token not in second.content.decode()
+        assert "dana@example.com" not in text(second) and "Dana Diver" not in text(second)
+        assert "already used to book with other details, so nothing was booked" in text(second)
+        assert "This time is still free" in text(second)
+        assert counts() == before
+        # The form comes back as Eve filled it, with a new token that books her the same time.
+        assert 'value="eve@example.com"' in second.content.decode()
+        assert token_in(second) != token
+        third = client.post(form_url(group), details(token_in(second), client_name="Eve Other", client_email="eve@example.com"))
+        assert third.status_code == 302 and third["Location"] != first["Location"]
+        assert sorted(Booking.objects.values_list("client_email", flat=True)) == ["dana@example.com", "eve@example.com"]
+
+    def test_the_same_form_with_other_details_for_a_full_slot_offers_other_times(self, client, open_page, service):
+        slot = a_slot(open_page, service)
+        token = fresh_token(client, service, slot)
+        client.post(form_url(service), details(token))
+        before = counts()
+
+        response = client.post(form_url(service), details(token, client_email="eve@example.com"))
+
+        assert response.status_code == 409
+        assert "already used to book with other details" in text(response)
+        assert 'name="token"' not in response.content.decode()
+        assert fresh_slots(response) and z(slot.start_utc) not in fresh_slots(response)
+        assert Booking.objects.get().manage_token not in response.content.decode()
+        assert counts() == before
+
     def test_a_new_form_for_a_booked_slot_is_refused(self, client, open_page, service):
         slot = a_slot(open_page, service)
         client.post(form_url(service), details(fresh_token(client, service, slot)))
