@@ -129,8 +129,15 @@ TEMPLATES = [
 # PostgreSQL in production (DATABASE_URL); SQLite under var/ by default. On SQLite every write
 # transaction starts IMMEDIATE, so two bookings queue on the database lock instead of racing.
 DATABASE_URL = os.getenv("DATABASE_URL", "")
+# On PostgreSQL every statement gives up after DB_STATEMENT_TIMEOUT_SECONDS (0: never), so a query
+# stuck behind a lock or gone pathological frees its web or worker process with a 503 "busy"
+# (businesses.locking.as_busy_error) instead of holding it. Writers wait at most 3 s for the
+# business's lock (lock_timeout), well inside it. The Procfile's release step (migrations) runs with 0.
+DB_STATEMENT_TIMEOUT_SECONDS = env_int("DB_STATEMENT_TIMEOUT_SECONDS", 5)
 if DATABASE_URL:
     DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=env_int("DB_CONN_MAX_AGE", 60))}
+    if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and DB_STATEMENT_TIMEOUT_SECONDS > 0:
+        DATABASES["default"].setdefault("OPTIONS", {})["options"] = f"-c statement_timeout={DB_STATEMENT_TIMEOUT_SECONDS}s"
 else:
     VAR_DIR.mkdir(parents=True, exist_ok=True)
     DATABASES = {

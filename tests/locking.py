@@ -19,10 +19,13 @@ class LockHolder:
         self.held, self.release = threading.Event(), threading.Event()
         self.thread = threading.Thread(target=self._hold, args=(business_profile_id,))
 
+    def take(self, business_profile_id: int) -> None:
+        lock_business_for_write(business_profile_id)
+
     def _hold(self, business_profile_id: int) -> None:
         try:
             with transaction.atomic():
-                lock_business_for_write(business_profile_id)
+                self.take(business_profile_id)
                 self.held.set()
                 self.release.wait(HOLD_LIMIT)
         finally:
@@ -36,3 +39,20 @@ class LockHolder:
     def __exit__(self, *exc) -> None:
         self.release.set()
         self.thread.join(HOLD_LIMIT)
+
+
+class TableLockHolder(LockHolder):
+    """Another transaction that holds what a migration would: on PostgreSQL an ACCESS EXCLUSIVE lock
+    on the model's table, which even plain reads wait for; on SQLite the database's write lock,
+    which readers (WAL) never wait for."""
+
+    def __init__(self, model):
+        self.table = model._meta.db_table
+        super().__init__(0)
+
+    def take(self, _business_profile_id: int) -> None:
+        with connection.cursor() as cursor:
+            if connection.vendor == "postgresql":
+                cursor.execute(f'LOCK TABLE "{self.table}" IN ACCESS EXCLUSIVE MODE')
+            else:
+                cursor.execute(f'UPDATE "{self.table}" SET id = id WHERE 0')  # BEGIN IMMEDIATE holds the lock from here

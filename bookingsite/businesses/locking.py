@@ -15,8 +15,10 @@ from django.utils.translation import gettext_lazy as _
 from .models import BusinessBookingSettings
 
 LOCK_TIMEOUT_SECONDS = 3
-# PostgreSQL's SQLSTATE for lock_not_available, raised when lock_timeout runs out.
+# PostgreSQL's SQLSTATEs for lock_not_available (lock_timeout ran out) and query_canceled
+# (statement_timeout, settings.DB_STATEMENT_TIMEOUT_SECONDS, ran out).
 LOCK_NOT_AVAILABLE = "55P03"
+QUERY_CANCELED = "57014"
 
 # Only tests switch this off (tests/bookings/test_races.py), to prove the race tests can fail.
 _enabled = True
@@ -28,8 +30,13 @@ class BusyError(Exception):
     message = _("Nothing was saved: too many changes reached this business at once. Please send it again in a few seconds.")
     retry_after_seconds = LOCK_TIMEOUT_SECONDS
 
-    def __init__(self) -> None:
+    def __init__(self, message: str | None = None) -> None:
+        if message is not None:
+            self.message = message
         super().__init__(str(self.message))
+
+
+TOO_SLOW = _("This took too long to answer, so nothing was changed. Please try again in a few seconds.")
 
 
 def as_busy_error(exception: BaseException) -> BusyError | None:
@@ -37,12 +44,18 @@ def as_busy_error(exception: BaseException) -> BusyError | None:
     the JSON (api.errors.exception_handler) answer it 503 with Retry-After.
 
     SQLite's write lock is the whole database's, taken at BEGIN IMMEDIATE: its busy timeout running
-    out ("database is locked") is the same "busy" as PostgreSQL's lock_timeout.
+    out ("database is locked") is the same "busy" as PostgreSQL's lock_timeout. A PostgreSQL
+    statement that ran out of statement_timeout (a read stuck behind a migration's lock, say) is
+    busy too: its transaction was rolled back.
     """
     if isinstance(exception, BusyError):
         return exception
-    if isinstance(exception, OperationalError) and connection.vendor == "sqlite" and "database is locked" in str(exception):
+    if not isinstance(exception, OperationalError):
+        return None
+    if connection.vendor == "sqlite" and "database is locked" in str(exception):
         return BusyError()
+    if getattr(exception.__cause__, "sqlstate", None) == QUERY_CANCELED:
+        return BusyError(TOO_SLOW)
     return None
 
 
