@@ -127,6 +127,8 @@ DESCRIPTIONS = {
     409: "The booking's state does not allow this (e.g. approving a confirmed booking), or its time is no longer free.",
     415: "The body is not `application/json`.",
     429: "Too many requests; `Retry-After` says how many seconds to wait.",
+    503: "Busy: a change waited too long for the business's lock, or a read took too long; nothing was changed. "
+    "`Retry-After` says how many seconds to wait before sending the same request again.",
 }
 
 
@@ -135,5 +137,5 @@ def error_responses(*codes: int) -> dict[int, OpenApiResponse]:
 
 
 def owner_responses(ok: dict, *codes: int) -> dict:
-    """An owner endpoint's responses: its own, plus 401, 403 and 429 that any of them may answer."""
-    return {**ok, **error_responses(*sorted({401, 403, 429, *codes}))}
+    """An owner endpoint's responses: its own, plus 401, 403, 429 and 503 that any of them may answer."""
+    return {**ok, **error_responses(*sorted({401, 403, 429, 503, *codes}))}

@@ -137,6 +137,7 @@ def _errors(description: str) -> OpenApiResponse:
 
 NOT_FOUND = _errors("No active booking page has this link (`slug`), or no bookable service has this id (`session_category_id`).")
 RATE_LIMITED = _errors("Too many requests from this address; `Retry-After` says how many seconds to wait.")
+TOO_SLOW = _errors("The database took too long to answer (it is busy); `Retry-After` says how many seconds to wait.")
 
 
 # --- The views -------------------------------------------------------------------------------
@@ -155,7 +156,7 @@ class ServicesView(PublicJSONView):
         tags=["public"],
         summary="A booking link's bookable services",
         parameters=[SLUG],
-        responses={200: PublicServiceListSerializer, 404: NOT_FOUND, 429: RATE_LIMITED},
+        responses={200: PublicServiceListSerializer, 404: NOT_FOUND, 429: RATE_LIMITED, 503: TOO_SLOW},
     )
     def get(self, request: Request, slug: str) -> Response:
         page = _active_page(slug)
@@ -190,6 +191,7 @@ class AvailabilityView(PublicJSONView):
             400: _errors("A missing or invalid parameter; messages by parameter."),
             404: NOT_FOUND,
             429: RATE_LIMITED,
+            503: TOO_SLOW,
         },
     )
     def get(self, request: Request, slug: str) -> Response:

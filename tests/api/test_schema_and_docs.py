@@ -51,7 +51,7 @@ def test_owner_operations_need_a_token_and_document_the_common_errors(schema):
             continue
         for method, operation in item.items():
             assert operation["security"] == [{"jwtAuth": []}], (path, method)
-            for code in ("401", "403", "429"):
+            for code in ("401", "403", "429", "503"):
                 assert operation["responses"][code]["content"]["application/json"]["schema"] == ERRORS_REF, (path, method, code)
             if "{id}" in path:
                 assert "404" in operation["responses"], (path, method)
@@ -69,13 +69,15 @@ def test_the_error_shape_is_one_component(schema):
 def test_public_json_is_described_with_its_errors(schema):
     create = schema["paths"]["/book/{slug}/bookings/"]["post"]
     assert create["security"] == [{}] or "security" not in create
-    assert set(create["responses"]) == {"201", "400", "404", "409", "415", "429", "503"}
+    assert set(create["responses"]) == {"201", "400", "404", "409", "415", "422", "429", "503"}
     assert all(create["responses"][code]["content"]["application/json"]["schema"] == ERRORS_REF
-               for code in ("400", "404", "409", "415", "429", "503"))
+               for code in ("400", "404", "409", "415", "422", "429", "503"))
     body = schema["components"]["schemas"]["BookingRequestRequest"]
     assert set(body["required"]) == {"session_category_id", "start_time_utc", "client_name", "client_email", "client_phone",
                                      "client_timezone"}
     availability = schema["paths"]["/book/{slug}/availability/"]["get"]
+    for read in (availability, schema["paths"]["/book/{slug}/services/"]["get"]):
+        assert {"404", "429", "503"} <= set(read["responses"])
     assert {p["name"] for p in availability["parameters"] if p.get("required")} == {
         "slug", "session_category_id", "start_date", "end_date"}
 
