@@ -230,7 +230,10 @@ CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
-CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_connect_timeout": 2, "socket_timeout": 5}
+# Short, because the web's requests publish (after a booking commits): a broker that does not
+# answer costs a request at most these, and then the process stops trying for a few seconds
+# (notifications.outbox). The worker's BRPOP waits 1 s, under socket_timeout.
+CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_connect_timeout": 1, "socket_timeout": 2}
 CELERY_TIMEZONE = "UTC"
 # Beat: the outbox pickup sends what the commit-time queueing missed (broker down, lost retry);
 # the sweep expires stale pending requests (PRD 3.8 FR5). A run that waited longer than its
