@@ -2,4 +2,5 @@
 
 from config.settings import *  # noqa: F403
 
-CACHES = {"default": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}}
+# Only computed availability goes uncached; the rate-limit counters keep their own cache.
+CACHES = {**CACHES, "default": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}}  # noqa: F405

@@ -157,10 +157,33 @@ else:
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = os.getenv("REDIS_URL", "")
+
+
+def redis_caches(url: str) -> dict:
+    """Computed availability ("default") and the rate-limit counters, in the Redis at `url`.
+
+    While Redis is down each process stands in with its own memory (bookingsite.lib.redis_cache),
+    in two key spaces so that there the availability pages cannot crowd out the counters. The
+    timeouts are short: a cache that answers slowly is worse than computing.
+    """
+    return {
+        alias: {
+            "BACKEND": "bookingsite.lib.redis_cache.RedisCacheWithFallback",
+            "LOCATION": url,
+            "KEY_PREFIX": alias,
+            "OPTIONS": {"socket_connect_timeout": 0.25, "socket_timeout": 0.5, "FALLBACK_MAX_ENTRIES": entries},
+        }
+        for alias, entries in (("default", 300), ("ratelimit", 10_000))
+    }
+
+
 if REDIS_URL:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+    CACHES = redis_caches(REDIS_URL)
 else:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    CACHES = {
+        alias: {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": alias}
+        for alias in ("default", "ratelimit")
+    }
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -214,7 +237,10 @@ CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
-CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_connect_timeout": 2, "socket_timeout": 5}
+# Short, because the web's requests publish (after a booking commits): a broker that does not
+# answer costs a request at most these, and then the process stops trying for a few seconds
+# (notifications.outbox). The worker's BRPOP waits 1 s, under socket_timeout.
+CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_connect_timeout": 1, "socket_timeout": 2}
 CELERY_TIMEZONE = "UTC"
 # Beat: the outbox pickup sends what the commit-time queueing missed (broker down, lost retry);
 # the sweep expires stale pending requests (PRD 3.8 FR5). A run that waited longer than its
@@ -260,9 +286,10 @@ RATELIMIT_LOGIN = env_rate("RATELIMIT_LOGIN", "10/m")
 # Behind a proxy, the client's address is the first of X-Forwarded-For (set TRUST_X_FORWARDED_FOR).
 TRUST_X_FORWARDED_FOR = env_bool("TRUST_X_FORWARDED_FOR", False)
 RATELIMIT_IP_META_KEY = "bookingsite.lib.ratelimit.client_ip"
-if not REDIS_URL:
-    # One process serves everything locally, so its memory cache is the shared cache.
-    SILENCED_SYSTEM_CHECKS = ["django_ratelimit.E003", "django_ratelimit.W001"]
+RATELIMIT_USE_CACHE = "ratelimit"
+# django-ratelimit knows only its listed backends: ours is Django's RedisCache (atomic INCR) with
+# a per-process stand-in; without Redis, one process serves everything, so its memory is shared.
+SILENCED_SYSTEM_CHECKS = ["django_ratelimit.W001"] if REDIS_URL else ["django_ratelimit.E003", "django_ratelimit.W001"]
 
 # The owner's JSON API (bookingsite/api, PRD 4.4): JWT only, so no session and no CSRF; JSON only.
 # Per owner with a valid token, per client IP without one; RATELIMIT_ENABLE=false switches both off.

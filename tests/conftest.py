@@ -12,6 +12,7 @@ from hypothesis import settings as hypothesis_settings
 from bookingsite.businesses.locking import LOCK_TIMEOUT_SECONDS
 
 from .factories import BookingSettingsFactory, BusinessProfileFactory, ServiceFactory, UserFactory
+from .private_redis import PrivateRedis
 
 # Playwright's sync API runs an event loop in the test thread; Django's ORM calls from the
 # test itself are still synchronous and safe.
@@ -61,12 +62,24 @@ def fast_password_hashing(settings):
 
 @pytest.fixture(autouse=True)
 def fresh_rate_limits():
-    """Rate-limit counters live in the cache; each test starts and ends with none."""
-    from django.core.cache import cache
+    """Rate-limit counters live in a cache (computed availability in another); each test starts
+    and ends with both empty."""
+    from django.core.cache import caches
 
-    cache.clear()
+    for each in caches.all():
+        each.clear()
     yield
-    cache.clear()
+    for each in caches.all():
+        each.clear()
+
+
+@pytest.fixture
+def private_redis():
+    """A redis-server of this test's own, running; the test may stop and start it again."""
+    server = PrivateRedis()
+    server.start()
+    yield server
+    server.stop()
 
 
 @pytest.fixture

@@ -25,6 +25,7 @@ from kombu.exceptions import OperationalError as BrokerError
 
 from bookingsite.bookings.calendar_links import google_calendar_url, ics_calendar
 from bookingsite.bookings.models import Booking
+from bookingsite.lib.outage import Outage
 
 from .models import EmailKind, Notification, OutboxEmail
 from .tasks import send_outbox_email_task
@@ -32,9 +33,12 @@ from .tasks import send_outbox_email_task
 log = logging.getLogger("bookingsite.notifications")
 Status = Booking.Status
 
-# Publishing after commit runs in the web request: one quick retry for a blip, then leave the
-# row to the beat pickup rather than hold the client's page while the broker is down.
-PUBLISH_RETRY_POLICY = {"max_retries": 1, "interval_start": 0, "interval_step": 0.2, "interval_max": 0.2}
+# Publishing after commit runs in the web request, so it never waits long: no retry (redis-py
+# already reconnects a connection that a restarted Redis closed; a retry would only double the
+# wait on a broker that hangs), and after a failure this process leaves the broker alone for a
+# few seconds. The rows meanwhile wait for the beat pickup.
+PUBLISH_RETRY_POLICY = {"max_retries": 0}
+broker_outage = Outage("broker", retry_after=10.0)
 
 SUBJECTS = {
     EmailKind.REQUEST_RECEIVED: "Booking request received – %(service)s, %(when)s",
@@ -295,11 +299,17 @@ def _publish(email_id: int) -> None:
     The row is already committed, so a failure here loses nothing: the beat pickup
     (flush_outbox_task) queues every row still unsent after OUTBOX_GRACE_SECONDS.
     """
+    if broker_outage.skip():
+        log.warning("outbox.publish_failed email_id=%s error='broker down': the beat pickup will send it", email_id)
+        return
     try:
         send_outbox_email_task.apply_async(args=[email_id], retry_policy=PUBLISH_RETRY_POLICY)
     except (BrokerError, ConnectionError, OSError) as exc:
+        broker_outage.failed(exc)
         log.warning("outbox.publish_failed email_id=%s error=%r: the beat pickup will send it", email_id, exc)
     except Exception:
         # Eager mode (no broker) runs the task right here; whatever it raises, the booking is
         # already made and the email row waits for the pickup.
         log.exception("outbox.publish_failed email_id=%s: the beat pickup will send it", email_id)
+    else:
+        broker_outage.answered()

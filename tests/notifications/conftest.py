@@ -24,6 +24,7 @@ from celery.contrib.testing.worker import start_worker
 from celery.signals import task_postrun
 from django.db import connections
 
+from bookingsite.notifications.outbox import broker_outage
 from config.celery import app as celery_app
 from tests.factories import WorkingHoursFactory
 
@@ -230,11 +231,9 @@ def reset_producers() -> None:
     celery_app.amqp._producer_pool = None
 
 
-@pytest.fixture(scope="package")
-def celery_worker_thread() -> Iterator[object]:
-    """One worker for this package: starting and stopping one takes seconds (the in-memory
-    transport's loop checks for shutdown every 2 s). Eager mode is off while it runs."""
-    _check_broker_reachable()
+@contextmanager
+def running_worker() -> Iterator[object]:
+    """A worker thread consuming from celery_app's broker_url (as it is now); eager mode off meanwhile."""
     conf = celery_app.conf
     saved = {key: conf[key] for key in ("task_always_eager", "worker_hijack_root_logger", "broker_transport_options")}
     conf.task_always_eager = False
@@ -258,6 +257,15 @@ def celery_worker_thread() -> Iterator[object]:
         reset_producers()
 
 
+@pytest.fixture(scope="package")
+def celery_worker_thread() -> Iterator[object]:
+    """One worker for this package: starting and stopping one takes seconds (the in-memory
+    transport's loop checks for shutdown every 2 s)."""
+    _check_broker_reachable()
+    with running_worker() as worker:
+        yield worker
+
+
 @pytest.fixture
 def celery_worker(celery_worker_thread, transactional_db, sendgrid) -> object:
     """The worker, for a test whose commits it must see (transaction=True), with nothing queued
@@ -276,16 +284,24 @@ def eager_tasks() -> Iterator[None]:
 
 
 @contextmanager
-def broker_down() -> Iterator[None]:
-    """Publishing fails as when Redis is down: producers point at a closed port meanwhile."""
-    url = celery_app.conf.broker_url
-    celery_app.conf.broker_url = "redis://127.0.0.1:1/0"
+def broker_at(url: str) -> Iterator[None]:
+    """Publish to (and start workers on) the broker at `url` meanwhile."""
+    saved = celery_app.conf.broker_url
+    celery_app.conf.broker_url = url
     reset_producers()
     try:
         yield
     finally:
-        celery_app.conf.broker_url = url
+        celery_app.conf.broker_url = saved
         reset_producers()
+        broker_outage.answered()  # what this process learnt of the other broker does not hold for this one
+
+
+@contextmanager
+def broker_down() -> Iterator[None]:
+    """Publishing fails as when Redis is down: producers point at a closed port meanwhile."""
+    with broker_at("redis://127.0.0.1:1/0"):
+        yield
 
 
 # --- A business that takes bookings ---------------------------------------------------------------
