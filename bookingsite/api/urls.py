@@ -1,7 +1,9 @@
 """/api/: the owner's JSON API v1, its OpenAPI schema and the docs page (assets served from static/, no CDN)."""
 
 from django.urls import include, path, re_path
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from csp.constants import SELF
+from csp.decorators import csp_update
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from . import auth, views
 from .errors import not_found
@@ -30,6 +32,9 @@ urlpatterns = [
     path("v1/", include(v1_urlpatterns)),
     # The schema covers every DRF view of the site: this API and the public booking JSON under /book/.
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
-    path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),
+    # The split view serves its start-up script as a file (the CSP allows no inline script);
+    # Swagger UI's stylesheet draws its icons from data: URLs.
+    path("docs/", csp_update({"img-src": [SELF, "data:"]})(SpectacularSwaggerSplitView.as_view(url_name="api:schema")),
+         name="docs"),
     re_path(r"", not_found),  # anything else under /api/: a JSON 404, not the HTML page
 ]

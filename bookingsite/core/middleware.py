@@ -23,6 +23,11 @@ def subdomain_slug(host: str) -> str | None:
     return label
 
 
+def on_booking_link(request) -> bool:
+    """A public booking page (a subdomain link's path is /book/<slug>/... by now): any site may frame it."""
+    return request.path_info.startswith("/book/")
+
+
 def subdomain_booking_link(get_response):
     def middleware(request):
         slug = subdomain_slug(request.get_host())
@@ -53,7 +58,7 @@ def busy_answer(get_response):
             response = render(request, "busy.html", {"message": busy.message, "back_url": back_url}, status=503)
         response["Retry-After"] = str(busy.retry_after_seconds)
         # A booking page inside the owner's website shows it in the frame, like the page itself.
-        response.xframe_options_exempt = request.path_info.startswith("/book/")
+        response.xframe_options_exempt = on_booking_link(request)
         return response
 
     middleware.process_exception = process_exception

@@ -11,6 +11,8 @@ from django.views.decorators.http import require_GET
 
 from bookingsite.lib.redis_cache import RedisCacheWithFallback
 
+from .middleware import on_booking_link
+
 logger = logging.getLogger(__name__)
 
 
@@ -67,4 +69,6 @@ def healthz(request: HttpRequest) -> JsonResponse:
 
 
 def not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
-    return render(request, "404.html", status=404)
+    response = render(request, "404.html", status=404)
+    response.xframe_options_exempt = on_booking_link(request)  # a mistyped link inside the owner's website
+    return response

@@ -10,6 +10,12 @@
       if (browser && zone.querySelector('option[value="' + browser + '"]')) zone.value = browser;
     }
   });
+  // Remove buttons of rows added on the page (hours): data-remove is the id of the row to drop.
+  document.addEventListener("click", function (event) {
+    var button = event.target.closest("[data-remove]");
+    var row = button && document.getElementById(button.getAttribute("data-remove"));
+    if (row) row.remove();
+  });
   // Copy buttons: data-copy is a selector of the element whose text (or value) to copy.
   document.addEventListener("click", function (event) {
     var button = event.target.closest("[data-copy]");

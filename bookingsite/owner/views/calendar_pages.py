@@ -8,6 +8,8 @@ from datetime import date, datetime, timedelta
 from urllib.parse import urlencode
 from zoneinfo import ZoneInfo
 
+from csp.constants import SELF
+from csp.decorators import csp_update
 from django.contrib import messages
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
@@ -124,6 +126,7 @@ def _session_form(request: OwnerRequest, data=None, initial=None) -> SessionCrea
 
 @require_GET
 @owner_required
+@csp_update({"font-src": [SELF, "data:"]})  # FullCalendar's stylesheet carries its arrow icons' font as a data: URL
 def calendar_page(request: OwnerRequest) -> HttpResponse:
     shown = _shown_date(request, ZoneInfo(request.business.timezone))
     return _page(request, _session_form(request, initial={"date": shown}), shown)
