@@ -6,6 +6,7 @@ from functools import wraps
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.views.decorators.cache import never_cache
 
 from bookingsite.businesses.models import BusinessProfile
 
@@ -15,8 +16,11 @@ class OwnerRequest(HttpRequest):
 
 
 def owner_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
-    """Log in first; then `request.business` is the user's business, the scope of every query."""
+    """Log in first; then `request.business` is the user's business, the scope of every query.
 
+    The pages show clients' names, emails and phones: never_cache, so no shared cache keeps them."""
+
+    @never_cache
     @login_required
     @wraps(view)
     def wrapped(request: HttpRequest, *args, **kwargs) -> HttpResponse:

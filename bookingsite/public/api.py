@@ -10,6 +10,7 @@ from datetime import datetime
 from django.utils import timezone
 from django.utils.decorators import method_decorator
 from django.utils.translation import gettext_lazy as _
+from django.views.decorators.cache import never_cache
 from django.views.decorators.gzip import gzip_page
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
@@ -236,6 +237,7 @@ def _idempotency_once_key(business_profile_id: int, header: str) -> str | None:
     return hashlib.sha256(f"api:{business_profile_id}:{header}".encode()).hexdigest()
 
 
+@method_decorator(never_cache, name="dispatch")  # the answer holds the manage link (see public.views)
 class BookingCreateView(PublicJSONView):
     """No cookie or form token: it takes only application/json, which a cross-site HTML form cannot
     send, so a form cannot forge it (DESIGN.md 6)."""

@@ -17,6 +17,7 @@ from django.utils.cache import patch_vary_headers
 from django.utils.html import format_html_join
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
 from django.views.decorators.clickjacking import xframe_options_exempt
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.gzip import gzip_page
@@ -217,8 +218,11 @@ def _parse_start(value: str) -> datetime | None:
     return moment
 
 
+# Pages that carry a form token or a manage link (the booking form, the booking's own pages) are
+# never_cache: no shared cache may keep one and hand it to the next visitor.
 @csrf_exempt  # the signed form token stands in for the CSRF cookie a framed page may not get
 @require_http_methods(["GET", "POST"])
+@never_cache
 @booking_link_view(with_service=True)
 def booking_form(request: HttpRequest, page: BusinessBookingSettings, service: SessionCategory) -> HttpResponse:
     if request.method == "POST":
@@ -327,6 +331,7 @@ def _manage_context(request: HttpRequest, page: BusinessBookingSettings, booking
 
 
 @require_GET
+@never_cache
 @booking_link_view(active_only=False)
 def booking_detail(request: HttpRequest, page: BusinessBookingSettings, token: str) -> HttpResponse:
     booking = _booking(page, token)
@@ -337,6 +342,7 @@ def booking_detail(request: HttpRequest, page: BusinessBookingSettings, token: s
 
 @csrf_exempt  # the unguessable URL is the credential; a cross-site page cannot know it
 @require_http_methods(["GET", "POST"])
+@never_cache
 @booking_link_view(active_only=False)
 def booking_cancel(request: HttpRequest, page: BusinessBookingSettings, token: str) -> HttpResponse:
     booking = _booking(page, token)
@@ -354,6 +360,7 @@ def booking_cancel(request: HttpRequest, page: BusinessBookingSettings, token: s
 
 
 @require_GET
+@never_cache
 @booking_link_view(active_only=False)
 def booking_ics(request: HttpRequest, page: BusinessBookingSettings, token: str) -> HttpResponse:
     booking = _booking(page, token)
