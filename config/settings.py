@@ -299,6 +299,8 @@ RATELIMIT_ENABLE = env_bool("RATELIMIT_ENABLE", True)
 RATELIMIT_PUBLIC_READ = env_rate("RATELIMIT_PUBLIC_READ", "120/m")
 RATELIMIT_PUBLIC_WRITE = env_rate("RATELIMIT_PUBLIC_WRITE", "10/m")
 RATELIMIT_LOGIN = env_rate("RATELIMIT_LOGIN", "10/m")
+RATELIMIT_PASSWORD_RESET = env_rate("RATELIMIT_PASSWORD_RESET", "10/h")
+RATELIMIT_PASSWORD_RESET_ADDRESS = env_rate("RATELIMIT_PASSWORD_RESET_ADDRESS", "3/h")  # per address typed
 # Behind a proxy, the client's address is the first of X-Forwarded-For (set TRUST_X_FORWARDED_FOR).
 TRUST_X_FORWARDED_FOR = env_bool("TRUST_X_FORWARDED_FOR", False)
 RATELIMIT_IP_META_KEY = "bookingsite.lib.ratelimit.client_ip"

@@ -4,6 +4,7 @@ from django.urls import include, path, re_path
 from django.views.static import serve
 
 from bookingsite.core import views as core_views
+from bookingsite.owner.views.accounts import login_limited
 
 admin.site.site_header = "Flowkey Booking Links — operator"
 admin.site.site_title = "Flowkey operator"
@@ -11,6 +12,7 @@ admin.site.site_title = "Flowkey operator"
 urlpatterns = [
     path("", core_views.home, name="home"),
     path("healthz", core_views.healthz, name="healthz"),
+    path("staff/login/", login_limited(admin.site.login)),  # before admin.site.urls, whose login it wraps
     path("staff/", admin.site.urls),
     path("book/", include("bookingsite.public.urls")),
     path("accounts/", include("bookingsite.owner.account_urls")),

@@ -80,6 +80,69 @@ def test_failed_logins_are_rate_limited(client, settings, alice):
     assert "_auth_user_id" not in client.session
 
 
+def test_the_staff_login_counts_on_the_same_limit(client, settings, alice):
+    get_user_model().objects.create_superuser("operator@example.com", "operator@example.com", "operator-long-secret")
+    settings.RATELIMIT_LOGIN = "3/m"
+    for _ in range(2):
+        client.post("/accounts/login/", {"username": "alice@example.com", "password": "wrong"})
+    assert client.post("/staff/login/", {"username": "alice@example.com", "password": "wrong"}).status_code == 200
+
+    response = client.post("/staff/login/", {"username": "operator@example.com", "password": "operator-long-secret"})
+
+    assert response.status_code == 429
+    assert 1 <= int(response["Retry-After"]) <= 60
+    assert "Too many login attempts" in response.content.decode()
+    assert "_auth_user_id" not in client.session
+    assert client.get("/staff/login/").status_code == 200  # only the attempts count
+
+
+@pytest.fixture
+def mailbox(settings):
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    return mail.outbox
+
+
+def ask_for_reset(client, email: str, ip: str = "203.0.113.5"):
+    return client.post("/accounts/password-reset/", {"email": email}, REMOTE_ADDR=ip)
+
+
+def test_password_resets_are_limited_per_address_whether_or_not_it_has_an_account(client, settings, alice, mailbox):
+    settings.RATELIMIT_PASSWORD_RESET_ADDRESS = "2/h"
+    answers = {}
+    for address in ["alice@example.com", "nobody@example.com"]:
+        # From three addresses, in any case: the count is the email's.
+        sent = [ask_for_reset(client, email, ip=f"203.0.113.{n}") for n, email in enumerate([address, address.upper(), address])]
+        answers[address] = [response.status_code for response in sent]
+
+    assert answers == {"alice@example.com": [302, 302, 429], "nobody@example.com": [302, 302, 429]}  # no account told apart
+    assert len(mailbox) == 2  # alice's two, and nobody's none
+    assert 1 <= int(sent[-1]["Retry-After"]) <= 3600
+    assert "Too many password reset requests. Please wait" in sent[-1].content.decode()
+
+
+def test_password_resets_are_limited_per_client_ip(client, settings, alice, mailbox):
+    settings.RATELIMIT_PASSWORD_RESET = "3/h"
+    answers = [ask_for_reset(client, email).status_code for email in
+               ["a@example.com", "b@example.com", "c@example.com", "alice@example.com"]]
+
+    assert answers == [302, 302, 302, 429]
+    assert mailbox == []
+    assert ask_for_reset(client, "alice@example.com", ip="198.51.100.7").status_code == 302
+    assert len(mailbox) == 1
+
+
+def test_the_reset_link_is_on_site_url_whatever_host_the_request_named(client, settings, alice, mailbox):
+    settings.ALLOWED_HOSTS = ["testserver", ".localhost"]
+    settings.SITE_URL = "https://book.example.test"
+
+    response = client.post("/accounts/password-reset/", {"email": "alice@example.com"}, headers={"host": "x.y.localhost"})
+
+    assert response.status_code == 302
+    [message] = mailbox
+    assert "https://book.example.test/accounts/reset/" in message.body
+    assert "x.y.localhost" not in message.body + message.subject
+
+
 def test_logout_is_a_post(client, alice, business, page):
     client.force_login(alice)
     assert client.get("/accounts/logout/").status_code == 405

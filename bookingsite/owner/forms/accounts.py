@@ -1,8 +1,11 @@
-"""Sign-up and log-in."""
+"""Sign-up, log-in and the password reset."""
+
+from urllib.parse import urlsplit
 
 from django import forms
+from django.conf import settings
 from django.contrib.auth import get_user_model, password_validation
-from django.contrib.auth.forms import AuthenticationForm
+from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
 from django.utils.translation import gettext_lazy as _
 
 from bookingsite.businesses.validators import validate_timezone
@@ -17,6 +20,15 @@ class EmailLoginForm(AuthenticationForm):
 
     def clean_username(self) -> str:
         return self.cleaned_data["username"].lower()
+
+
+class SiteLinkPasswordResetForm(PasswordResetForm):
+    """Django's, but the email's link is on SITE_URL: Django builds it from the request's Host,
+    which whoever sends the request chooses (DESIGN.md 8)."""
+
+    def save(self, **kwargs) -> None:
+        site = urlsplit(settings.SITE_URL)
+        super().save(**{**kwargs, "domain_override": site.netloc, "use_https": site.scheme == "https"})
 
 
 class SignUpForm(forms.Form):
