@@ -42,6 +42,22 @@ from .serializers import (
 class OwnerView(APIView):
     permission_classes = [IsBusinessOwner]
 
+    def perform_authentication(self, request) -> None:
+        """Authenticate, then count the request, before the permission check may refuse it.
+
+        DRF checks permissions before throttles (APIView.initial), so a request refused for a
+        missing or bad token (401) or a user without a business (403) was never counted. Here every
+        request counts first: one without a valid token per client IP (AnonRateLimit; after a bad
+        token DRF has made the user anonymous), one with a token per user.
+        """
+        try:
+            super().perform_authentication(request)
+        finally:
+            super().check_throttles(request)
+
+    def check_throttles(self, request) -> None:
+        """Done in perform_authentication, before the permission check."""
+
     @property
     def business(self) -> BusinessProfile:
         return self.request.business

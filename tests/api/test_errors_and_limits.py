@@ -87,6 +87,27 @@ class TestRateLimits:
         assert anonymous.post("/api/v1/token/refresh/", body).status_code == 429
         assert anonymous.post("/api/v1/token/refresh/", body, REMOTE_ADDR="10.1.2.3").status_code == 401
 
+    def test_owner_endpoints_count_requests_without_a_valid_token_before_refusing_them(self, settings, anonymous, api):
+        # DRF checks the permission (401) before the throttles; these count first, per client IP.
+        settings.API_THROTTLE_ANON = "3/m"
+        refused = [anonymous.get(SETTINGS), anonymous.post("/api/v1/services/", {}), Api("not-a-token").get(SETTINGS)]
+        assert [response.status_code for response in refused] == [401, 401, 401]
+
+        response = anonymous.get("/api/v1/bookings/")
+
+        assert response.status_code == 429
+        assert 1 <= int(response["Retry-After"]) <= 60
+        assert errors(response)["__all__"][0].startswith("Too many requests.")
+        assert Api("not-a-token").get(SETTINGS).status_code == 429
+        assert anonymous.get(SETTINGS, REMOTE_ADDR="10.1.2.3").status_code == 401  # another address has its own count
+        assert api.get(SETTINGS).status_code == 200  # a valid token counts per user, not on this counter
+
+    def test_a_user_without_a_business_is_counted_before_the_403(self, settings):
+        settings.API_THROTTLE_USER = "2/m"
+        no_business = Api(access_token(UserFactory(username="dave@example.com")))
+
+        assert [no_business.get(SETTINGS).status_code for _ in range(3)] == [403, 403, 429]
+
     def test_ratelimit_enable_false_switches_them_off(self, api, settings):
         settings.API_THROTTLE_USER = "1/m"
         settings.RATELIMIT_ENABLE = False
