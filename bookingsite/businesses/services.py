@@ -113,8 +113,9 @@ def business_settings_update(
 ) -> BusinessBookingSettings:
     """Save the business's details and its link's rules together.
 
-    `logo`: a new upload replaces the logo, False removes it, anything else keeps it. A new link
-    name goes through booking_slug_change, so the old link keeps redirecting (301). Raises
+    `logo`: a new upload replaces the logo (pass it through logos.logo_reencoded first, as the
+    settings form does), False removes it, anything else keeps it. A new link name goes through
+    booking_slug_change, so the old link keeps redirecting (301). Raises
     ValidationError for values the settings forms would refuse, and LinkNameTakenError if another
     business took the name meanwhile; either way nothing is saved.
     """

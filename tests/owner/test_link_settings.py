@@ -2,6 +2,7 @@
 
 import html
 import io
+import mimetypes
 import re
 
 import pytest
@@ -244,6 +245,87 @@ def test_uploads_and_removes_a_logo(owner, business):
     owner.post(URL, form_data(**{"logo-clear": "on"}))
     business.refresh_from_db()
     assert not business.logo
+
+
+def encoded(image: Image.Image, kind: str, **options) -> bytes:
+    buffer = io.BytesIO()
+    image.save(buffer, kind, **options)
+    return buffer.getvalue()
+
+
+def upload_logo(owner, name: str, content: bytes):
+    return owner.post(URL, {**form_data(), "logo": SimpleUploadedFile(name, content)})
+
+
+def stored_logo(business) -> tuple[str, bytes]:
+    business.refresh_from_db()
+    with business.logo.open("rb") as file:
+        return business.logo.name, file.read()
+
+
+class TestLogosAreDrawnAgain:
+    """A logo is stored as Pillow draws it again, in its real type (businesses.logos)."""
+
+    def test_a_png_named_pdf_is_stored_and_served_as_a_png(self, owner, business):
+        png_with_a_tail = encoded(Image.new("RGB", (600, 300), "teal"), "PNG") + b"%PDF-1.4 riding along %%EOF"
+
+        assert upload_logo(owner, "x.pdf", png_with_a_tail).status_code == 302
+
+        name, content = stored_logo(business)
+        assert re.fullmatch(r"logos/logo(_\w+)?\.png", name), name
+        assert content.startswith(b"\x89PNG") and b"%PDF" not in content
+        assert Image.open(io.BytesIO(content)).size == (256, 128)  # scaled to what the pages show
+        # Whatever serves the file (the app's media view, a proxy, a bucket) types it by its name.
+        assert mimetypes.guess_type(name)[0] == "image/png"
+
+    def test_an_animated_gif_keeps_its_first_frame(self, owner, business):
+        red, blue = Image.new("RGB", (32, 32), (255, 0, 0)), Image.new("RGB", (32, 32), (0, 0, 255))
+        animation = encoded(red, "GIF", save_all=True, append_images=[blue], duration=100, loop=0)
+        assert Image.open(io.BytesIO(animation)).n_frames == 2
+
+        assert upload_logo(owner, "spinner.gif", animation).status_code == 302
+
+        name, content = stored_logo(business)
+        stored = Image.open(io.BytesIO(content))
+        assert name.endswith(".gif") and stored.format == "GIF"
+        assert stored.n_frames == 1
+        assert stored.convert("RGB").getpixel((16, 16)) == (255, 0, 0)
+
+    def test_a_jpeg_loses_its_exif_and_stands_upright(self, owner, business):
+        exif = Image.Exif()
+        exif[0x010F] = "PhoneMaker"  # Make
+        exif[0x010E] = "Garden at 51.5012 N, 0.1419 W"  # ImageDescription
+        exif[0x0112] = 6  # Orientation: the camera was turned, show it rotated a quarter turn
+        photo = encoded(Image.new("RGB", (80, 40), "white"), "JPEG", exif=exif.tobytes())
+
+        assert upload_logo(owner, "me.jpeg", photo).status_code == 302
+
+        name, content = stored_logo(business)
+        stored = Image.open(io.BytesIO(content))
+        assert name.endswith(".jpg") and stored.format == "JPEG"
+        assert dict(stored.getexif()) == {}
+        assert b"PhoneMaker" not in content and b"Garden" not in content
+        assert stored.size == (40, 80)  # upright, as the camera meant it
+
+    def test_a_huge_pixel_count_is_refused_before_it_is_decoded(self, owner, business):
+        before = saved_state(business)
+        bomb = encoded(Image.new("1", (5000, 5000)), "PNG")  # a few KB that claim 25 million pixels
+        assert len(bomb) < 10_000
+
+        response = upload_logo(owner, "logo.png", bomb)
+
+        assert response.status_code == 400
+        assert "Use a smaller image: at most 4096 × 4096 pixels." in text(response)
+        assert saved_state(business) == before
+
+    def test_a_document_that_is_not_an_image_is_refused(self, owner, business):
+        before = saved_state(business)
+
+        response = upload_logo(owner, "menu.pdf", b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\n%%EOF\n")
+
+        assert response.status_code == 400
+        assert "That file is not an image we can read. Use PNG, JPEG, GIF or WebP." in text(response)
+        assert saved_state(business) == before
 
 
 def test_refuses_a_file_that_is_not_an_image(owner, business):

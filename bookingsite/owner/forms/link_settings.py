@@ -24,6 +24,7 @@ from bookingsite.businesses.models import (
     BusinessBookingSettings,
     BusinessProfile,
 )
+from bookingsite.businesses import logos
 from bookingsite.businesses.services import slug_is_free
 from bookingsite.businesses.validators import validate_not_reserved_slug, validate_timezone
 
@@ -169,8 +170,8 @@ class BusinessProfileForm(forms.ModelForm):
         required=False,
         help_text=_("PNG, JPEG, GIF or WebP, under 2 MB. Square works best."),
         error_messages={
-            "invalid_image": _("That file is not an image we can read. Use PNG, JPEG, GIF or WebP."),
-            "invalid_extension": _("Use a PNG, JPEG, GIF or WebP image."),
+            "invalid_image": logos.NOT_AN_IMAGE,
+            "invalid_extension": logos.WRONG_TYPE,
         },
     )
 
@@ -183,6 +184,5 @@ class BusinessProfileForm(forms.ModelForm):
         if isinstance(logo, UploadedFile):  # not the logo already saved, nor False (remove it)
             if logo.size > MAX_LOGO_BYTES:
                 raise ValidationError(_("Use an image under 2 MB."))
-            if getattr(logo, "image", None) is None or logo.image.format not in {"PNG", "JPEG", "GIF", "WEBP"}:
-                raise ValidationError(_("Use a PNG, JPEG, GIF or WebP image."))
+            return logos.logo_reencoded(logo)  # what is stored: the image drawn again, named for its real type
         return logo
