@@ -97,6 +97,7 @@ def test_a_lock_held_elsewhere_makes_the_booking_form_answer_503_busy(business, 
     # The form comes back filled in as sent, inside the owner's site like the form itself.
     assert 'value="Jo Bloggs"' in response.content.decode() and 'name="token"' in response.content.decode()
     assert "X-Frame-Options" not in response
+    assert "frame-ancestors *" in response["Content-Security-Policy"]
     assert Booking.objects.count() == 0
     # Once the lock is free, the same form books.
     again = HttpClient().post(f"/book/alices-aqua/{service.pk}/book/", form)
@@ -116,4 +117,5 @@ def test_a_lock_held_elsewhere_makes_an_owner_page_answer_the_busy_page(business
     assert response["Retry-After"] == str(LOCK_TIMEOUT_SECONDS)
     assert "Busy right now" in response.content.decode()
     assert response["X-Frame-Options"] == "DENY"  # an owner page, never framed
+    assert "frame-ancestors 'none'" in response["Content-Security-Policy"]
     assert not Session.objects.exists()

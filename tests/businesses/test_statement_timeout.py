@@ -52,5 +52,6 @@ def test_a_public_read_stuck_behind_a_table_lock_answers_busy_not_a_hang(open_pa
     assert SHORT_TIMEOUT_SECONDS - 0.2 <= waited < SHORT_TIMEOUT_SECONDS + 5, waited
     if response["Content-Type"].startswith("text/html"):
         assert "X-Frame-Options" not in response  # a public page, shown inside the owner's site
+        assert "frame-ancestors *" in response["Content-Security-Policy"]
     # Once the lock is gone, the same read answers.
     assert HttpClient().get(url.format(service=service.pk)).status_code == 200
