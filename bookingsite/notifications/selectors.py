@@ -1,6 +1,7 @@
 """Reads for the owner's bell and "emails sent" page, and the outbox pickup. Scoped by business."""
 
 from datetime import datetime, timedelta
+from uuid import UUID
 
 from django.conf import settings
 from django.db.models import Q, QuerySet
@@ -24,8 +25,10 @@ def recent_notifications(business_profile_id: int, *, limit: int = 20) -> list[N
     )
 
 
-def sent_emails(business_profile_id: int, *, status: str | None = None) -> QuerySet[OutboxEmail]:
-    """Every email of the business, newest first, whatever its status (or one status).
+def sent_emails(
+    business_profile_id: int, *, status: str | None = None, booking_id: UUID | None = None
+) -> QuerySet[OutboxEmail]:
+    """Every email of the business, newest first, whatever its status (or one status; or one booking's).
 
     The bodies are deferred: a list needs subject, recipient and status; `sent_email` loads one whole.
     """
@@ -35,6 +38,8 @@ def sent_emails(business_profile_id: int, *, status: str | None = None) -> Query
         .defer("body_text", "body_html", "ics")
         .order_by("-created_at", "-pk")
     )
+    if booking_id is not None:
+        emails = emails.filter(booking_id=booking_id)
     return emails.filter(status=status) if status else emails
 
 

@@ -15,6 +15,7 @@ from django.utils import timezone
 from bookingsite.bookings.models import Booking, BookingStatusChange, Session
 from bookingsite.bookings.selectors import availability
 from bookingsite.bookings.services import booking_cancel_by_admin, booking_create
+from bookingsite.notifications.models import OutboxEmail
 from tests.factories import BookingFactory, ClientFactory, ServiceFactory, WorkingHoursFactory
 
 pytestmark = pytest.mark.django_db
@@ -213,6 +214,36 @@ def test_detail_shows_times_in_both_zones_and_the_history(owner, service, day):
     assert f"/app/clients/{booking.client_id}/" in body
     assert "Cancel booking…" in body
     assert [change.to_status for change in response.context["history"]] == [Status.CONFIRMED]
+
+
+def test_detail_lists_the_booking_emails_with_when_they_went_and_which_failed(owner, business, service, day):
+    booking = book(service, at(day, 10))
+    book(service, at(day, 14), client_email="olga@example.com")
+    to_client = OutboxEmail.objects.get(booking=booking, to_email="cara@example.com")
+    to_client.status, to_client.attempts = OutboxEmail.Status.FAILED, 5
+    to_client.provider_answer = "TimeoutError: timed out"
+    to_client.save()
+    OutboxEmail.objects.filter(booking=booking, to_email="alice@example.com").update(
+        status=OutboxEmail.Status.SENT, attempts=1, sent_at=at(day - timedelta(days=2), 9, 30)
+    )
+
+    response = owner.get(f"/app/bookings/{booking.pk}/")
+
+    assert [email.to_email for email in response.context["emails"]] == ["alice@example.com", "cara@example.com"]
+    body = response.content.decode()
+    emails = body[body.index('id="emails-heading"'):]
+    assert "Booking confirmed" in emails and "New booking from Cara Client" in emails
+    assert "Not delivered after 5 tries" in emails and "TimeoutError: timed out" in emails
+    assert f"{(day - timedelta(days=2)).day} {(day - timedelta(days=2)):%b}, 09:30" in emails  # sent, London time
+    assert "olga@example.com" not in emails  # another booking's emails stay on its own page
+    assert '<span class="text-slate-600">(you)</span>' in emails
+
+
+def test_a_booking_without_emails_says_so(owner, service, day):
+    booking = book(service, at(day, 10))
+    OutboxEmail.objects.filter(booking=booking).delete()
+    body = owner.get(f"/app/bookings/{booking.pk}/").content.decode()
+    assert "No emails for this booking." in body
 
 
 def test_pending_detail_offers_approve_and_reject_back_to_itself(owner, page, service, day):

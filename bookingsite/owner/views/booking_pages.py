@@ -15,6 +15,7 @@ from bookingsite.bookings.selectors.bookings import booking_history, booking_sea
 from bookingsite.bookings.services import booking_cancel_by_admin
 from bookingsite.businesses.selectors import service_choices
 from bookingsite.lib.htmx import wants_partial
+from bookingsite.notifications.selectors import sent_emails
 
 from ..access import OwnerRequest, owner_required
 from ..forms.booking_pages import AdminCancelForm, BookingFilterForm
@@ -58,6 +59,7 @@ def _detail(request: OwnerRequest, booking: Booking, cancel_form: AdminCancelFor
         {
             "booking": booking,
             "history": list(booking_history(booking.pk)),
+            "emails": list(sent_emails(request.business.pk, booking_id=booking.pk)),
             "cancel_form": cancel_form,
             "actions": booking_actions(booking, timezone.now()),
             "other_zone": booking.booked_in_client_timezone not in ("", request.business.timezone),
