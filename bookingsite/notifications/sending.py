@@ -61,7 +61,8 @@ def _deliver(email: OutboxEmail) -> tuple[bool, int | None, str]:
     connection = get_connection(fail_silently=False)
     sendgrid_client = getattr(getattr(connection, "sg", None), "client", None)
     if sendgrid_client is not None:
-        # python-http-client waits forever by default; its per-URL clients inherit this.
+        # python-http-client waits forever by default; its per-URL clients inherit this, and urllib
+        # applies it to the connect and to each read (a TimeoutError, counted as a failed try below).
         sendgrid_client.timeout = settings.EMAIL_TIMEOUT
     message = _message(email, connection)
     try:
@@ -115,8 +116,13 @@ def outbox_email_send(*, email_id: int) -> SendResult:
     another run is sending right now is skipped. The provider call happens between two short
     transactions, never under a lock, so a slow provider holds up nothing but this worker. If
     the worker dies during the call, the row stays `sending`; after OUTBOX_CLAIM_TIMEOUT_SECONDS
-    the pickup queues it again (the one case where the provider may see it twice: it may have
-    accepted the first call before the crash).
+    the pickup queues it again.
+
+    Two cases leave the outcome unknown, and both are retried: a call that outlived EMAIL_TIMEOUT,
+    and a worker that died mid-call. SendGrid may have accepted such a call and only its answer
+    was lost, so the client may get that email twice; SendGrid's v3 mail/send takes no
+    idempotency key to stop that. We prefer a rare duplicate to a lost booking email, and a
+    10 s timeout against answers that take well under a second keeps it rare.
     """
     claimed = _claim(email_id, timezone.now())
     if isinstance(claimed, SendResult):

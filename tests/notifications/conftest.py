@@ -10,11 +10,13 @@ has its own database connection and only sees committed rows.
 
 import json
 import os
+import select
+import socket
 import threading
 import time
 from collections import deque
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from datetime import time as clock
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -78,13 +80,42 @@ def wait_for(condition: Callable[[], object], *, timeout: float = DEADLINE, what
 
 # --- The fake SendGrid --------------------------------------------------------------------------
 
+# A planned answer that never comes: the request is held until the client gives up (its
+# EMAIL_TIMEOUT) or goes away. A client still waiting after DEADLINE gets the default answer.
+TIMEOUT = "timeout"
+
 
 @dataclass
 class Received:
+    """One request as the fake saw it. `answered` is None while it waits for its answer, False
+    when the client hung up first (timed out, or its process died), True once the answer went out."""
+
     path: str
     authorization: str
     body: dict
-    status: int
+    status: int | None  # the answer planned for it; None for TIMEOUT
+    arrived_at: float  # time.monotonic()
+    finished_at: float | None = None
+    answered: bool | None = None
+
+    @property
+    def recipient(self) -> str:
+        return self.body["personalizations"][0]["to"][0]["email"]
+
+
+class Hold:
+    """Answers wait until `set()`. A socket pair rather than an Event: a held request waits on it
+    and on its own connection at once, so it notices a client that hangs up while held."""
+
+    def __init__(self) -> None:
+        self._reader, self._writer = socket.socketpair()
+
+    def set(self) -> None:
+        with suppress(OSError):
+            self._writer.send(b"x")  # never read: the reader stays readable for every waiter
+
+    def fileno(self) -> int:
+        return self._reader.fileno()
 
 
 @dataclass
@@ -94,51 +125,80 @@ class FakeSendGrid:
     url: str = ""
     requests: list[Received] = field(default_factory=list)
     planned: deque = field(default_factory=deque)
+    planned_to: dict[str, deque] = field(default_factory=dict)
     default_status: int = 202
-    held: threading.Event | None = None  # while set to an event that is not set, answers wait for it
+    held: Hold | None = None  # answers wait until it is set
     lock: threading.Lock = field(default_factory=threading.Lock)
 
     def reset(self) -> None:
         with self.lock:
             self.requests.clear()
             self.planned.clear()
+            self.planned_to.clear()
             self.default_status = 202
             if self.held is not None:
                 self.held.set()  # let a request still waiting go
             self.held = None
 
-    def hold_answers(self) -> threading.Event:
-        """Keep every request waiting for its answer until the returned event is set.
+    def hold_answers(self) -> Hold:
+        """Keep every request waiting for its answer until the returned hold is set.
 
         A request still held after DEADLINE is answered anyway, so a test that never sets the
-        event fails on its assertions instead of hanging.
+        hold fails on its assertions instead of hanging.
         """
         with self.lock:
-            self.held = threading.Event()
+            self.held = Hold()
             return self.held
 
-    def answer(self, *statuses: int) -> None:
-        """The next requests get these statuses, in order; then the default."""
+    def answer(self, *statuses: int | str, to: str | None = None) -> None:
+        """The next requests (to this address only, with `to`) get these statuses or TIMEOUT, in order; then the default."""
         with self.lock:
-            self.planned.extend(statuses)
+            queue = self.planned if to is None else self.planned_to.setdefault(to, deque())
+            queue.extend(statuses)
 
-    def _next_status(self) -> int:
+    def _next_status(self, recipient: str) -> int | str:
         with self.lock:
-            return self.planned.popleft() if self.planned else self.default_status
+            for queue in (self.planned_to.get(recipient), self.planned):
+                if queue:
+                    return queue.popleft()
+            return self.default_status
 
-    def _record(self, received: Received) -> None:
+    def _arrived(self, received: Received) -> None:
         with self.lock:
             self.requests.append(received)
         activity.bump()
 
+    def _finished(self, received: Received, *, answered: bool) -> None:
+        with self.lock:
+            received.finished_at, received.answered = time.monotonic(), answered
+        activity.bump()
+
     @property
     def accepted(self) -> list[dict]:
-        """The mails SendGrid accepted (answered 202), as the JSON bodies it received."""
+        """The mails SendGrid accepted: answered 202 to a client that was still there to read it."""
         with self.lock:
-            return [r.body for r in self.requests if r.status == 202]
+            return [r.body for r in self.requests if r.status == 202 and r.answered]
 
     def accepted_to(self, address: str) -> list[dict]:
         return [mail for mail in self.accepted if mail["personalizations"][0]["to"][0]["email"] == address]
+
+    def requests_to(self, address: str) -> list[Received]:
+        with self.lock:
+            return [r for r in self.requests if r.path == "/v3/mail/send" and r.recipient == address]
+
+    @property
+    def hung_up(self) -> list[Received]:
+        """Requests whose client went away before the answer: SendGrid got them, nobody got its answer."""
+        with self.lock:
+            return [r for r in self.requests if r.answered is False]
+
+
+def _hung_up(connection: socket.socket) -> bool:
+    """The client closed its end: a request is all sent, so a readable socket means end of file."""
+    try:
+        return connection.recv(1, socket.MSG_PEEK) == b""
+    except OSError:
+        return True
 
 
 def _handler(fake: FakeSendGrid) -> type[BaseHTTPRequestHandler]:
@@ -151,14 +211,31 @@ def _handler(fake: FakeSendGrid) -> type[BaseHTTPRequestHandler]:
             elif authorization != f"Bearer {API_KEY}":
                 status = 401
             else:
-                status = fake._next_status()
-            held = fake.held
-            if held is not None:
-                held.wait(DEADLINE)
-            fake._record(Received(self.path, authorization, body, status))
+                status = fake._next_status(body["personalizations"][0]["to"][0]["email"])
+            received = Received(self.path, authorization, body, None if status == TIMEOUT else status, time.monotonic())
+            fake._arrived(received)
+            # A timed-out request waits on its client alone; a held one on the hold too.
+            hold = None if status == TIMEOUT else fake.held
+            if status == TIMEOUT or hold is not None:
+                watched = [self.connection] + ([hold] if hold is not None else [])
+                readable, _, _ = select.select(watched, [], [], DEADLINE)
+                if self.connection in readable and _hung_up(self.connection):
+                    fake._finished(received, answered=False)
+                    self.close_connection = True
+                    return
+            if status == TIMEOUT:
+                status = received.status = fake.default_status
+            try:
+                self._answer(status, len(fake.requests))
+            except OSError:
+                fake._finished(received, answered=False)
+                raise
+            fake._finished(received, answered=True)
+
+        def _answer(self, status: int, number: int) -> None:
             self.send_response(status)
             if status == 202:
-                self.send_header("X-Message-Id", f"fake-{len(fake.requests)}")
+                self.send_header("X-Message-Id", f"fake-{number}")
                 self.send_header("Content-Length", "0")
                 self.end_headers()
                 return
@@ -167,6 +244,7 @@ def _handler(fake: FakeSendGrid) -> type[BaseHTTPRequestHandler]:
             self.send_header("Content-Length", str(len(answer)))
             self.end_headers()
             self.wfile.write(answer)
+            self.wfile.flush()
 
         def log_message(self, *args) -> None:  # keep the test output quiet
             pass

@@ -21,7 +21,7 @@ from bookingsite.notifications.selectors import unsent_email_ids
 from bookingsite.notifications.tasks import flush_outbox_task, send_outbox_email_task
 from config.celery import app as celery_app
 
-from .conftest import broker_down, wait_for
+from .conftest import DEADLINE, TIMEOUT, broker_down, wait_for
 from .helpers import a_slot, book_on_page, recipient, wait_until_settled
 
 Status = OutboxEmail.Status
@@ -196,6 +196,53 @@ class TestProviderErrors:
         assert flush_outbox_task() == 0  # failed is final
         assert send_outbox_email_task(emails[0].pk) == "skipped"
         assert len(sendgrid.requests) == 10
+
+    def test_a_500_then_a_timeout_are_retried_with_backoff_and_sent_once(
+        self, client, celery_worker, sendgrid, open_page, service, settings, caplog
+    ):
+        caplog.set_level(logging.WARNING, logger="bookingsite.notifications")
+        settings.EMAIL_TIMEOUT = 0.5
+        sendgrid.answer(500, TIMEOUT, to=CLIENT)  # then SendGrid is back: 202
+        booking = book_on_page(client, open_page, service, a_slot(open_page, service))
+        emails = {e.to_email: e for e in wait_until_settled(booking, count=2)}
+
+        assert (emails[CLIENT].status, emails[CLIENT].attempts, emails[CLIENT].provider_status_code) == (Status.SENT, 3, 202)
+        assert (emails[OWNER].status, emails[OWNER].attempts) == (Status.SENT, 1)
+        tries = sendgrid.requests_to(CLIENT)
+        assert [(r.status, r.answered) for r in tries] == [(500, True), (None, False), (202, True)]
+        # The client gave up after EMAIL_TIMEOUT: left alone, the fake would have held it for DEADLINE.
+        held_for = tries[1].finished_at - tries[1].arrived_at
+        assert 0.8 * settings.EMAIL_TIMEOUT <= held_for < DEADLINE / 4
+        # Each retry waited its backoff: 2, then 4 times OUTBOX_RETRY_BASE_SECONDS after the failure.
+        base = settings.OUTBOX_RETRY_BASE_SECONDS
+        assert tries[1].arrived_at - tries[0].finished_at >= 0.9 * 2 * base
+        assert tries[2].arrived_at - tries[1].finished_at >= 0.9 * 4 * base
+        retries = [r.getMessage() for r in caplog.records if r.getMessage().startswith("outbox.retry")]
+        assert len(retries) == 2
+        assert "500 Internal Server Error" in retries[0] and "TimeoutError" in retries[1]
+        assert len(sendgrid.accepted_to(CLIENT)) == 1 and len(sendgrid.accepted_to(OWNER)) == 1
+
+    def test_every_try_failing_marks_it_failed_after_the_last_and_the_owner_sees_it(
+        self, client, celery_worker, sendgrid, open_page, service, settings, alice
+    ):
+        settings.EMAIL_TIMEOUT = 0.3
+        sendgrid.answer(500, TIMEOUT, 503, 500, TIMEOUT, to=CLIENT)  # five tries, OUTBOX_MAX_ATTEMPTS
+        booking = book_on_page(client, open_page, service, a_slot(open_page, service))
+        emails = {e.to_email: e for e in wait_until_settled(booking, count=2)}
+
+        failed = emails[CLIENT]
+        assert (failed.status, failed.attempts, failed.provider_status_code, failed.sent_at) == (Status.FAILED, 5, None, None)
+        assert failed.provider_answer.startswith("TimeoutError: ")
+        assert [r.status for r in sendgrid.requests_to(CLIENT)] == [500, None, 503, 500, None]
+        assert sendgrid.accepted_to(CLIENT) == [] and len(sendgrid.accepted_to(OWNER)) == 1
+        assert Booking.objects.get(pk=booking.pk).status == Booking.Status.CONFIRMED
+
+        client.force_login(alice)
+        page = client.get(f"/app/bookings/{booking.pk}/").content.decode()
+        shown = page[page.index('id="emails-heading"'):]
+        assert CLIENT in shown and OWNER in shown
+        assert "Not delivered after 5 tries" in shown and "TimeoutError: timed out" in shown
+        assert shown.count(">Sent</span>") == 1 and shown.count(">Failed</span>") == 1
 
     def test_the_wait_doubles_after_each_failure(self, sendgrid, business, settings):
         settings.OUTBOX_RETRY_BASE_SECONDS = 1.0
