@@ -130,6 +130,11 @@ TEMPLATES = [
 
 # PostgreSQL in production (DATABASE_URL); SQLite under var/ by default. On SQLite every write
 # transaction starts IMMEDIATE, so two bookings queue on the database lock instead of racing.
+SQLITE_OPTIONS = {
+    "transaction_mode": "IMMEDIATE",
+    "timeout": 20,
+    "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+}
 DATABASE_URL = os.getenv("DATABASE_URL", "")
 # On PostgreSQL every statement gives up after DB_STATEMENT_TIMEOUT_SECONDS (0: never), so a query
 # stuck behind a lock or gone pathological frees its web or worker process with a 503 "busy"
@@ -140,17 +145,16 @@ if DATABASE_URL:
     DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=env_int("DB_CONN_MAX_AGE", 60))}
     if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and DB_STATEMENT_TIMEOUT_SECONDS > 0:
         DATABASES["default"].setdefault("OPTIONS", {})["options"] = f"-c statement_timeout={DB_STATEMENT_TIMEOUT_SECONDS}s"
+    elif DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+        # A SQLite file named by URL (the tests' gunicorn and worker processes) locks the same way.
+        DATABASES["default"]["OPTIONS"] = SQLITE_OPTIONS
 else:
     VAR_DIR.mkdir(parents=True, exist_ok=True)
     DATABASES = {
         "default": {
             "ENGINE": "django.db.backends.sqlite3",
             "NAME": VAR_DIR / "db.sqlite3",
-            "OPTIONS": {
-                "transaction_mode": "IMMEDIATE",
-                "timeout": 20,
-                "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
-            },
+            "OPTIONS": SQLITE_OPTIONS,
             # A file, not memory, so threads of the race tests share one database and its locks;
             # one per test process, so two runs side by side never share it.
             "TEST": {"NAME": VAR_DIR / f"test-{os.getpid()}.sqlite3"},

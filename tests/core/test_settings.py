@@ -139,3 +139,18 @@ def test_refuses_a_rate_limit_it_cannot_read(name, value):
     assert result.returncode != 0
     assert "ImproperlyConfigured" in result.stderr
     assert f"{name} must be a rate like 600/m, not {value!r}" in result.stderr
+
+
+def test_a_sqlite_database_url_locks_as_the_default_sqlite_does(tmp_path):
+    """The tests' gunicorn and worker processes reach the test database by DATABASE_URL: on
+    SQLite its writers must queue on BEGIN IMMEDIATE as the default database's do."""
+    result = run_django(
+        "-c", "import django, json; django.setup(); from django.conf import settings as s; "
+        "print(json.dumps({k: str(v) for k, v in s.DATABASES['default'].items() if k in ('ENGINE', 'NAME', 'OPTIONS')}))",
+        DATABASE_URL=f"sqlite:///{tmp_path}/shared.sqlite3",
+    )
+
+    assert result.returncode == 0, result.stderr
+    shown = json.loads(result.stdout.strip().splitlines()[-1])
+    assert shown["ENGINE"] == "django.db.backends.sqlite3" and shown["NAME"] == f"{tmp_path}/shared.sqlite3"
+    assert "'transaction_mode': 'IMMEDIATE'" in shown["OPTIONS"] and "journal_mode=WAL" in shown["OPTIONS"]
