@@ -225,12 +225,14 @@ def _handler(fake: FakeSendGrid) -> type[BaseHTTPRequestHandler]:
                     return
             if status == TIMEOUT:
                 status = received.status = fake.default_status
+            # Recorded before the answer goes out: a worker that reads it may report the email
+            # sent before this thread runs again, and the test then expects it recorded.
+            fake._finished(received, answered=True)
             try:
                 self._answer(status, len(fake.requests))
             except OSError:
                 fake._finished(received, answered=False)
                 raise
-            fake._finished(received, answered=True)
 
         def _answer(self, status: int, number: int) -> None:
             self.send_response(status)
