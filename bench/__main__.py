@@ -2,7 +2,8 @@
 
 Steps: make the database, migrate, seed, collect the static files; then the engine alone,
 the server time of the availability endpoints and of the booking POST in-process, the
-throughput through gunicorn under wrk, and the public pages in Chromium.
+throughput through gunicorn under wrk, the public pages in Chromium, and the mixed load (wrk
+reading availability while bookings arrive). BENCH_QUICK=true makes every timed run short.
 """
 
 from __future__ import annotations
@@ -14,9 +15,9 @@ import time as clock
 from . import environment
 
 BENCH_PORT = int(os.getenv("BENCH_PORT", "8765"))
-REQUEST_RUNS = 1000
-COMPUTED_RUNS = 400
-BOOKING_RUNS = 200
+REQUEST_RUNS = environment.scaled(1000, 100)
+COMPUTED_RUNS = environment.scaled(400, 40)
+BOOKING_RUNS = environment.scaled(200, 20)
 
 
 def _machine() -> str:
@@ -51,7 +52,7 @@ def main() -> None:
 
     from bookingsite.businesses.models import SessionCategory
 
-    from . import endpoints, engine, load, pages, seed
+    from . import endpoints, engine, load, mixed, pages, seed
 
     step(f"Scratch database {os.environ['DATABASE_URL']}: migrating and seeding...")
     call_command("migrate", verbosity=0)
@@ -104,6 +105,8 @@ def main() -> None:
 
     step("Measuring booking POSTs...")
     booking = endpoints.time_bookings(seeded.slug, single, BOOKING_RUNS)
+    step(f"Measuring the mixed load: reads while {mixed.BOOKINGS_PER_SECOND} bookings/s arrive...")
+    mixed_run = mixed.measure(BENCH_PORT, single, [probe.path for probe in json_probes])
 
     print()
     print(f"Machine: {_machine()}")
@@ -129,6 +132,22 @@ def main() -> None:
     for name, rate in rates:
         print(f"| {name} | {rate['requests']:,} | {rate['per_second']:.0f} "
               f"| {_ms(rate['latency_p50'])} | {_ms(rate['latency_p99'])} | {rate['errors']} |")
+    print()
+    print(f"| Mixed load: wrk {load.WRK_CONNECTIONS} connections reading the month JSON, {mixed.BOOKINGS_PER_SECOND} "
+          f"bookings/s over {mixed.BUSINESSES} businesses | requests | per second | P50 ms | P95 ms | errors |")
+    print("|---|---:|---:|---:|---:|---:|")
+    for name, key in (("Month availability JSON, alone", "reads_alone"),
+                      ("Month availability JSON, with the bookings", "reads_mixed")):
+        row = mixed_run[key]
+        print(f"| {name} | {row['requests']:,} | {row['per_second']:.0f} | {_ms(row['latency_p50'])} "
+              f"| {_ms(row['latency_p95'])} | {row['errors']} |")
+    for name, key in (("Booking POST (JSON over HTTP), alone", "bookings_alone"),
+                      ("Booking POST (JSON over HTTP), with the reads", "bookings_mixed")):
+        row = mixed_run[key]
+        print(f"| {name} | {row['requests']:,} | {row['per_second']:.1f} | {_ms(row['p50'])} | {_ms(row['p95'])} "
+              f"| {row['errors']} |")
+    print(f"\nCache hit rate of the availability reads: alone {mixed.hit_rate(mixed_run['reads_alone_cache'])}; "
+          f"with the bookings {mixed.hit_rate(mixed_run['mixed_cache'])}.")
     print()
     print(f"| Public page, first visit in Chromium ({pages.VISITS} visits) | bytes transferred | requests "
           f"| FCP median ms | FCP worst ms |")

@@ -72,3 +72,12 @@ def prepare() -> dict[str, str]:
         os.environ.pop("REDIS_URL", None)
     os.environ.update(settings)
     return settings
+
+
+# BENCH_QUICK=true: every timed run a fraction as long, to try the benchmark out while changing it.
+# Its figures are too few to compare or to record in docs/benchmarks.md.
+QUICK = os.getenv("BENCH_QUICK", "").strip().lower() in ("1", "true", "yes", "on")
+
+
+def scaled(full: int, quick: int) -> int:
+    return quick if QUICK else full

@@ -9,10 +9,12 @@ import statistics
 
 from playwright.sync_api import sync_playwright
 
+from .environment import scaled
+
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
                  "--disable-sync"]
-VISITS = 7
+VISITS = scaled(7, 2)
 PHONE = {"width": 390, "height": 844}
 FIRST_PAINT = "() => performance.getEntriesByName('first-contentful-paint').length > 0"
 

@@ -4,8 +4,10 @@ The benchmark itself runs with `make bench`, never in the test suite; these chec
 the figures it prints are read and computed right.
 """
 
+from bench import cache_counts
+from bench.cache_counts import Counts, CountedCache, read_counts
 from bench.environment import scratch_database_url
-from bench.load import parse_wrk
+from bench.load import parse_wrk, wrk_script
 from bench.stats import percentile, summary
 
 WRK_OUTPUT = """Running 15s test @ http://127.0.0.1:8765/book/x/availability/
@@ -23,6 +25,7 @@ WRK_OUTPUT = """Running 15s test @ http://127.0.0.1:8765/book/x/availability/
   Non-2xx or 3xx responses: 4
 Requests/sec:    547.09
 Transfer/sec:      1.34MB
+Latency P95: 25311us
 """
 
 
@@ -31,6 +34,7 @@ def test_wrk_figures_are_read_with_their_units_and_every_error_counted():
     assert figures["requests"] == 8217
     assert figures["per_second"] == 547.09
     assert figures["latency_p50"] == 21.71
+    assert figures["latency_p95"] == 25.311  # printed by the script's done() in microseconds
     assert figures["latency_p99"] == 1020.0
     assert figures["errors"] == 4 + 2 + 1
 
@@ -58,3 +62,28 @@ def test_the_scratch_database_keeps_the_server_and_login_but_not_the_name():
         "postgres://app:secret@db.internal:6543/bookinglinks_bench"
     )
     assert scratch_database_url(None) == "postgres://postgres@127.0.0.1:5432/bookinglinks_bench"
+
+
+def test_the_wrk_script_prints_the_p95_that_is_read_back():
+    script = wrk_script(["/a", "/b"], {"HX-Request": "true"})
+    assert 'paths = {"/a","/b"}' in script and 'wrk.headers["HX-Request"] = "true"' in script
+    assert 'io.write(string.format("Latency P95: %dus\\n", latency:percentile(95.0)))' in script
+    assert parse_wrk(WRK_OUTPUT.replace("Latency P95: 25311us\n", ""))["latency_p95"] is None
+
+
+def test_the_counted_cache_counts_every_read_of_every_process(tmp_path, monkeypatch):
+    monkeypatch.setenv("BENCH_CACHE_COUNTS", str(tmp_path))
+    monkeypatch.setattr(cache_counts, "_counts", None)  # this process opens its file under tmp_path
+    cache = CountedCache("", {"COUNTED": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+                                          "LOCATION": "counted-test"}})
+    assert cache.get("month") is None
+    cache.set("month", [1, 2])
+    assert cache.get("month") == [1, 2] and cache.get("month", "default") == [1, 2]
+    assert cache.get("other", "default") == "default"
+    (tmp_path / "4242").write_bytes(b"")  # a worker that opened its file and has not written yet
+
+    counts = read_counts(tmp_path)
+
+    assert counts == Counts(hits=2, misses=2) and counts.hit_rate == 0.5
+    assert counts - Counts(hits=1, misses=2) == Counts(hits=1, misses=0)
+    assert Counts().hit_rate is None

@@ -1,0 +1,149 @@
+"""The mixed load: wrk reads the month availability JSON while bookings arrive, through gunicorn.
+
+DESIGN.md 10: "with reads arriving at the same time, neither side's P95 more than doubles". On
+one gunicorn (counting its cache's hits and misses, bench/cache_counts.py), three runs:
+- reads alone: wrk over the 16 month-JSON URLs of the measured business, as the throughput run;
+- bookings alone: public JSON booking POSTs at BOOKINGS_PER_SECOND, spread over the measured
+  business and five others, from driver threads here (a new HTTP connection per POST);
+- both at once, for as long as the reads alone.
+Every POST books a free place (one that no other POST of the run takes), so each should answer
+201; anything else counts as an error. Bookings of the measured business bump its availability
+version, so the reads that follow each one compute its month again: the hit rate shows it.
+"""
+
+from __future__ import annotations
+
+import http.client
+import json
+import subprocess
+import tempfile
+import threading
+import time as clock
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from bookingsite.businesses.models import SessionCategory
+
+from . import load
+from .cache_counts import Counts, read_counts
+from .endpoints import separate_slots
+from .environment import scaled
+from .seed import OTHER_BUSINESSES, SLUG
+from .stats import summary
+
+BOOKINGS_PER_SECOND = 10
+BUSINESSES = 6  # the measured one and five of the others
+BOOKINGS_ALONE_SECONDS = scaled(5, 2)
+IN_FLIGHT = 16
+SETTINGS_MODULE = "bench.settings_counted"
+
+
+@dataclass(frozen=True)
+class Place:
+    slug: str
+    service_id: int
+    start_utc: datetime
+
+
+def free_places(lesson: SessionCategory, count: int) -> list[Place]:
+    """`count` free places, in turn of the measured business's one-place `lesson` and the group
+    classes of five others; no two of them compete, so each booking should succeed."""
+    per_business = -(-count // BUSINESSES)
+    queues = [[Place(SLUG, lesson.pk, slot.start_utc) for slot in separate_slots(SLUG, lesson, per_business)]]
+    for n in range(1, BUSINESSES):
+        slug = f"bench-studio-{n * OTHER_BUSINESSES // BUSINESSES}"
+        group = SessionCategory.objects.get(business_profile__booking_settings__public_booking_slug=slug, capacity__gt=1)
+        places: list[Place] = []
+        for slot in separate_slots(slug, group, per_business):
+            places += [Place(slug, group.pk, slot.start_utc)] * slot.remaining
+        queues.append(places[:per_business])
+    turns = [queue[i] for i in range(per_business) for queue in queues if i < len(queue)]
+    if len(turns) < count:
+        raise RuntimeError(f"only {len(turns)} free places for {count} bookings")
+    return turns[:count]
+
+
+def _post(base_url: str, place: Place, n: int) -> tuple[float, int]:
+    """One booking POST over a new connection: (milliseconds, HTTP status; 0 for no answer)."""
+    address = urlsplit(base_url)
+    body = json.dumps({
+        "session_category_id": place.service_id,
+        "start_time_utc": place.start_utc.strftime("%Y-%m-%dT%H:%M:%SZ"),
+        "client_timezone": "Europe/London",
+        "client_name": f"Mixed Client {n}",
+        "client_email": f"mixed.client{n}@example.com",
+        "client_phone": "+447911123456",
+        "notes": "",
+    })
+    began = clock.perf_counter()
+    connection = http.client.HTTPConnection(address.hostname, address.port, timeout=30)
+    try:
+        connection.request("POST", f"/book/{place.slug}/bookings/", body,
+                           {"Content-Type": "application/json", "Accept": "application/json"})
+        response = connection.getresponse()
+        response.read()
+        status = response.status
+    except (OSError, http.client.HTTPException):
+        status = 0
+    finally:
+        connection.close()
+    return (clock.perf_counter() - began) * 1000, status
+
+
+def drive_bookings(base_url: str, places: list[Place], first_number: int) -> dict:
+    """POST the places at BOOKINGS_PER_SECOND, each at its due time whatever the earlier ones'
+    answers take (clients arrive on their own): up to IN_FLIGHT at once."""
+    began = clock.monotonic()
+    with ThreadPoolExecutor(max_workers=IN_FLIGHT) as pool:
+        posts = []
+        for i, place in enumerate(places):
+            delay = began + i / BOOKINGS_PER_SECOND - clock.monotonic()
+            if delay > 0:
+                clock.sleep(delay)  # pacing the arrivals, not waiting for a result
+            posts.append(pool.submit(_post, base_url, place, first_number + i))
+        answers = [post.result() for post in posts]
+    return {**summary([elapsed for elapsed, _status in answers]), "requests": len(places),
+            "per_second": len(places) / (clock.monotonic() - began),
+            "errors": sum(status != 201 for _elapsed, status in answers)}
+
+
+def measure(port: int, lesson: SessionCategory, paths: list[str]) -> dict:
+    """The three runs; for each, its figures, and the cache's hits and misses while wrk read."""
+    arrivals_alone = BOOKINGS_PER_SECOND * BOOKINGS_ALONE_SECONDS
+    places = free_places(lesson, arrivals_alone + BOOKINGS_PER_SECOND * load.WRK_SECONDS)
+    with tempfile.TemporaryDirectory(prefix="bench-cache-counts-") as counts_dir, \
+            tempfile.NamedTemporaryFile("w", suffix=".lua") as script, \
+            load.gunicorn(port, settings_module=SETTINGS_MODULE, env={"BENCH_CACHE_COUNTS": counts_dir}) as base_url:
+        script.write(load.wrk_script(paths, {}))
+        script.flush()
+        command = load.wrk_command(base_url + paths[0], script.name)
+        load.warm_up(base_url + paths[0], script.name)
+
+        before = read_counts(Path(counts_dir))
+        reads_alone = load.parse_wrk(subprocess.run(command, check=True, capture_output=True, text=True).stdout)
+        reads_alone_cache = read_counts(Path(counts_dir)) - before
+
+        bookings_alone = drive_bookings(base_url, places[:arrivals_alone], 0)
+
+        before = read_counts(Path(counts_dir))
+        reads = subprocess.Popen(command, stdout=subprocess.PIPE, text=True)
+        bookings_mixed: dict = {}
+        driver = threading.Thread(
+            target=lambda: bookings_mixed.update(drive_bookings(base_url, places[arrivals_alone:], arrivals_alone))
+        )
+        driver.start()
+        output, _ = reads.communicate()
+        driver.join()
+        mixed_cache = read_counts(Path(counts_dir)) - before
+    return {
+        "reads_alone": reads_alone, "reads_alone_cache": reads_alone_cache, "bookings_alone": bookings_alone,
+        "reads_mixed": load.parse_wrk(output), "bookings_mixed": bookings_mixed, "mixed_cache": mixed_cache,
+    }
+
+
+def hit_rate(counts: Counts) -> str:
+    rate = counts.hit_rate
+    return "-" if rate is None else f"{rate:.1%} ({counts.hits:,} hits, {counts.misses:,} misses)"
