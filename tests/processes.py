@@ -3,9 +3,9 @@
 They run on a Redis of the test's own (tests/private_redis.py), so their queue and cache are
 theirs alone: the notifications tests' in-thread worker consumes REDIS_URL's queue.
 
-A subprocess reaches the test database by DATABASE_URL (`test_database_url`): under pytest-django
-that is the test database (test_<name> on PostgreSQL, the var/test-<pid>.sqlite3 file on SQLite),
-and a transaction=True test commits its rows, so the subprocess sees them. Every wait here ends on
+A subprocess reaches the test database by DATABASE_URL (`subprocess_database_url`): under
+pytest-django that is test_<name> on PostgreSQL, the var/test-<pid>.sqlite3 file on SQLite, and
+a transaction=True test commits its rows, so the subprocess sees them. Every wait here ends on
 an event (a line the process prints, a connection the kernel queues), never on a timer.
 """
 
@@ -34,7 +34,7 @@ NOT_INHERITED = (
 )
 
 
-def test_database_url() -> str:
+def subprocess_database_url() -> str:
     """DATABASE_URL for a subprocess to use the database this test is using."""
     settings = connection.settings_dict
     if connection.vendor == "sqlite":
@@ -49,9 +49,6 @@ def test_database_url() -> str:
         login += ":" + quote(settings["PASSWORD"], safe="")
     netloc = f"{login}@{settings['HOST'] or '127.0.0.1'}:{settings['PORT'] or 5432}"
     return urlunsplit(("postgres", netloc, "/" + quote(settings["NAME"]), "", ""))
-
-
-test_database_url.__test__ = False  # a helper, not a test, whatever its name says
 
 
 def app_environment(*, database_url: str, redis_url: str, **variables: str) -> dict[str, str]:

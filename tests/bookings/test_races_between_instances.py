@@ -25,7 +25,7 @@ import pytest
 from bookingsite.bookings.models import Booking
 from tests.factories import ServiceFactory
 from tests.private_redis import PrivateRedis
-from tests.processes import app_environment, gunicorn, test_database_url
+from tests.processes import app_environment, gunicorn, subprocess_database_url
 
 from .test_races import JOIN_TIMEOUT, THREADS, offered_start, open_every_day  # noqa: F401 (an autouse fixture)
 
@@ -72,7 +72,7 @@ def instances(django_db_setup, collected_static, tmp_path_factory):
     redis = PrivateRedis()
     redis.start()
     env = app_environment(
-        database_url=test_database_url(), redis_url=redis.url, DEBUG="false", SECRET_KEY=PRODUCTION_KEY,
+        database_url=subprocess_database_url(), redis_url=redis.url, DEBUG="false", SECRET_KEY=PRODUCTION_KEY,
         ALLOWED_HOSTS="127.0.0.1", SECURE_SSL_REDIRECT="false", RATELIMIT_ENABLE="false", VAR_DIR=str(var_dir),
         LOG_LEVEL="WARNING",
     )

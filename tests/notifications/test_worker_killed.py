@@ -24,7 +24,7 @@ from bookingsite.notifications.models import OutboxEmail
 from bookingsite.notifications.selectors import unsent_email_ids
 from bookingsite.notifications.tasks import flush_outbox_task
 from config.celery import app as celery_app
-from tests.processes import app_environment, celery_worker, running, test_database_url
+from tests.processes import app_environment, celery_worker, running, subprocess_database_url
 
 from .conftest import API_KEY, activity, broker_at, wait_for
 from .helpers import a_slot, book_on_page
@@ -58,7 +58,7 @@ def test_a_worker_killed_mid_send_leaves_the_email_to_the_next_which_sends_it_on
     client, sendgrid, open_page, service, redis_url, tmp_path
 ):
     env = app_environment(
-        database_url=test_database_url(), redis_url=redis_url,
+        database_url=subprocess_database_url(), redis_url=redis_url,
         SENDGRID_API_KEY=API_KEY, SENDGRID_HOST_URL=sendgrid.url,
     )
     answers = sendgrid.hold_answers()
