@@ -1,14 +1,16 @@
 """The mixed load: wrk reads the month availability JSON while bookings arrive, through gunicorn.
 
 DESIGN.md 10: "with reads arriving at the same time, neither side's P95 more than doubles". On
-one gunicorn (counting its cache's hits and misses, bench/cache_counts.py), three runs:
+one gunicorn (counting its cache's hits and misses, bench/cache_counts.py), four runs:
 - reads alone: wrk over the 16 month-JSON URLs of the measured business, as the throughput run;
 - bookings alone: public JSON booking POSTs at BOOKINGS_PER_SECOND, spread over the measured
   business and five others, from driver threads here (a new HTTP connection per POST);
-- both at once, for as long as the reads alone.
+- both at once, for as long as the reads alone;
+- the reads again while the five others alone take the bookings.
 Every POST books a free place (one that no other POST of the run takes), so each should answer
 201; anything else counts as an error. Bookings of the measured business bump its availability
-version, so the reads that follow each one compute its month again: the hit rate shows it.
+version, so the reads that follow each one compute its month again: the hit rate shows it, and
+the last run shows what the reads pay for the load alone, without that.
 """
 
 from __future__ import annotations
@@ -38,6 +40,9 @@ BOOKINGS_PER_SECOND = 10
 BUSINESSES = 6  # the measured one and five of the others
 BOOKINGS_ALONE_SECONDS = scaled(5, 2)
 IN_FLIGHT = 16
+# Each worker's first bookings are slow (the email templates and the write path load then):
+# these go first, unmeasured.
+WARM_UP_BOOKINGS = 20
 SETTINGS_MODULE = "bench.settings_counted"
 
 
@@ -48,11 +53,14 @@ class Place:
     start_utc: datetime
 
 
-def free_places(lesson: SessionCategory, count: int) -> list[Place]:
-    """`count` free places, in turn of the measured business's one-place `lesson` and the group
-    classes of five others; no two of them compete, so each booking should succeed."""
-    per_business = -(-count // BUSINESSES)
-    queues = [[Place(SLUG, lesson.pk, slot.start_utc) for slot in separate_slots(SLUG, lesson, per_business)]]
+def free_places(lesson: SessionCategory, count: int, *, measured_too: bool = True) -> list[Place]:
+    """`count` free places, in turn of the measured business's one-place `lesson` (unless not
+    `measured_too`) and the group classes of five others; no two of them compete, so each
+    booking should succeed."""
+    queues: list[list[Place]] = []
+    per_business = -(-count // (BUSINESSES if measured_too else BUSINESSES - 1))
+    if measured_too:
+        queues.append([Place(SLUG, lesson.pk, slot.start_utc) for slot in separate_slots(SLUG, lesson, per_business)])
     for n in range(1, BUSINESSES):
         slug = f"bench-studio-{n * OTHER_BUSINESSES // BUSINESSES}"
         group = SessionCategory.objects.get(business_profile__booking_settings__public_booking_slug=slug, capacity__gt=1)
@@ -110,37 +118,50 @@ def drive_bookings(base_url: str, places: list[Place], first_number: int) -> dic
             "errors": sum(status != 201 for _elapsed, status in answers)}
 
 
+def _reads_while_booking(base_url: str, command: list[str], places: list[Place], first_number: int,
+                         counts_dir: Path) -> tuple[dict, dict, Counts]:
+    """wrk's run with the places booked meanwhile: (reads, bookings, the cache's counts)."""
+    before = read_counts(counts_dir)
+    reads = subprocess.Popen(command, stdout=subprocess.PIPE, text=True)
+    bookings: dict = {}
+    driver = threading.Thread(target=lambda: bookings.update(drive_bookings(base_url, places, first_number)))
+    driver.start()
+    output, _ = reads.communicate()
+    driver.join()
+    return load.parse_wrk(output), bookings, read_counts(counts_dir) - before
+
+
 def measure(port: int, lesson: SessionCategory, paths: list[str]) -> dict:
-    """The three runs; for each, its figures, and the cache's hits and misses while wrk read."""
-    arrivals_alone = BOOKINGS_PER_SECOND * BOOKINGS_ALONE_SECONDS
-    places = free_places(lesson, arrivals_alone + BOOKINGS_PER_SECOND * load.WRK_SECONDS)
-    with tempfile.TemporaryDirectory(prefix="bench-cache-counts-") as counts_dir, \
+    """The runs; for each, its figures, and the cache's hits and misses while wrk read."""
+    alone, mixed = BOOKINGS_PER_SECOND * BOOKINGS_ALONE_SECONDS, BOOKINGS_PER_SECOND * load.WRK_SECONDS
+    places = free_places(lesson, WARM_UP_BOOKINGS + alone + mixed)
+    with tempfile.TemporaryDirectory(prefix="bench-cache-counts-") as counts, \
             tempfile.NamedTemporaryFile("w", suffix=".lua") as script, \
-            load.gunicorn(port, settings_module=SETTINGS_MODULE, env={"BENCH_CACHE_COUNTS": counts_dir}) as base_url:
+            load.gunicorn(port, settings_module=SETTINGS_MODULE, env={"BENCH_CACHE_COUNTS": counts}) as base_url:
+        counts_dir = Path(counts)
         script.write(load.wrk_script(paths, {}))
         script.flush()
         command = load.wrk_command(base_url + paths[0], script.name)
         load.warm_up(base_url + paths[0], script.name)
+        drive_bookings(base_url, places[:WARM_UP_BOOKINGS], 0)
+        places = places[WARM_UP_BOOKINGS:]
 
-        before = read_counts(Path(counts_dir))
+        before = read_counts(counts_dir)
         reads_alone = load.parse_wrk(subprocess.run(command, check=True, capture_output=True, text=True).stdout)
-        reads_alone_cache = read_counts(Path(counts_dir)) - before
-
-        bookings_alone = drive_bookings(base_url, places[:arrivals_alone], 0)
-
-        before = read_counts(Path(counts_dir))
-        reads = subprocess.Popen(command, stdout=subprocess.PIPE, text=True)
-        bookings_mixed: dict = {}
-        driver = threading.Thread(
-            target=lambda: bookings_mixed.update(drive_bookings(base_url, places[arrivals_alone:], arrivals_alone))
+        reads_alone_cache = read_counts(counts_dir) - before
+        bookings_alone = drive_bookings(base_url, places[:alone], WARM_UP_BOOKINGS)
+        reads_mixed, bookings_mixed, mixed_cache = _reads_while_booking(
+            base_url, command, places[alone:], WARM_UP_BOOKINGS + alone, counts_dir
         )
-        driver.start()
-        output, _ = reads.communicate()
-        driver.join()
-        mixed_cache = read_counts(Path(counts_dir)) - before
+        # Chosen now, from what the runs before left free.
+        others = free_places(lesson, mixed, measured_too=False)
+        reads_others, _bookings, others_cache = _reads_while_booking(
+            base_url, command, others, WARM_UP_BOOKINGS + alone + mixed, counts_dir
+        )
     return {
         "reads_alone": reads_alone, "reads_alone_cache": reads_alone_cache, "bookings_alone": bookings_alone,
-        "reads_mixed": load.parse_wrk(output), "bookings_mixed": bookings_mixed, "mixed_cache": mixed_cache,
+        "reads_mixed": reads_mixed, "bookings_mixed": bookings_mixed, "mixed_cache": mixed_cache,
+        "reads_others": reads_others, "others_cache": others_cache,
     }
 
 
