@@ -236,7 +236,7 @@ def test_detail_lists_the_booking_emails_with_when_they_went_and_which_failed(ow
     assert "Not delivered after 5 tries" in emails and "TimeoutError: timed out" in emails
     assert f"{(day - timedelta(days=2)).day} {(day - timedelta(days=2)):%b}, 09:30" in emails  # sent, London time
     assert "olga@example.com" not in emails  # another booking's emails stay on its own page
-    assert '<span class="text-slate-600">(you)</span>' in emails
+    assert "To alice@example.com (you)" in emails and "To cara@example.com ·" in emails
 
 
 def test_a_booking_without_emails_says_so(owner, service, day):
