@@ -354,6 +354,7 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "ENUM_NAME_OVERRIDES": {"BookingStatusEnum": "bookingsite.bookings.models.Booking.Status"},
+    "POSTPROCESSING_HOOKS": ["drf_spectacular.hooks.postprocess_schema_enums", "bookingsite.api.errors.document_edge_refusals"],
 }
 
 LOGGING = {
