@@ -154,7 +154,7 @@ def use_real_values(case, world: World) -> bool:
 
 
 # Text no database stores. Schemathesis rarely makes a NUL in a string and never in a path, so these are put
-# in on purpose. Lone surrogates are tests/test_fuzz_json.py's: schemathesis's schema check cannot encode one.
+# in on purpose. Lone surrogates are test_fuzz_json.py's: schemathesis's own schema check cannot encode one.
 UNSTORABLE = ["\x00", "x\x00y"]
 
 
