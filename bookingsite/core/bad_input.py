@@ -1,10 +1,10 @@
 """Refuse, before any view, the input no page can take (DESIGN.md 8, input hardening).
 
 A NUL anywhere in the address, the query string or a form field answers 400, and so do bytes of
-the query string or a form that are not UTF-8; a body over DATA_UPLOAD_MAX_MEMORY_SIZE answers 413, and too many fields 400.
-Each is answered in the API's error shape to JSON requests and as a page to the rest, so no view
-meets such input and none can forget it. JSON bodies are checked where they are decoded
-(lib.drf.JSONParser), since "\\u0000" is only a NUL once parsed.
+the query string or a form that are not UTF-8; a body over DATA_UPLOAD_MAX_MEMORY_SIZE answers
+413, and too many fields 400. Each is answered in the API's error shape to JSON requests and as a
+page to the rest, so no view meets such input and none can forget it. JSON bodies are checked
+where they are decoded (lib.drf.JSONParser), since "\\u0000" is only a NUL once parsed.
 """
 
 from django.conf import settings

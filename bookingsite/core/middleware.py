@@ -53,6 +53,7 @@ def wants_json(request: HttpRequest) -> bool:
 
 
 def leads_to_drf_view(request: HttpRequest) -> bool:
+    """Whether the request's URL is a DRF view's (the API's or the public JSON's), also before URL resolution."""
     match = request.resolver_match
     if match is None:  # a middleware asking before the URL was resolved
         try:
