@@ -11,7 +11,6 @@ from django.conf import settings
 from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent
 from django.core.handlers.wsgi import get_bytes_from_wsgi
 from django.http import HttpRequest, HttpResponse
-from django.middleware.clickjacking import XFrameOptionsMiddleware
 from django.shortcuts import render
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
@@ -24,24 +23,25 @@ from bookingsite.lib.storable_text import (
     unstorable_query_fields,
 )
 
-from .middleware import leads_to_drf_view, start_again_url, wants_json
+from .middleware import leads_to_drf_view, on_booking_link, start_again_url, wants_json
 
 
 def refuse_bad_input(get_response):
-    # A refusal skips the middleware below this one, the clickjacking header's among them: it is added here.
-    frame_options = XFrameOptionsMiddleware(get_response)
-
     def middleware(request: HttpRequest) -> HttpResponse:
-        refusal = _refusal(request)
-        if refusal is None:
-            return get_response(request)
-        return frame_options.process_response(request, refusal)
+        _drop_unstorable_cookies(request)  # before SessionMiddleware reads its cookie
+        return get_response(request)
 
+    def process_view(request: HttpRequest, view, args, kwargs) -> HttpResponse | None:
+        # Once the URL is resolved and before any view, CSRF's check included: a refusal goes out through
+        # every middleware like any page (security headers, framing, the Content-Security-Policy). An
+        # address that names no page is the 404 it would be anyway, and no view reads its input.
+        return _refusal(request)
+
+    middleware.process_view = process_view
     return middleware
 
 
 def _refusal(request: HttpRequest) -> HttpResponse | None:
-    _drop_unstorable_cookies(request)
     # Django has already re-percent-encoded what in the address is not UTF-8 ("%FF" stays the text
     # "%FF", which no route or slug matches), so only a NUL is left to refuse there.
     if not is_storable(request.path_info):
@@ -99,7 +99,7 @@ def _refuse(request: HttpRequest, status: int, errors: dict[str, list[str]], bac
     response = render(request, "bad_request.html", context, status=status)
     # A booking page inside the owner's website shows it in the frame, like the page itself; an
     # htmx request shows it as the page, not inside the form that sent it.
-    response.xframe_options_exempt = request.path_info.startswith("/book/")
+    response.xframe_options_exempt = on_booking_link(request)
     if request.headers.get("HX-Request"):
         response["HX-Retarget"], response["HX-Reswap"] = "body", "innerHTML"
     return response

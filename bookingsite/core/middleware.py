@@ -4,7 +4,6 @@ and answer "busy" when a lock times out."""
 from django.conf import settings
 from django.http import HttpRequest
 from django.shortcuts import render
-from django.urls import Resolver404, resolve
 from rest_framework.views import APIView
 
 from bookingsite.businesses.locking import as_busy_error
@@ -53,14 +52,9 @@ def wants_json(request: HttpRequest) -> bool:
 
 
 def leads_to_drf_view(request: HttpRequest) -> bool:
-    """Whether the request's URL is a DRF view's (the API's or the public JSON's), also before URL resolution."""
+    """Whether the request's URL resolved to a DRF view (the API's or the public JSON's)."""
     match = request.resolver_match
-    if match is None:  # a middleware asking before the URL was resolved
-        try:
-            match = resolve(request.path_info, getattr(request, "urlconf", None))
-        except Resolver404:
-            return False
-    return issubclass(getattr(match.func, "cls", object), APIView)
+    return match is not None and issubclass(getattr(match.func, "cls", object), APIView)
 
 
 def start_again_url(path: str) -> str:
