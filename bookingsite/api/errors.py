@@ -4,8 +4,10 @@ Validation errors are keyed by field ("blocks.2.end_time" for a nested one); eve
 (401, 403, 404, 405, 409, 415, 429, 503) and errors about no single field go under "__all__".
 """
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.http import Http404, HttpRequest, JsonResponse
+from django.template.defaultfilters import filesizeformat
 from django.urls import Resolver404, resolve
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
@@ -130,6 +132,22 @@ DESCRIPTIONS = {
     503: "Busy: a change waited too long for the business's lock, or a read took too long; nothing was changed. "
     "`Retry-After` says how many seconds to wait before sending the same request again.",
 }
+
+
+def document_edge_refusals(result: dict, generator, request, public) -> dict:
+    """drf-spectacular hook: core.bad_input answers before any view, so every operation may answer its
+    400, and one that takes a body its 413."""
+    size = filesizeformat(settings.DATA_UPLOAD_MAX_MEMORY_SIZE)
+    descriptions = {
+        "400": "A NUL, or text that is not valid UTF-8, in the address, the query or the body; or too many fields.",
+        "413": f"The body is over {size}.",
+    }
+    errors = {"application/json": {"schema": {"$ref": "#/components/schemas/Errors"}}}
+    for item in result["paths"].values():
+        for operation in item.values():
+            for code in ("400", "413") if "requestBody" in operation else ("400",):
+                operation["responses"].setdefault(code, {"content": errors, "description": descriptions[code]})
+    return result
 
 
 def error_responses(*codes: int) -> dict[int, OpenApiResponse]:

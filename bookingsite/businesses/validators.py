@@ -1,7 +1,7 @@
 """Validators shared by the models, the owner's forms and the API."""
 
-import zoneinfo
 from functools import cache
+from importlib import resources
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
@@ -17,9 +17,21 @@ RESERVED_SLUGS = frozenset(
 )
 
 
+# IANA's placeholder for "no zone set", which names no place.
+NOT_LOCATIONS = frozenset({"Factory"})
+
+
 @cache
 def timezone_names() -> frozenset[str]:
-    return frozenset(zoneinfo.available_timezones())
+    """The one list of zones a business or a client may use: the picker's, the forms', the API's.
+
+    IANA's zones and links as the pinned tzdata package lists them, so every machine offers the
+    same list and ZoneInfo loads each one. Old names stay (Asia/Calcutta, US/Eastern, Etc/GMT+5):
+    browsers still report some and stored rows may hold them. zoneinfo.available_timezones() is
+    not used: it adds the files of the machine's zoneinfo folder, such as "localtime", which name no zone.
+    """
+    names = resources.files("tzdata").joinpath("zones").read_text().split()
+    return frozenset(names) - NOT_LOCATIONS
 
 
 def validate_timezone(value: str) -> None:

@@ -1,7 +1,10 @@
-"""Serve `<slug>.<BOOKING_ROOT_DOMAIN>` as the business's booking link; answer "busy" when a lock times out."""
+"""Serve `<slug>.<BOOKING_ROOT_DOMAIN>` as the business's booking link, tell JSON requests from pages,
+and answer "busy" when a lock times out."""
 
 from django.conf import settings
+from django.http import HttpRequest
 from django.shortcuts import render
+from rest_framework.views import APIView
 
 from bookingsite.businesses.locking import as_busy_error
 from bookingsite.businesses.validators import RESERVED_SLUGS
@@ -38,6 +41,27 @@ def subdomain_booking_link(get_response):
     return middleware
 
 
+def wants_json(request: HttpRequest) -> bool:
+    """Whether an error answer to this request is JSON rather than a page: anything under /api/, the
+    DRF views (the public JSON under /book/ too), and a request that sends or asks for JSON."""
+    if request.path_info.startswith("/api/"):
+        return True
+    if request.content_type == "application/json" or request.headers.get("Accept", "").startswith("application/json"):
+        return True
+    return leads_to_drf_view(request)
+
+
+def leads_to_drf_view(request: HttpRequest) -> bool:
+    """Whether the request's URL resolved to a DRF view (the API's or the public JSON's)."""
+    match = request.resolver_match
+    return match is not None and issubclass(getattr(match.func, "cls", object), APIView)
+
+
+def start_again_url(path: str) -> str:
+    """Where an error page sends the visitor to start again: their booking link's first page, else the owner's."""
+    return "/book/" + path.split("/")[2] + "/" if path.startswith("/book/") else "/app/"
+
+
 def busy_answer(get_response):
     """A write that could not get its business's lock in time (BusyError) answers 503 "busy, please
     try again" with Retry-After, as a page or as JSON, never a hang or a 500 (DESIGN.md 5).
@@ -50,12 +74,11 @@ def busy_answer(get_response):
         busy = as_busy_error(exception)
         if busy is None:
             return None
-        if request.content_type == "application/json" or request.headers.get("Accept", "").startswith("application/json"):
+        if wants_json(request):
             response = json_errors(503, __all__=[str(busy.message)])
         else:
-            path = request.path_info
-            back_url = "/book/" + path.split("/")[2] + "/" if path.startswith("/book/") else "/app/"
-            response = render(request, "busy.html", {"message": busy.message, "back_url": back_url}, status=503)
+            context = {"message": busy.message, "back_url": start_again_url(request.path_info)}
+            response = render(request, "busy.html", context, status=503)
         response["Retry-After"] = str(busy.retry_after_seconds)
         # A booking page inside the owner's website shows it in the frame, like the page itself.
         response.xframe_options_exempt = on_booking_link(request)

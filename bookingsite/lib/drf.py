@@ -7,16 +7,22 @@ settings.REST_FRAMEWORK), since it answers errors of the layers above this one t
 
 from rest_framework import exceptions, parsers, serializers
 
+from .storable_text import NOT_STORABLE, unstorable_json_paths
+
 
 class JSONParser(parsers.JSONParser):
-    """DRF's, but JSON nested deeper than Python's recursion limit is malformed too: a 400, never a
-    500 (DESIGN.md 8)."""
+    """DRF's, but JSON nested deeper than Python's recursion limit is malformed too, and a string or
+    key holding a NUL ("\\u0000") or a lone surrogate ("\\ud800") is refused by its path: each a 400,
+    never a 500 (DESIGN.md 8). Here once, so no field of any view can forget it."""
 
     def parse(self, stream, media_type=None, parser_context=None):
         try:
-            return super().parse(stream, media_type, parser_context)
+            data = super().parse(stream, media_type, parser_context)
         except RecursionError as exc:
             raise exceptions.ParseError() from exc
+        if paths := unstorable_json_paths(data):
+            raise exceptions.ValidationError({path: [NOT_STORABLE] for path in paths})
+        return data
 
 
 class ErrorsByField(exceptions.APIException):

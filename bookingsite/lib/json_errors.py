@@ -15,5 +15,5 @@ def form_errors(form: forms.BaseForm, rename: dict[str, str] | None = None) -> d
     return {rename.get(field, field): [str(message) for message in messages] for field, messages in form.errors.items()}
 
 
-def json_errors(status: int, **errors: list[str]) -> JsonResponse:
+def json_errors(status: int, /, **errors: list[str]) -> JsonResponse:
     return JsonResponse({"errors": errors}, status=status)

@@ -21,6 +21,7 @@ class SchemathesisRun:
     def __init__(self):
         self.operations: set[str] = set()
         self.cases = 0
+        self.with_nul = 0  # cases given a NUL on purpose
         self.failures = 0
         self.statuses: Counter[int] = Counter()
 
@@ -32,7 +33,8 @@ def pytest_terminal_summary(terminalreporter):
     run = schemathesis_run
     if run.cases:
         terminalreporter.write_line(
-            f"schemathesis: {len(run.operations)} operations, {run.cases} cases, {run.failures} failed; "
+            f"schemathesis: {len(run.operations)} operations, {run.cases} cases ({run.with_nul} with a NUL), "
+            f"{run.failures} failed; "
             f"answers by status: {', '.join(f'{code}: {n}' for code, n in sorted(run.statuses.items()))}"
         )
 

@@ -38,11 +38,28 @@ class TestErrorShape:
         assert response.status_code == 400
         assert errors(response) == {"__all__": ["The body is not valid JSON."]}
 
-    def test_json_nested_too_deep_for_python_is_400(self, api):
-        response = api.post("/api/v1/services/", raw="[" * 100_000 + "]" * 100_000)
+    @pytest.mark.parametrize("url", ["/api/v1/services/", "/api/v1/token/", "/api/v1/working-hours/"])
+    @pytest.mark.parametrize("raw", ["[" * 100_000 + "]" * 100_000, '{"a":' * 100_000 + "1" + "}" * 100_000])
+    def test_json_nested_too_deep_for_python_is_400(self, api, url, raw):
+        response = api.put(url, raw=raw) if url.endswith("working-hours/") else api.post(url, raw=raw)
 
         assert response.status_code == 400
         assert errors(response) == {"__all__": ["The body is not valid JSON."]}
+
+    def test_a_nul_or_a_lone_surrogate_is_named_by_its_path_and_nothing_changes(self, api, nothing_changes):
+        body = {"blocks": [{"weekday": 0, "start_time": "09:00", "end_time": "12:00"},
+                           {"weekday": 1, "start_time": "09:00\ud800", "end_time": "12:00"}]}
+
+        response = api.put("/api/v1/working-hours/", body)
+
+        assert response.status_code == 400
+        assert list(errors(response)) == ["blocks.1.start_time"]
+
+    def test_the_token_endpoint_refuses_a_nul_in_the_username(self, anonymous, alice):
+        response = anonymous.post("/api/v1/token/", {"username": "alice@example.com\x00", "password": "x"})
+
+        assert response.status_code == 400
+        assert list(errors(response)) == ["username"]
 
     def test_asking_for_html_only_is_406_in_json(self, api):
         response = api.get(SETTINGS, headers={"Accept": "text/html"})

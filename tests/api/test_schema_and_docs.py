@@ -60,6 +60,16 @@ def test_owner_operations_need_a_token_and_document_the_common_errors(schema):
     assert set(schema["components"]["securitySchemes"]) == {"jwtAuth"}
 
 
+def test_every_operation_documents_the_edges_refusals(schema):
+    # core.bad_input answers 400 to a NUL anywhere, before any view, and 413 to a body over the limit.
+    for path, item in schema["paths"].items():
+        for method, operation in item.items():
+            codes = ("400", "413") if "requestBody" in operation else ("400",)
+            for code in codes:
+                assert operation["responses"][code]["content"]["application/json"]["schema"] == ERRORS_REF, (path, method)
+    assert "over 2.5\xa0MB" in schema["paths"]["/api/v1/token/"]["post"]["responses"]["413"]["description"]
+
+
 def test_the_error_shape_is_one_component(schema):
     errors = schema["components"]["schemas"]["Errors"]
     assert errors["required"] == ["errors"]
@@ -69,9 +79,9 @@ def test_the_error_shape_is_one_component(schema):
 def test_public_json_is_described_with_its_errors(schema):
     create = schema["paths"]["/book/{slug}/bookings/"]["post"]
     assert create["security"] == [{}] or "security" not in create
-    assert set(create["responses"]) == {"201", "400", "404", "409", "415", "422", "429", "503"}
+    assert set(create["responses"]) == {"201", "400", "404", "409", "413", "415", "422", "429", "503"}
     assert all(create["responses"][code]["content"]["application/json"]["schema"] == ERRORS_REF
-               for code in ("400", "404", "409", "415", "422", "429", "503"))
+               for code in ("400", "404", "409", "413", "415", "422", "429", "503"))
     body = schema["components"]["schemas"]["BookingRequestRequest"]
     assert set(body["required"]) == {"session_category_id", "start_time_utc", "client_name", "client_email", "client_phone",
                                      "client_timezone"}

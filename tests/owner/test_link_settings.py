@@ -171,6 +171,7 @@ def test_custom_message_is_escaped_on_the_booking_page(owner, client, page):
         ("public_booking_slug", "a" * 61, "Keep the link name under 60 characters."),
         ("name", "", "Give your business a name."),
         ("timezone", "Mars/Olympus_Mons", "Choose a time zone from the list."),
+        ("timezone", "Factory", "Choose a time zone from the list."),
         ("country", "XX", "Choose a country from the list."),
     ],
 )

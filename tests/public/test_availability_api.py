@@ -130,6 +130,8 @@ class TestAvailabilityBadInput:
             ({"session_category_id": "{id}", "start_date": "2027-03-01", "end_date": "2027-05-02"}, "end_date"),
             ({"session_category_id": "{id}", "start_date": "2027-03-01", "end_date": "2027-03-02",
               "client_timezone": "Mars/Olympus"}, "client_timezone"),
+            ({"session_category_id": "{id}", "start_date": "2027-03-01", "end_date": "2027-03-02",
+              "client_timezone": "localtime"}, "client_timezone"),
         ],
     )
     def test_answers_400_naming_the_field(self, client, open_week, service, params, field, django_assert_max_num_queries):

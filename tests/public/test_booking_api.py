@@ -29,6 +29,7 @@ pytestmark = pytest.mark.django_db
 LONDON = ZoneInfo("Europe/London")
 URL = "/book/alices-aqua/bookings/"
 UTC_FORMAT = r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ"
+NOT_STORABLE = "This holds a character that is not allowed: a NUL, or text that is not valid UTF-8 (such as a lone surrogate)."
 
 
 @pytest.fixture
@@ -84,6 +85,13 @@ def errors(response) -> dict[str, list[str]]:
 
 
 class TestCreated:
+    def test_a_surrogate_pair_in_json_is_one_character_and_books(self, client, service, slot):
+        rest = {key: value for key, value in body_for(service, slot.start_utc).items() if key != "notes"}
+        response = post(client, '{"notes": "Excited \\ud83d\\ude00", ' + json.dumps(rest)[1:])
+
+        assert response.status_code == 201
+        assert Booking.objects.get().notes_from_client == "Excited \U0001f600"
+
     def test_answers_201_with_the_booking(self, client, service, slot):
         response = post(client, body_for(service, slot.start_utc))
 
@@ -230,6 +238,9 @@ class TestBadRequest:
             ("client_email", "dana@", "Enter a valid email address."),
             ("client_phone", "12", "Enter a valid phone number"),
             ("client_timezone", "Mars/Olympus_Mons", "is not a known time zone"),
+            # zoneinfo knows both, but neither is a place: a system file, and IANA's "no zone set".
+            ("client_timezone", "localtime", "is not a known time zone"),
+            ("client_timezone", "Factory", "is not a known time zone"),
             ("session_category_id", "seven", "Enter a whole number."),
             ("session_category_id", 0, "greater than or equal to 1"),
             ("start_time_utc", "next tuesday", "Give the start as an ISO 8601 time in UTC"),
@@ -281,6 +292,23 @@ class TestBadRequest:
 
         assert response.status_code == 400
         assert errors(response) == {"__all__": ["The body is not valid JSON."]}
+
+    @pytest.mark.parametrize("field", ["client_name", "notes", "client_timezone", "client_email"])
+    @pytest.mark.parametrize("bad", ["\x00", "\ud800", "\udfff"])
+    def test_a_nul_or_a_lone_surrogate_in_a_string_is_named_and_nothing_is_written(
+        self, client, service, slot, nothing_written, field, bad
+    ):
+        # json.dumps writes both as escapes ("\u0000", "\ud800"): valid JSON, but no database stores them.
+        response = post(client, body_for(service, slot.start_utc, **{field: f"x{bad}y"}))
+
+        assert response.status_code == 400
+        assert errors(response) == {field: [NOT_STORABLE]}
+
+    def test_a_key_with_a_nul_is_refused_too(self, client, service, slot, nothing_written):
+        response = post(client, {**body_for(service, slot.start_utc), "extra\x00": "1"})
+
+        assert response.status_code == 400
+        assert errors(response) == {"__all__": [NOT_STORABLE]}
 
     @pytest.mark.parametrize("raw", ["[1, 2]", '"a string"', "42", "null"])
     def test_a_body_that_is_not_an_object(self, client, open_page, raw):

@@ -199,6 +199,14 @@ class TestServicePage:
         assert 'data-client-timezone="Europe/London"' in response.content.decode()
         assert picker_slots(response)[z(at_london(day, 9))] == "09:00 – 10:00"
 
+    @pytest.mark.parametrize("zone", ["localtime", "Factory"])
+    def test_a_zone_that_names_no_place_is_unknown_and_not_offered(self, client, open_page, service, zone):
+        response = client.get(service_url(service, tz=zone))
+
+        assert "We don’t know that time zone, so times are shown in Europe/London." in text(response)
+        assert f'<option value="{zone}">' not in response.content.decode()
+        assert '<option value="Asia/Tokyo">' in response.content.decode()
+
     def test_htmx_request_renders_only_the_picker(self, client, open_page, service):
         response = client.get(service_url(service, tz="Asia/Tokyo"), headers={"HX-Request": "true"})
 
