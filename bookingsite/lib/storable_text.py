@@ -40,6 +40,8 @@ def unstorable_query_fields(query: bytes) -> list[str]:
     """The fields of a query string or urlencoded form whose name or value, percent-decoded, is not
     storable text. Django's QueryDict would replace what is not UTF-8 and keep a NUL, so this reads
     the raw pairs, split on "&" as QueryDict does."""
+    if query.isascii() and b"%" not in query and b"\x00" not in query:
+        return []  # the common case, on every request: nothing escaped, so nothing to decode
     found: list[str] = []
     for pair in query.split(b"&"):
         name, _equals, value = (unquote_to_bytes(part.replace(b"+", b" ")) for part in pair.partition(b"="))
