@@ -31,10 +31,7 @@ class OnceKeyReusedError(BookingError):
     """The form (or Idempotency-Key) already made a booking with other details: a repeat answers with
     that booking only when it is the same request, so nobody sees another client's booking."""
 
-    message = _(
-        "This form was already used to book with other details, so nothing was booked and that booking "
-        "is unchanged. A booking's details are changed from its own page."
-    )
+    message = _("This form was already used to book with other details, so nothing was booked and that booking is unchanged.")
 
 
 class BookingPageClosedError(BookingError):

@@ -306,7 +306,7 @@ def _book_anew(request: HttpRequest, context: dict, reused: OnceKeyReusedError) 
     data["token"] = make_form_token(service_id=service.pk, start_utc=slot.start_utc, client_timezone=context["client_timezone"])
     form = BookingForm(data, country=page.business_profile.country)
     form.is_valid()  # it was valid a moment ago; bound, so the page shows what the visitor typed
-    message = _("%(reused)s This time is still free: check your details and send the form again to book it.")
+    message = _("%(reused)s This time is still free: check your details and send them again to book it.")
     context.update(form=form, remaining=slot.remaining, error=message % {"reused": reused.message})
     return render(request, "public/book.html", context, status=409)
 
