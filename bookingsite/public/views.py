@@ -207,6 +207,12 @@ def _fresh_slots(page: BusinessBookingSettings, service: SessionCategory, start_
     return day, days[0].slots
 
 
+def _offered_slot(page: BusinessBookingSettings, service: SessionCategory, start_utc: datetime):
+    """The slot offered now at exactly this start, or None when it is taken, too soon or not offered."""
+    request_at = availability.availability_request_at(page=page, service=service, start_utc=start_utc, now=timezone.now())
+    return engine.find_slot(request_at, start_utc)
+
+
 def _parse_start(value: str) -> datetime | None:
     """An aware instant from the query string, or None; years away from now count as nonsense."""
     try:
@@ -232,8 +238,7 @@ def booking_form(request: HttpRequest, page: BusinessBookingSettings, service: S
     context = _base_context(page, service=service, client_timezone=client_timezone)
     if start is None:
         return redirect(reverse("public:service", args=[page.public_booking_slug, service.pk]))
-    request_at = availability.availability_request_at(page=page, service=service, start_utc=start, now=timezone.now())
-    slot = engine.find_slot(request_at, start)
+    slot = _offered_slot(page, service, start)
     if slot is None:
         context["error"] = SlotTakenError.message
         context["fresh_day"], context["fresh_slots"] = _fresh_slots(page, service, start, client_timezone)
@@ -295,8 +300,7 @@ def _book_anew(request: HttpRequest, context: dict, reused: OnceKeyReusedError) 
     """A form that already booked, sent again with other details: never the first booking. If the
     time is still free, the same form comes back with a fresh token, so one more click books it."""
     page, service, start = context["page"], context["service"], context["start"]
-    request_at = availability.availability_request_at(page=page, service=service, start_utc=start, now=timezone.now())
-    slot = engine.find_slot(request_at, start)
+    slot = _offered_slot(page, service, start)
     if slot is None:
         context["error"] = f"{reused.message} {SlotTakenError.message}"
         context["form"] = None
