@@ -26,6 +26,8 @@ install: $(VENV)/.installed
 
 install-dev: $(VENV)/.installed-dev
 
+# Links printed and emailed (the demo seed's bookings included) follow PORT, unless SITE_URL says otherwise.
+run: export SITE_URL ?= http://$(HOST):$(PORT)
 run: install
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py seed_demo
