@@ -94,6 +94,9 @@ class BookingSettingsSerializer(FormSerializer):
     global_buffer_time_minutes_between_sessions = _settings_field("global_buffer_time_minutes_between_sessions")
     minimum_notice_minutes = _settings_field("minimum_notice_minutes")
     booking_horizon_days = _settings_field("booking_horizon_days")
+    reminder_hours_before = from_form(BookingLinkSettingsForm, "reminder_hours_before", default=24)
+    second_reminder_hours_before = from_form(BookingLinkSettingsForm, "second_reminder_hours_before", default=0)
+    client_change_cutoff_hours = from_form(BookingLinkSettingsForm, "client_change_cutoff_hours", default=0)
     custom_message_client = from_form(BookingLinkSettingsForm, "custom_message_client", default="")
     booking_url = serializers.SerializerMethodField(help_text="The public booking link.")
     updated_at = serializers.DateTimeField(read_only=True)
@@ -117,6 +120,9 @@ class ServiceSerializer(FormSerializer):
     capacity = from_form(ServiceForm, "capacity", default=1)
     price = from_form(ServiceForm, "price", default=None, help_text="In the business's currency; null for no price shown.")
     is_publicly_bookable = from_form(ServiceForm, "is_publicly_bookable", default=True)
+    location = from_form(
+        ServiceForm, "location", default="", help_text="Where it takes place, or a meeting URL; empty: the business's address."
+    )
     position = serializers.IntegerField(read_only=True, help_text="Its place in the clients' list (0 first).")
     is_archived = serializers.BooleanField(read_only=True)
     in_use = serializers.BooleanField(

@@ -125,7 +125,7 @@ class BookingSettingsView(OwnerView):
         try:
             page = business_services.business_settings_update(
                 business_profile_id=profile.pk, name=profile.name, timezone=profile.timezone, country=profile.country,
-                logo=None, **cleaned,
+                address=profile.address, logo=None, **cleaned,
             )
         except business_services.LinkNameTakenError as exc:
             raise serializers.ValidationError({"public_booking_slug": [str(exc.message)]}) from exc

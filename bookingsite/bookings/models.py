@@ -87,6 +87,7 @@ class Booking(models.Model):
         CANCELLED_BY_CLIENT = "cancelled_by_client", _("Cancelled by client")
         CANCELLED_BY_ADMIN = "cancelled_by_admin", _("Cancelled by admin")
         COMPLETED = "completed", _("Completed")
+        NO_SHOW = "no_show", _("No-show")
         REJECTED = "rejected", _("Rejected")
         EXPIRED_PENDING = "expired_pending", _("Expired pending approval")
 
@@ -113,6 +114,10 @@ class Booking(models.Model):
     manage_token = models.CharField(max_length=43, unique=True, default=secrets.token_urlsafe, editable=False)
     # The one-time key of the form or Idempotency-Key that made it: a repeat finds this booking.
     once_key = models.CharField(max_length=64, unique=True, null=True, blank=True, editable=False)
+    # The calendar event's SEQUENCE: one up on every move, so a client's calendar moves the event.
+    sequence = models.PositiveIntegerField(default=0, editable=False)
+    # The last move: a reminder whose moment came before it is not sent (the "moved" email is fresh).
+    rescheduled_at = models.DateTimeField(null=True, blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -166,10 +171,19 @@ class BookingStatusChange(models.Model):
     actor = models.CharField(max_length=10, choices=Actor.choices)
     changed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True)
     note = models.TextField(blank=True)
+    # A move keeps the status and records both times here; a status change leaves them empty.
+    from_start_utc = models.DateTimeField(null=True, blank=True)
+    to_start_utc = models.DateTimeField(null=True, blank=True)
     changed_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         ordering = ["changed_at", "pk"]
 
     def __str__(self) -> str:
+        if self.to_start_utc:
+            return f"moved {self.from_start_utc:%Y-%m-%d %H:%M} → {self.to_start_utc:%Y-%m-%d %H:%M} UTC by {self.actor}"
         return f"{self.from_status or 'new'} → {self.to_status} by {self.actor}"
+
+    @property
+    def is_move(self) -> bool:
+        return self.to_start_utc is not None

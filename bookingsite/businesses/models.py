@@ -2,7 +2,7 @@
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
+from django.core.validators import MaxLengthValidator, MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
@@ -15,6 +15,8 @@ MAX_BUFFER_MINUTES = 24 * 60
 MAX_EXPIRY_HOURS = 24 * 30
 MAX_NOTICE_MINUTES = 60 * 24 * 60
 MAX_HORIZON_DAYS = 730
+MAX_REMINDER_HOURS = 24 * 14
+MAX_CUTOFF_HOURS = 24 * 30
 
 slug_format = RegexValidator(
     r"^[a-z0-9]+(?:-[a-z0-9]+)*$",
@@ -35,6 +37,8 @@ class BusinessProfile(models.Model):
     )
     currency = models.CharField(max_length=3, default="USD")
     logo = models.ImageField(upload_to="logos/", blank=True)
+    # Where sessions take place, unless a service says otherwise: in every email and calendar file.
+    address = models.TextField(blank=True, max_length=300, validators=[MaxLengthValidator(300)])
     created_at = models.DateTimeField(auto_now_add=True)
 
     def __str__(self) -> str:
@@ -63,6 +67,11 @@ class BusinessBookingSettings(models.Model):
     )
     custom_message_client = models.TextField(blank=True, max_length=1000, verbose_name=_("message to clients"))
     is_booking_page_active = models.BooleanField(default=True, verbose_name=_("booking page active"))
+    # DESIGN.md 7: each reminder is this many hours before the start; 0 sends none.
+    reminder_hours_before = models.PositiveIntegerField(default=24, validators=[MaxValueValidator(MAX_REMINDER_HOURS)])
+    second_reminder_hours_before = models.PositiveIntegerField(default=0, validators=[MaxValueValidator(MAX_REMINDER_HOURS)])
+    # DESIGN.md 5: clients may cancel or move a booking until this many hours before its start (0: until the start).
+    client_change_cutoff_hours = models.PositiveIntegerField(default=0, validators=[MaxValueValidator(MAX_CUTOFF_HOURS)])
     # One up on every change that can move the business's availability (bookings, sessions, hours,
     # exception dates, services, these settings): businesses.locking bumps it, and cached
     # availability is keyed by it.
@@ -95,6 +104,11 @@ class BusinessBookingSettings(models.Model):
         return self.public_booking_slug
 
     def clean(self) -> None:
+        second, first = self.second_reminder_hours_before, self.reminder_hours_before
+        if second and (not first or second >= first):
+            raise ValidationError(
+                {"second_reminder_hours_before": _("The second reminder comes after the first: set it to fewer hours.")}
+            )
         # Links fold case (URLs, subdomains), so "Sarahs-Swim" would shadow "sarahs-swim".
         slug = self.public_booking_slug
         if not slug:
@@ -120,6 +134,8 @@ class SessionCategory(models.Model):
     price = models.DecimalField(max_digits=8, decimal_places=2, null=True, blank=True, validators=[MinValueValidator(0)])
     position = models.PositiveIntegerField(default=0)
     is_archived = models.BooleanField(default=False)
+    # Where this service takes place when not at the business's address: a place, or a meeting URL.
+    location = models.CharField(max_length=300, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -110,6 +110,10 @@ def business_settings_update(
     booking_horizon_days: int,
     custom_message_client: str,
     is_booking_page_active: bool,
+    address: str,
+    reminder_hours_before: int,
+    second_reminder_hours_before: int,
+    client_change_cutoff_hours: int,
 ) -> BusinessBookingSettings:
     """Save the business's details and its link's rules together.
 
@@ -124,7 +128,7 @@ def business_settings_update(
     old_slug, new_slug = page.public_booking_slug, public_booking_slug.lower()
     old_logo = profile.logo.name if profile.logo else ""
 
-    profile.name, profile.timezone, profile.country = name, timezone, country
+    profile.name, profile.timezone, profile.country, profile.address = name, timezone, country, address
     if logo is False:
         profile.logo = ""
     elif isinstance(logo, UploadedFile):
@@ -137,6 +141,9 @@ def business_settings_update(
     page.booking_horizon_days = booking_horizon_days
     page.custom_message_client = custom_message_client
     page.is_booking_page_active = is_booking_page_active
+    page.reminder_hours_before = reminder_hours_before
+    page.second_reminder_hours_before = second_reminder_hours_before
+    page.client_change_cutoff_hours = client_change_cutoff_hours
     profile.full_clean(exclude=["owner"])
     page.full_clean(exclude=["business_profile"])
 
@@ -170,12 +177,13 @@ def service_create(
     capacity: int,
     price: Decimal | None,
     is_publicly_bookable: bool,
+    location: str,
 ) -> SessionCategory:
     """A new service, listed after the others. Raises ValidationError on values the model refuses."""
     lock_business_for_write(business_profile_id)
     service = SessionCategory(
         business_profile_id=business_profile_id, name=name, description=description, duration_minutes=duration_minutes,
-        capacity=capacity, price=price, is_publicly_bookable=is_publicly_bookable,
+        capacity=capacity, price=price, is_publicly_bookable=is_publicly_bookable, location=location,
         position=_next_position(business_profile_id),
     )
     service.full_clean()
@@ -193,10 +201,12 @@ def service_update(
     capacity: int,
     price: Decimal | None,
     is_publicly_bookable: bool,
+    location: str,
 ) -> SessionCategory:
     """Change a service. Bookings already made keep their times; new slots use the new duration."""
     lock_business_for_write(service.business_profile_id)
     service.name, service.description, service.duration_minutes = name, description, duration_minutes
+    service.location = location
     service.capacity, service.price, service.is_publicly_bookable = capacity, price, is_publicly_bookable
     service.full_clean()
     service.save()

@@ -18,13 +18,16 @@ class EmailKind(models.TextChoices):
     REJECTED = "rejected", _("Request declined")
     EXPIRED = "expired", _("Request expired")
     CANCELLED = "cancelled", _("Booking cancelled")
+    MOVED = "moved", _("Booking moved")
+    REMINDER = "reminder", _("Reminder")
     # To the owner
     NEW_REQUEST = "new_request", _("New request")
     NEW_BOOKING = "new_booking", _("New booking")
     CLIENT_CANCELLED = "client_cancelled", _("Client cancelled")
+    BOOKING_MOVED = "booking_moved", _("Booking moved")
 
 
-OWNER_KINDS = frozenset({EmailKind.NEW_REQUEST, EmailKind.NEW_BOOKING, EmailKind.CLIENT_CANCELLED})
+OWNER_KINDS = frozenset({EmailKind.NEW_REQUEST, EmailKind.NEW_BOOKING, EmailKind.CLIENT_CANCELLED, EmailKind.BOOKING_MOVED})
 
 
 class OutboxEmail(models.Model):
@@ -47,6 +50,9 @@ class OutboxEmail(models.Model):
     body_html = models.TextField()
     ics = models.TextField(blank=True, help_text=_("The attached calendar file, if any"))
     ics_method = models.CharField(max_length=10, blank=True, help_text=_("PUBLISH or CANCEL"))
+    # A reminder says which one (1 or 2) and for which start: unique, so two beats never send it twice.
+    reminder_number = models.PositiveSmallIntegerField(null=True, blank=True)
+    reminder_for_start = models.DateTimeField(null=True, blank=True)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)
     attempts = models.PositiveSmallIntegerField(default=0)
     # When the next try is due: creation for the first, then after each backoff.
@@ -65,6 +71,11 @@ class OutboxEmail(models.Model):
             ),
             models.CheckConstraint(
                 condition=~models.Q(status="sent") | models.Q(sent_at__isnull=False), name="outbox_sent_has_time"
+            ),
+            models.UniqueConstraint(
+                fields=["booking", "reminder_number", "reminder_for_start"],
+                condition=models.Q(reminder_number__isnull=False),
+                name="one_reminder_per_booking_start",
             ),
         ]
         indexes = [
@@ -92,6 +103,7 @@ class Notification(models.Model):
         NEW_REQUEST = "new_request", _("New request")
         NEW_BOOKING = "new_booking", _("New booking")
         CLIENT_CANCELLED = "client_cancelled", _("Client cancelled")
+        BOOKING_MOVED = "booking_moved", _("Booking moved")
 
     business_profile = models.ForeignKey(BusinessProfile, on_delete=models.CASCADE, related_name="notifications")
     booking = models.ForeignKey(Booking, on_delete=models.CASCADE, related_name="notifications")

@@ -12,7 +12,7 @@ from .conftest import errors
 pytestmark = pytest.mark.django_db
 
 URL = "/api/v1/services/"
-FIELDS = {"id", "name", "description", "duration_minutes", "capacity", "price", "is_publicly_bookable", "position",
+FIELDS = {"id", "name", "description", "duration_minutes", "capacity", "price", "is_publicly_bookable", "position", "location",
           "is_archived", "in_use"}
 
 
@@ -22,7 +22,7 @@ def detail(service) -> str:
 
 def body(**changes) -> dict:
     return {"name": "Stroke clinic", "description": "Fix your crawl.", "duration_minutes": 45, "capacity": 4,
-            "price": "35.50", "is_publicly_bookable": True} | changes
+            "price": "35.50", "is_publicly_bookable": True, "location": "Pool 2, Leisure Centre"} | changes
 
 
 def test_lists_active_services_in_order_then_archived_ones(api, business, service, other_business):
@@ -57,7 +57,7 @@ def test_optional_fields_have_the_pages_defaults(api, page):
     assert response.status_code == 201
     assert response.json() | {"id": 0} == {"id": 0, "name": "Taster", "description": "", "duration_minutes": 30,
                                           "capacity": 1, "price": None, "is_publicly_bookable": True, "position": 0,
-                                          "is_archived": False, "in_use": False}
+                                          "is_archived": False, "in_use": False, "location": ""}
 
 
 @pytest.mark.parametrize("price", [35, 35.5, "35.5"])

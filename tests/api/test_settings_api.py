@@ -12,7 +12,8 @@ URL = "/api/v1/business-booking-settings/"
 FIELDS = {
     "public_booking_slug", "is_booking_page_active", "requires_approval", "pending_booking_expiry_hours",
     "global_buffer_time_minutes_between_sessions", "minimum_notice_minutes", "booking_horizon_days",
-    "custom_message_client", "booking_url", "updated_at",
+    "custom_message_client", "booking_url", "updated_at", "reminder_hours_before",
+    "second_reminder_hours_before", "client_change_cutoff_hours",
 }
 
 

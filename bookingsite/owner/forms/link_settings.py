@@ -18,9 +18,11 @@ from phonenumbers.geocoder import country_name_for_number
 
 from bookingsite.businesses.models import (
     MAX_BUFFER_MINUTES,
+    MAX_CUTOFF_HOURS,
     MAX_EXPIRY_HOURS,
     MAX_HORIZON_DAYS,
     MAX_NOTICE_MINUTES,
+    MAX_REMINDER_HOURS,
     BusinessBookingSettings,
     BusinessProfile,
 )
@@ -92,6 +94,27 @@ class BookingLinkSettingsForm(forms.ModelForm):
         too_small=_("Let clients book at least 1 day ahead."),
         too_big=_("Keep it under two years (730 days)."),
     )
+    reminder_hours_before = number(
+        _("Reminder email (hours before)"),
+        min_value=0, max_value=MAX_REMINDER_HOURS,
+        too_small=_("Use 0 for no reminder."),
+        too_big=_("Keep the reminder within 14 days (336 hours) of the session."),
+        help_text=_("Clients get a reminder this long before their session; 0 sends none."),
+    )
+    second_reminder_hours_before = number(
+        _("Second reminder (hours before)"),
+        min_value=0, max_value=MAX_REMINDER_HOURS,
+        too_small=_("Use 0 for no second reminder."),
+        too_big=_("Keep the reminder within 14 days (336 hours) of the session."),
+        help_text=_("Optional, closer to the session than the first (2, say); 0 sends none."),
+    )
+    client_change_cutoff_hours = number(
+        _("Clients may cancel or move a booking until (hours before)"),
+        min_value=0, max_value=MAX_CUTOFF_HOURS,
+        too_small=_("Use 0 to let clients change until the session starts."),
+        too_big=_("Keep the cut-off under 30 days (720 hours)."),
+        help_text=_("After that, their booking page shows your policy and how to reach you. You can always cancel or move it."),
+    )
     custom_message_client = forms.CharField(
         label=_("Message to clients (optional)"),
         required=False,
@@ -116,6 +139,9 @@ class BookingLinkSettingsForm(forms.ModelForm):
             "global_buffer_time_minutes_between_sessions",
             "minimum_notice_minutes",
             "booking_horizon_days",
+            "reminder_hours_before",
+            "second_reminder_hours_before",
+            "client_change_cutoff_hours",
             "custom_message_client",
         ]
 
@@ -141,6 +167,15 @@ class BookingLinkSettingsForm(forms.ModelForm):
             raise ValidationError(_("This link name is already taken."))
         return slug
 
+    def clean(self):
+        cleaned = super().clean()
+        first, second = cleaned.get("reminder_hours_before"), cleaned.get("second_reminder_hours_before")
+        if second and first is not None and (not first or second >= first):
+            self.add_error(
+                "second_reminder_hours_before", _("The second reminder comes after the first: set it to fewer hours.")
+            )
+        return cleaned
+
 
 class BusinessProfileForm(forms.ModelForm):
     """The business's name, zone, country and logo, edited with the link settings on one page."""
@@ -165,6 +200,14 @@ class BusinessProfileForm(forms.ModelForm):
         help_text=_("A phone number typed without +country code is read as a number of this country."),
         error_messages={"invalid_choice": _("Choose a country from the list.")},
     )
+    address = forms.CharField(
+        label=_("Address (optional)"),
+        required=False,
+        max_length=300,
+        widget=forms.Textarea(attrs={"rows": 2, "autocomplete": "street-address"}),
+        help_text=_("Where your sessions take place: in every email and calendar invite. A service can name its own place."),
+        error_messages={"max_length": _("Keep the address under 300 characters.")},
+    )
     logo = forms.ImageField(
         label=_("Logo"),
         required=False,
@@ -177,7 +220,7 @@ class BusinessProfileForm(forms.ModelForm):
 
     class Meta:
         model = BusinessProfile
-        fields = ["name", "timezone", "country", "logo"]
+        fields = ["name", "timezone", "country", "address", "logo"]
 
     def clean_logo(self):
         logo = self.cleaned_data.get("logo")

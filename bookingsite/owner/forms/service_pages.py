@@ -53,6 +53,14 @@ class ServiceForm(forms.Form):
             "max_decimal_places": _("Use at most 2 decimals."),
         },
     )
+    location = forms.CharField(
+        label=_("Location (optional)"),
+        required=False,
+        max_length=300,
+        widget=forms.TextInput(attrs=INPUT),
+        help_text=_("Where this service takes place, or its meeting link; empty: your business address."),
+        error_messages={"max_length": _("Keep the location under 300 characters.")},
+    )
     is_publicly_bookable = forms.BooleanField(
         label=_("Clients can book it on my link"),
         required=False,

@@ -58,6 +58,9 @@ def settings_update(business, **changes):
         "global_buffer_time_minutes_between_sessions": page.global_buffer_time_minutes_between_sessions,
         "minimum_notice_minutes": page.minimum_notice_minutes, "booking_horizon_days": page.booking_horizon_days,
         "custom_message_client": page.custom_message_client, "is_booking_page_active": page.is_booking_page_active,
+        "address": profile.address, "reminder_hours_before": page.reminder_hours_before,
+        "second_reminder_hours_before": page.second_reminder_hours_before,
+        "client_change_cutoff_hours": page.client_change_cutoff_hours,
     }
     return business_services.business_settings_update(business_profile_id=business.pk, **(values | changes))
 
@@ -89,10 +92,10 @@ WRITES = {
         exception=ExceptionDateFactory(business_profile=business, date=day)),
     "a new service": lambda business, service, day: business_services.service_create(
         business_profile_id=business.pk, name="Assessment", description="", duration_minutes=30, capacity=1, price=None,
-        is_publicly_bookable=True),
+        is_publicly_bookable=True, location=""),
     "a service": lambda business, service, day: business_services.service_update(
         service=service, name=service.name, description="", duration_minutes=45, capacity=1, price=None,
-        is_publicly_bookable=True),
+        is_publicly_bookable=True, location=""),
     "an archived service": lambda business, service, day: business_services.service_archive(service=service),
     "the link settings": lambda business, service, day: settings_update(business, minimum_notice_minutes=120),
     "the business's zone": lambda business, service, day: settings_update(business, timezone="Asia/Tokyo"),
