@@ -42,6 +42,12 @@ class InvalidTransitionError(BookingError):
     message = _("This booking can no longer be changed that way.")
 
 
+class ChangeCutoffError(BookingError):
+    """The business's change cut-off has passed: the client can no longer cancel or move online."""
+
+    message = _("It is too close to the start to change this booking online. Please contact the business.")
+
+
 class SessionConflictError(BookingError):
     """A time clashes with another session or booking; the message names it."""
 

@@ -150,6 +150,11 @@ class Booking(models.Model):
     def __str__(self) -> str:
         return f"{self.client_name} – {self.session_category} at {self.start_time_utc:%Y-%m-%d %H:%M} UTC ({self.status})"
 
+    @property
+    def location(self) -> str:
+        """Where it takes place (DESIGN.md 7): the service's own location, else the business's address."""
+        return self.session_category.location or self.business_profile.address
+
     def holds_place_at(self, now: datetime) -> bool:
         """Does it take a place at `now`: confirmed, or a pending request not yet expired (DESIGN.md 4.4)."""
         if self.status == CONFIRMED:

@@ -24,6 +24,7 @@ from . import events
 from .exceptions import (
     BookingError,
     BookingPageClosedError,
+    ChangeCutoffError,
     ClientTakenError,
     InvalidTransitionError,
     OnceKeyReusedError,
@@ -223,20 +224,32 @@ def booking_cancel_by_client(*, booking: Booking, reason: str = "", now: datetim
     """The client cancels their own booking; its place is free at once.
 
     Raises InvalidTransitionError when it holds no place any more (answered, cancelled or expired),
-    BookingError once it has started.
+    ChangeCutoffError inside the business's change cut-off, BookingError once it has started.
     """
     now = now or timezone.now()
     reason = _checked_reason(reason)
-    lock_business_for_write(booking.business_profile_id)
+    page = lock_business_for_write(booking.business_profile_id)
     booking = Booking.objects.select_related("session").get(pk=booking.pk)
-    actions = booking_actions(booking, now)
-    if not actions.client_can_cancel:
-        if actions.holds_place:
-            raise BookingError(_("This booking has already started, so it can no longer be cancelled online."))
-        if booking.status == Status.PENDING_APPROVAL:
-            raise InvalidTransitionError(_("This request expired before it was answered; it holds no place any more."))
+    _check_client_may_change(booking, page, now)
     booking.cancellation_reason = reason
     return _change_status(booking, Status.CANCELLED_BY_CLIENT, actor=Actor.CLIENT, note=reason)
+
+
+def _check_client_may_change(booking: Booking, page: BusinessBookingSettings, now: datetime) -> None:
+    """Raise why the client may not cancel or move `booking` now, if they may not (the change policy)."""
+    actions = booking_actions(booking, now, cutoff_hours=page.client_change_cutoff_hours)
+    if actions.client_can_change:
+        return
+    if actions.past_change_cutoff:
+        raise ChangeCutoffError()
+    if actions.holds_place:
+        raise BookingError(_("This booking has already started, so it can no longer be changed online."))
+    if booking.status == Status.PENDING_APPROVAL:
+        raise InvalidTransitionError(_("This request expired before it was answered; it holds no place any more."))
+    raise InvalidTransitionError(
+        _("This booking is %(status)s and can no longer be changed that way.")
+        % {"status": booking.get_status_display().lower()}
+    )
 
 
 def _clash_message(page: BusinessBookingSettings, clashes: list) -> str:

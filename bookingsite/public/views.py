@@ -330,7 +330,7 @@ def _manage_context(request: HttpRequest, page: BusinessBookingSettings, booking
         service=booking.session_category,
         client_timezone=booking.booked_in_client_timezone,
         links=booking_links(request, page, booking),
-        actions=booking_actions(booking, timezone.now()),
+        actions=booking_actions(booking, timezone.now(), cutoff_hours=page.client_change_cutoff_hours),
     )
 
 

@@ -218,7 +218,7 @@ class TestCancel:
         response = client.post(manage_url(booking) + "cancel/")
 
         assert response.status_code == 400
-        assert "This booking has already started, so it can no longer be cancelled online." in text(response)
+        assert "This booking has already started, so it can no longer be changed online." in text(response)
         booking.refresh_from_db()
         assert booking.status == Status.CONFIRMED
         assert history(booking) == before
