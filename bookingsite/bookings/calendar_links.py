@@ -40,7 +40,8 @@ def google_calendar_url(booking: Booking, manage_url: str) -> str:
 
 
 def ics_calendar(booking: Booking, manage_url: str, *, cancelled: bool = False) -> bytes:
-    """The event in UTC with the business as organizer; METHOD:CANCEL removes it again."""
+    """The event in UTC with the business as organizer; METHOD:CANCEL removes it again. The UID
+    stays for the booking's life and SEQUENCE rises with each move, so a calendar updates the event."""
     cal = Calendar()
     cal.add("prodid", PRODUCT_ID)
     cal.add("version", "2.0")
@@ -54,7 +55,8 @@ def ics_calendar(booking: Booking, manage_url: str, *, cancelled: bool = False) 
     event.add("description", event_description(booking, manage_url))
     event.add("url", manage_url)
     event.add("status", "CANCELLED" if cancelled else "CONFIRMED")
-    event.add("sequence", 1 if cancelled else 0)
+    # Each move bumps booking.sequence; a cancellation outranks the last version the client got.
+    event.add("sequence", booking.sequence + 1 if cancelled else booking.sequence)
     owner_email = booking.business_profile.owner.email
     if owner_email:
         organizer = vCalAddress(f"mailto:{owner_email}")

@@ -8,10 +8,12 @@ point one way (DESIGN.md, STYLE.md "Layers").
 """
 
 from collections.abc import Callable
+from datetime import datetime
 
 from .models import Booking
 
-# consumer(booking=..., from_status=...): from_status is "" for a booking just made.
+# consumer(booking=..., from_status=..., moved_from=...): from_status is "" for a booking just
+# made; moved_from is the start it had before a move (its status then is unchanged), else None.
 BookingChangeConsumer = Callable[..., object]
 _consumers: list[BookingChangeConsumer] = []
 
@@ -22,7 +24,8 @@ def booking_change_consumer_add(consumer: BookingChangeConsumer) -> None:
         _consumers.append(consumer)
 
 
-def booking_changed(*, booking: Booking, from_status: str) -> None:
-    """Tell every consumer that `booking` just moved from `from_status` to its current status."""
+def booking_changed(*, booking: Booking, from_status: str, moved_from: datetime | None = None) -> None:
+    """Tell every consumer that `booking` just went from `from_status` to its current status, or,
+    with `moved_from`, from that start to its current one."""
     for consumer in _consumers:
-        consumer(booking=booking, from_status=from_status)
+        consumer(booking=booking, from_status=from_status, moved_from=moved_from)

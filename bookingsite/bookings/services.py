@@ -74,15 +74,19 @@ def _log_event(event: str, booking: Booking, actor: str) -> None:
     )
 
 
-def _check_offered(page: BusinessBookingSettings, service: SessionCategory, start_utc: datetime, now: datetime) -> Slot:
-    """The offered slot at start_utc, or the reason it is not offered."""
+def _check_offered(
+    page: BusinessBookingSettings, service: SessionCategory, start_utc: datetime, now: datetime, *, exclude_booking_id=None
+) -> Slot:
+    """The offered slot at start_utc, or the reason it is not offered (not counting `exclude_booking_id`'s place)."""
     # The window first: the engine never offers outside it, and nothing is loaded for a time
     # far in the past or future.
     if start_utc < now + timedelta(minutes=page.minimum_notice_minutes):
         raise OutsideBookingWindowError(_("This time is too soon or already past. Please pick a later time."))
     if start_utc > now + timedelta(days=page.booking_horizon_days):
         raise OutsideBookingWindowError(_("This time is too far ahead to book yet. Please pick an earlier time."))
-    request = availability.availability_request_at(page=page, service=service, start_utc=start_utc, now=now)
+    request = availability.availability_request_at(
+        page=page, service=service, start_utc=start_utc, now=now, exclude_booking_id=exclude_booking_id
+    )
     slot = engine.find_slot(request, start_utc)
     if slot is not None:
         return slot
@@ -269,11 +273,12 @@ def _clash_message(page: BusinessBookingSettings, clashes: list) -> str:
     }
 
 
-def _check_time_is_free(
+def _places_left(
     page: BusinessBookingSettings, *, service: SessionCategory, start: datetime, end: datetime, now: datetime,
-    exclude_booking_id=None,
+    exclude_booking_id=None, allow_clash: bool = False,
 ) -> int:
-    """Places still free at exactly (service, start, end), ignoring hours and notice; raises on a clash."""
+    """Places still free at exactly (service, start, end), ignoring hours and notice; raises
+    SessionConflictError on a clash with another session unless `allow_clash`."""
     buffer = timedelta(minutes=page.global_buffer_time_minutes_between_sessions)
     window = availability.LONGEST_SPAN + buffer
     occupancy = availability.occupancy(
@@ -283,7 +288,7 @@ def _check_time_is_free(
         occupancy, service_id=service.pk, start=start, end=end, buffer_minutes=page.global_buffer_time_minutes_between_sessions,
         now=now,
     )
-    if clashes:
+    if clashes and not allow_clash:
         raise SessionConflictError(_clash_message(page, clashes))
     return service.capacity - engine.places_at(occupancy, service_id=service.pk, start=start, end=end, now=now)
 
@@ -304,6 +309,69 @@ def _lock_booking(booking: Booking) -> tuple[BusinessBookingSettings, Booking]:
 
 
 @transaction.atomic(durable=True)
+def booking_reschedule(
+    *,
+    booking: Booking,
+    start_time_utc: datetime,
+    by: AbstractBaseUser | None = None,
+    allow_clash: bool = False,
+    now: datetime | None = None,
+) -> Booking:
+    """Move a booking to another time of its service (DESIGN.md 5, reschedule); returns it moved.
+
+    By the client (`by` None): only to a slot offered now, and only before the change cut-off.
+    By the owner (`by` the owner): to any future time that is free of other sessions (buffer
+    included) and has a place left; with `allow_clash` (the owner saw the clash and confirmed),
+    to any future time with a place left. Either way the booking keeps its id, manage link and
+    status (a pending request's expiry restarts), its old place is freed, the history records
+    both times, the calendar SEQUENCE goes up, and both sides are emailed.
+
+    Raises ChangeCutoffError, InvalidTransitionError (no place held, or started),
+    OutsideBookingWindowError, SlotNotOfferedError, SlotTakenError, SessionConflictError, or
+    BookingError for the time it already has.
+    """
+    now = now or timezone.now()
+    page, booking = _lock_booking(booking)
+    actor = Actor.CLIENT if by is None else Actor.OWNER
+    if actor == Actor.CLIENT:
+        _check_client_may_change(booking, page, now)
+    elif not booking_actions(booking, now, cutoff_hours=page.client_change_cutoff_hours).owner_can_move:
+        raise InvalidTransitionError(_("Only a booking that holds its place and has not started can be moved."))
+    if start_time_utc == booking.start_time_utc:
+        raise BookingError(_("The booking is already at this time. Pick another time to move it to."))
+    service = booking.session_category
+    from_start = booking.start_time_utc
+    _release_session(booking)  # the old place is free from now; a refusal below rolls this back
+    if actor == Actor.CLIENT:
+        slot = _check_offered(page, service, start_time_utc, now, exclude_booking_id=booking.pk)
+        start, end = slot.start_utc, slot.end_utc
+    else:
+        if start_time_utc <= now:
+            raise OutsideBookingWindowError(_("This time has already passed. Pick a time in the future."))
+        start, end = start_time_utc, start_time_utc + timedelta(minutes=service.duration_minutes)
+        free = _places_left(page, service=service, start=start, end=end, now=now, exclude_booking_id=booking.pk,
+                            allow_clash=allow_clash)
+        if free <= 0:
+            raise SlotTakenError(_("This session is already full."))
+    booking.start_time_utc, booking.end_time_utc = start, end
+    booking.sequence += 1
+    booking.rescheduled_at = now
+    if booking.status == Status.PENDING_APPROVAL:
+        booking.pending_request_expires_at = now + timedelta(hours=page.pending_booking_expiry_hours)
+    else:
+        booking.session = None
+        _attach_session(booking)
+    booking.save()
+    BookingStatusChange.objects.create(
+        booking=booking, from_status=booking.status, to_status=booking.status, actor=actor, changed_by=by,
+        from_start_utc=from_start, to_start_utc=start,
+    )
+    events.booking_changed(booking=booking, from_status=booking.status, moved_from=from_start)
+    transaction.on_commit(lambda: _log_event("rescheduled", booking, actor))
+    return booking
+
+
+@transaction.atomic(durable=True)
 def booking_approve(*, booking: Booking, by: AbstractBaseUser, now: datetime | None = None) -> Booking:
     """The owner confirms a pending request, after re-checking its time is still free.
 
@@ -316,7 +384,7 @@ def booking_approve(*, booking: Booking, by: AbstractBaseUser, now: datetime | N
     if booking.status == Status.PENDING_APPROVAL and booking.start_time_utc <= now:
         raise InvalidTransitionError(_("This request's time has already passed."))
     if booking.status == Status.PENDING_APPROVAL:
-        free = _check_time_is_free(
+        free = _places_left(
             page, service=booking.session_category, start=booking.start_time_utc, end=booking.end_time_utc, now=now,
             exclude_booking_id=booking.pk,
         )
@@ -367,7 +435,7 @@ def session_create_by_owner(
     key = {"business_profile_id": page.pk, "session_category": service, "start_time_utc": start_time_utc, "end_time_utc": end}
     if Session.objects.filter(**key).exists():
         raise BookingError(_("This service already has a session at that time."))
-    _check_time_is_free(page, service=service, start=start_time_utc, end=end, now=now)
+    _places_left(page, service=service, start=start_time_utc, end=end, now=now)
     return Session.objects.create(created_by_owner=True, **key)
 
 

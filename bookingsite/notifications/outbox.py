@@ -49,6 +49,8 @@ SUBJECTS = {
     EmailKind.NEW_REQUEST: "New booking request from %(client)s – %(service)s, %(when)s",
     EmailKind.NEW_BOOKING: "New booking from %(client)s – %(service)s, %(when)s",
     EmailKind.CLIENT_CANCELLED: "%(client)s cancelled – %(service)s, %(when)s",
+    EmailKind.MOVED: "Booking moved – %(service)s, now %(when)s",
+    EmailKind.BOOKING_MOVED: "Booking moved: %(client)s – %(service)s, now %(when)s",
 }
 # A pending request the client cancels was never a booking: say so.
 WITHDRAWN_SUBJECTS = {
@@ -60,9 +62,12 @@ WITHDRAWN_SUBJECTS = {
 # --- Composing, inside the booking's transaction ---------------------------------------------
 
 
-def booking_notifications_queue(*, booking: Booking, from_status: str) -> list[OutboxEmail]:
-    """Record the emails and owner notification for a booking that just moved from `from_status`
-    ("" when it was just created) to its current status; queue their sending after commit.
+def booking_notifications_queue(
+    *, booking: Booking, from_status: str, moved_from: datetime | None = None
+) -> list[OutboxEmail]:
+    """Record the emails and owner notification for a booking that just went from `from_status`
+    ("" when it was just created) to its current status, or that moved from the start
+    `moved_from` to its current one; queue their sending after commit.
 
     Call it inside the booking service's transaction, after the booking row and its history row
     are saved. It only inserts rows and registers on_commit callbacks; nothing here waits on
@@ -76,17 +81,23 @@ def booking_notifications_queue(*, booking: Booking, from_status: str) -> list[O
         "business_profile__owner", "business_profile__booking_settings", "session_category"
     ).get(pk=booking.pk)
     to_status = booking.status
-    client_kinds, owner_kind = _kinds_for(from_status, to_status)
+    if moved_from is not None:
+        client_kinds, owner_kind = [EmailKind.MOVED], EmailKind.BOOKING_MOVED
+    else:
+        client_kinds, owner_kind = _kinds_for(from_status, to_status)
     if not client_kinds and owner_kind is None:
         return []
     links = _links(booking)
-    emails = [_client_email(kind, booking, links, from_status=from_status) for kind in client_kinds]
+    moved = _moved_from(booking, moved_from) if moved_from is not None else None
+    emails = [_client_email(kind, booking, links, from_status=from_status, moved=moved) for kind in client_kinds]
     if owner_kind is not None:
-        Notification.objects.create(
-            business_profile_id=booking.business_profile_id, booking=booking, kind=Notification.Kind(owner_kind)
-        )
+        # The bell tells the owner what the client did; a move the owner made is theirs already.
+        if moved is None or moved.by_client:
+            Notification.objects.create(
+                business_profile_id=booking.business_profile_id, booking=booking, kind=Notification.Kind(owner_kind)
+            )
         if booking.business_profile.owner.email:
-            emails.append(_owner_email(owner_kind, booking, links, from_status=from_status))
+            emails.append(_owner_email(owner_kind, booking, links, from_status=from_status, moved=moved))
     now = timezone.now()
     for email in emails:
         email.next_attempt_at = now
@@ -164,6 +175,24 @@ def _when(start_utc: datetime, end_utc: datetime, zone: ZoneInfo) -> _When:
     )
 
 
+@dataclass(frozen=True)
+class _Moved:
+    """Where a moved booking was, and who moved it."""
+
+    start_utc: datetime
+    end_utc: datetime
+    by_client: bool
+
+
+def _moved_from(booking: Booking, start_utc: datetime) -> _Moved:
+    move = booking.status_changes.filter(to_start_utc__isnull=False).order_by("-changed_at", "-pk").first()
+    return _Moved(
+        start_utc=start_utc,
+        end_utc=start_utc + (booking.end_time_utc - booking.start_time_utc),
+        by_client=move is None or move.actor == "client",
+    )
+
+
 def _moment(moment: datetime, zone: ZoneInfo) -> str:
     local = moment.astimezone(zone)
     return f"{local:%A} {local.day} {local:%B} at {local:%H:%M}"
@@ -217,15 +246,18 @@ def _subject(kind: str, booking: Booking, when: _When, *, from_status: str) -> s
     return subject if len(subject) <= 255 else subject[:254] + "…"
 
 
-def _client_email(kind: str, booking: Booking, links: _Links, *, from_status: str) -> OutboxEmail:
+def _client_email(kind: str, booking: Booking, links: _Links, *, from_status: str, moved: _Moved | None = None) -> OutboxEmail:
     business = booking.business_profile
-    when = _when(booking.start_time_utc, booking.end_time_utc, _zone(booking.booked_in_client_timezone, business.timezone))
+    zone = _zone(booking.booked_in_client_timezone, business.timezone)
+    when = _when(booking.start_time_utc, booking.end_time_utc, zone)
     expires = None
-    if kind == EmailKind.REQUEST_RECEIVED:
-        expires = _moment(booking.pending_request_expires_at, _zone(when.zone, business.timezone))
+    if booking.status == Status.PENDING_APPROVAL and kind in (EmailKind.REQUEST_RECEIVED, EmailKind.MOVED):
+        expires = _moment(booking.pending_request_expires_at, zone)
     was_confirmed = from_status == Status.CONFIRMED
     ics, method = "", ""
-    if kind == EmailKind.CONFIRMED:
+    confirmed = booking.status == Status.CONFIRMED
+    if kind == EmailKind.CONFIRMED or (kind == EmailKind.MOVED and confirmed):
+        # A move sends the same UID with a higher SEQUENCE: the client's calendar moves the event.
         ics, method = ics_calendar(booking, links.manage).decode(), "PUBLISH"
     elif kind == EmailKind.CANCELLED and was_confirmed:
         # Same UID as the PUBLISH the client got: their calendar drops that event.
@@ -239,9 +271,12 @@ def _client_email(kind: str, booking: Booking, links: _Links, *, from_status: st
         cancelled_by_client=booking.status == Status.CANCELLED_BY_CLIENT,
         reason=booking.rejection_reason if kind == EmailKind.REJECTED else booking.cancellation_reason,
         message=business.booking_settings.custom_message_client,
-        google_calendar_url=google_calendar_url(booking, links.manage) if kind == EmailKind.CONFIRMED else None,
+        google_calendar_url=google_calendar_url(booking, links.manage) if ics else None,
         has_ics=bool(ics),
         owner_email=business.owner.email,
+        was_when=_when(moved.start_utc, moved.end_utc, zone) if moved else None,
+        moved_by_client=moved.by_client if moved else False,
+        pending=booking.status == Status.PENDING_APPROVAL,
     )
     text, html = _render(kind, context)
     return OutboxEmail(
@@ -259,9 +294,10 @@ def _client_email(kind: str, booking: Booking, links: _Links, *, from_status: st
     )
 
 
-def _owner_email(kind: str, booking: Booking, links: _Links, *, from_status: str) -> OutboxEmail:
+def _owner_email(kind: str, booking: Booking, links: _Links, *, from_status: str, moved: _Moved | None = None) -> OutboxEmail:
     business = booking.business_profile
-    when = _when(booking.start_time_utc, booking.end_time_utc, _zone(business.timezone, "UTC"))
+    owner_zone = _zone(business.timezone, "UTC")
+    when = _when(booking.start_time_utc, booking.end_time_utc, owner_zone)
     client_when = None
     if booking.booked_in_client_timezone and booking.booked_in_client_timezone != business.timezone:
         client_when = _when(
@@ -278,6 +314,9 @@ def _owner_email(kind: str, booking: Booking, links: _Links, *, from_status: str
         expires=expires,
         reason=booking.cancellation_reason,
         was_request=from_status == Status.PENDING_APPROVAL,
+        was_when=_when(moved.start_utc, moved.end_utc, owner_zone) if moved else None,
+        moved_by_client=moved.by_client if moved else False,
+        pending=booking.status == Status.PENDING_APPROVAL,
     )
     text, html = _render(kind, context)
     return OutboxEmail(

@@ -98,8 +98,8 @@ def occupancy(
 ) -> tuple[Occupied, ...]:
     """Sessions and place-holding bookings of the business that overlap [start, end), as they stand at `now`.
 
-    `exclude_booking_id` leaves one booking out: a pending request being approved must not
-    count against itself.
+    `exclude_booking_id` leaves one booking out: a pending request being approved, or a booking
+    being moved, must not count against itself.
     """
     now = now or timezone.now()
     # Every booking that may hold a place, with its expiry: the engine applies DESIGN.md 4.4 at the
@@ -145,10 +145,12 @@ def availability_request(
     start_date: date,
     end_date: date,
     now: datetime,
+    exclude_booking_id=None,
 ) -> AvailabilityRequest:
     """Everything the engine needs for a range of the client's dates, in four queries.
 
     `page` must come with its business (select_related), as `businesses.selectors` returns it.
+    `exclude_booking_id`: as `occupancy`'s (a booking being moved).
     """
     business = page.business_profile
     buffer = timedelta(minutes=page.global_buffer_time_minutes_between_sessions)
@@ -169,13 +171,14 @@ def availability_request(
         end_date=end_date,
         now=now,
         occupancy=occupancy(
-            business.pk, range_start - buffer - timedelta(days=1), range_end + buffer + timedelta(days=1), now=now
+            business.pk, range_start - buffer - timedelta(days=1), range_end + buffer + timedelta(days=1), now=now,
+            exclude_booking_id=exclude_booking_id,
         ),
     )
 
 
 def availability_request_at(
-    *, page: BusinessBookingSettings, service: SessionCategory, start_utc: datetime, now: datetime
+    *, page: BusinessBookingSettings, service: SessionCategory, start_utc: datetime, now: datetime, exclude_booking_id=None
 ) -> AvailabilityRequest:
     """The engine's inputs around one instant, to re-check a single slot."""
     business_day = start_utc.astimezone(ZoneInfo(page.business_profile.timezone)).date()
@@ -186,6 +189,7 @@ def availability_request_at(
         start_date=business_day,
         end_date=business_day,
         now=now,
+        exclude_booking_id=exclude_booking_id,
     )
 
 
@@ -197,10 +201,15 @@ def availability_days(
     start_date: date,
     end_date: date,
     now: datetime,
+    exclude_booking_id=None,
 ) -> tuple[Day, ...]:
-    """The offered slots of a service, by the client's date: four queries whatever the range holds."""
+    """The offered slots of a service, by the client's date: four queries whatever the range holds.
+
+    With `exclude_booking_id`, as they would be without that booking (the times it may move to).
+    """
     request = availability_request(
-        page=page, service=service, client_timezone=client_timezone, start_date=start_date, end_date=end_date, now=now
+        page=page, service=service, client_timezone=client_timezone, start_date=start_date, end_date=end_date, now=now,
+        exclude_booking_id=exclude_booking_id,
     )
     return engine.free_slots(request)
 
