@@ -335,6 +335,8 @@ def booking_reschedule(
     actor = Actor.CLIENT if by is None else Actor.OWNER
     if actor == Actor.CLIENT:
         _check_client_may_change(booking, page, now)
+        if not page.is_booking_page_active:
+            raise BookingPageClosedError()
     elif not booking_actions(booking, now, cutoff_hours=page.client_change_cutoff_hours).owner_can_move:
         raise InvalidTransitionError(_("Only a booking that holds its place and has not started can be moved."))
     if start_time_utc == booking.start_time_utc:

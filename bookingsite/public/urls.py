@@ -13,5 +13,6 @@ urlpatterns = [
     path("<str:slug>/<int:service_id>/book/", views.booking_form, name="book"),
     path("<str:slug>/booking/<str:token>/", views.booking_detail, name="booking"),
     path("<str:slug>/booking/<str:token>/cancel/", views.booking_cancel, name="cancel"),
+    path("<str:slug>/booking/<str:token>/reschedule/", views.booking_reschedule, name="reschedule"),
     path("<str:slug>/booking/<str:token>/calendar.ics", views.booking_ics, name="ics"),
 ]

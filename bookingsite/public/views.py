@@ -1,5 +1,6 @@
 """The client's pages of a booking link. Any site may frame them; every page works without JavaScript."""
 
+import dataclasses
 from collections.abc import Callable
 from datetime import date, datetime, timedelta
 from functools import cache, wraps
@@ -139,22 +140,28 @@ def _picker_query(request: HttpRequest, page: BusinessBookingSettings) -> Picker
                        _parse(request.GET.get("month"), "%Y-%m"))
 
 
-def _picker_context(page: BusinessBookingSettings, service: SessionCategory, query: PickerQuery, now: datetime) -> dict:
-    """Month calendar and the chosen day's slots, in the client's zone."""
+def _picker_context(
+    page: BusinessBookingSettings, service: SessionCategory, query: PickerQuery, now: datetime, *, moving: Booking | None = None
+) -> dict:
+    """Month calendar and the chosen day's slots, in the client's zone. With `moving`, the times
+    that booking may move to: as if its own place were free, less the time it has."""
     today = now.astimezone(ZoneInfo(query.client_timezone)).date()
     first_month = month_calendar.first_of_month(today)
     last_month = month_calendar.first_of_month(today + timedelta(days=page.booking_horizon_days))
     chosen_date = query.date
     month = query.month or (chosen_date and month_calendar.first_of_month(chosen_date)) or first_month
     month = min(max(month, first_month), last_month)
-    days = availability.offered_days(
-        page=page,
-        service=service,
-        client_timezone=query.client_timezone,
-        start_date=month,
-        end_date=month_calendar.last_of_month(month),
-        now=now,
-    )
+    asked = {
+        "page": page, "service": service, "client_timezone": query.client_timezone, "start_date": month,
+        "end_date": month_calendar.last_of_month(month), "now": now,
+    }
+    if moving is None:
+        days = availability.offered_days(**asked)
+    else:
+        days = tuple(
+            dataclasses.replace(day, slots=tuple(s for s in day.slots if s.start_utc != moving.start_time_utc))
+            for day in availability.availability_days(**asked, exclude_booking_id=moving.pk)
+        )
     slots_by_date = {day.date: day.slots for day in days}
     if chosen_date not in slots_by_date:
         chosen_date = next((day.date for day in days if day.slots), None)
@@ -198,18 +205,31 @@ def service_page(request: HttpRequest, page: BusinessBookingSettings, service: S
     return response
 
 
-def _fresh_slots(page: BusinessBookingSettings, service: SessionCategory, start_utc: datetime, client_timezone: str):
-    """The other times still free on the same day of the client's, to offer after a miss."""
+def _fresh_slots(
+    page: BusinessBookingSettings, service: SessionCategory, start_utc: datetime, client_timezone: str,
+    *, moving: Booking | None = None,
+):
+    """The other times still free on the same day of the client's, to offer after a miss (for
+    `moving`: the times that booking may move to)."""
     day = start_utc.astimezone(ZoneInfo(client_timezone)).date()
     days = availability.availability_days(
-        page=page, service=service, client_timezone=client_timezone, start_date=day, end_date=day, now=timezone.now()
+        page=page, service=service, client_timezone=client_timezone, start_date=day, end_date=day, now=timezone.now(),
+        exclude_booking_id=moving.pk if moving else None,
     )
-    return day, days[0].slots
+    slots = days[0].slots
+    if moving is not None:
+        slots = tuple(slot for slot in slots if slot.start_utc != moving.start_time_utc)
+    return day, slots
 
 
-def _offered_slot(page: BusinessBookingSettings, service: SessionCategory, start_utc: datetime):
-    """The slot offered now at exactly this start, or None when it is taken, too soon or not offered."""
-    request_at = availability.availability_request_at(page=page, service=service, start_utc=start_utc, now=timezone.now())
+def _offered_slot(
+    page: BusinessBookingSettings, service: SessionCategory, start_utc: datetime, *, moving: Booking | None = None
+):
+    """The slot offered now at exactly this start, or None when it is taken, too soon or not
+    offered (for `moving`: counting that booking's own place as free)."""
+    request_at = availability.availability_request_at(
+        page=page, service=service, start_utc=start_utc, now=timezone.now(), exclude_booking_id=moving.pk if moving else None
+    )
     return engine.find_slot(request_at, start_utc)
 
 
@@ -251,11 +271,8 @@ def booking_form(request: HttpRequest, page: BusinessBookingSettings, service: S
 
 def _submit_booking(request: HttpRequest, page: BusinessBookingSettings, service: SessionCategory) -> HttpResponse:
     context = _base_context(page, service=service)
-    wait = seconds_until_allowed(request, group="public-write", rate=settings.RATELIMIT_PUBLIC_WRITE)
-    if wait is not None:
-        response = render(request, "public/too_many.html", {**context, "wait": wait}, status=429)
-        response["Retry-After"] = str(wait)
-        return response
+    if limited := _rate_limited(request, context):
+        return limited
     try:
         token = read_form_token(request.POST.get("token", ""), service_id=service.pk)
     except FormTokenError as exc:
@@ -315,6 +332,16 @@ def _book_anew(request: HttpRequest, context: dict, reused: OnceKeyReusedError) 
     return render(request, "public/book.html", context, status=409)
 
 
+def _rate_limited(request: HttpRequest, context: dict) -> HttpResponse | None:
+    """The 429 page when this client has sent too many writes, else None."""
+    wait = seconds_until_allowed(request, group="public-write", rate=settings.RATELIMIT_PUBLIC_WRITE)
+    if wait is None:
+        return None
+    response = render(request, "public/too_many.html", {**context, "wait": wait}, status=429)
+    response["Retry-After"] = str(wait)
+    return response
+
+
 def _booking(page: BusinessBookingSettings, token: str) -> Booking:
     return get_object_or_404(
         Booking.objects.select_related("session_category", "business_profile__owner"),
@@ -331,6 +358,7 @@ def _manage_context(request: HttpRequest, page: BusinessBookingSettings, booking
         client_timezone=booking.booked_in_client_timezone,
         links=booking_links(request, page, booking),
         actions=booking_actions(booking, timezone.now(), cutoff_hours=page.client_change_cutoff_hours),
+        moved=request.GET.get("moved") == "1",
     )
 
 
@@ -361,6 +389,68 @@ def booking_cancel(request: HttpRequest, page: BusinessBookingSettings, token: s
     response = render(request, "public/cancel.html", context)
     response["Referrer-Policy"] = "no-referrer"
     return response
+
+
+@csrf_exempt  # the unguessable URL is the credential, as for cancelling
+@require_http_methods(["GET", "POST"])
+@never_cache
+@booking_link_view()
+def booking_reschedule(request: HttpRequest, page: BusinessBookingSettings, token: str) -> HttpResponse:
+    """Move a booking to another time (DESIGN.md 5): pick a time on the same calendar as booking,
+    confirm it, and the booking moves. Without `start` the picker; with it, the confirmation step."""
+    booking = _booking(page, token)
+    context = _manage_context(request, page, booking)
+    service, actions, now = booking.session_category, context["actions"], timezone.now()
+    if not actions.client_can_change:
+        return render(request, "public/reschedule.html", context, status=400 if request.method == "POST" else 200)
+    query = _picker_query(request, page)
+    if not request.GET.get("tz"):  # the zone the client booked in, until they pick another
+        query = query._replace(client_timezone=booking.booked_in_client_timezone or query.client_timezone)
+    # The calendar's links and the times lead back here, not to the booking form.
+    context.update(client_timezone=query.client_timezone, picker_url=request.path, slot_url=request.path)
+    if request.method == "POST":
+        if limited := _rate_limited(request, context):
+            return limited
+        return _move_booking(request, page, booking, context)
+    start = _parse_start(request.GET.get("start", ""))
+    if start is None:
+        picker = _picker_context(page, service, query, now, moving=booking)
+        if request.htmx and not request.htmx.history_restore_request:
+            return render(request, "public/partials/_picker.html", {**context, **picker})
+        return render(request, "public/reschedule.html", {**context, **picker, "timezone_options": _timezone_options()})
+    slot = _offered_slot(page, service, start, moving=booking)
+    if slot is None:
+        context["error"] = SlotTakenError.message
+        context["fresh_day"], context["fresh_slots"] = _fresh_slots(page, service, start, query.client_timezone, moving=booking)
+        return render(request, "public/reschedule.html", context, status=409)
+    context.update(new_start=slot.start_utc, new_end=slot.end_utc)
+    return render(request, "public/reschedule.html", context)
+
+
+def _move_booking(request: HttpRequest, page: BusinessBookingSettings, booking: Booking, context: dict) -> HttpResponse:
+    start = _parse_start(request.POST.get("start", ""))
+    if start is None:
+        context["error"] = _("Pick the new time from the list.")
+        return render(request, "public/reschedule.html", context, status=400)
+    try:
+        booking_services.booking_reschedule(booking=booking, start_time_utc=start)
+    except BookingError as exc:
+        context["error"] = exc.message
+        context["fresh_day"], context["fresh_slots"] = _fresh_slots(
+            page, booking.session_category, start, context["client_timezone"], moving=booking
+        )
+        return render(request, "public/reschedule.html", context, status=409 if isinstance(exc, SlotTakenError) else 400)
+    except Exception as exc:
+        busy = as_busy_error(exc)
+        if busy is None:
+            raise
+        # The confirmation again, so sending it once more is one click.
+        context.update(error=busy.message, new_start=start,
+                       new_end=start + timedelta(minutes=booking.session_category.duration_minutes))
+        response = render(request, "public/reschedule.html", context, status=503)
+        response["Retry-After"] = str(busy.retry_after_seconds)
+        return response
+    return redirect(reverse("public:booking", args=[page.public_booking_slug, booking.manage_token]) + "?moved=1")
 
 
 @require_GET
