@@ -34,6 +34,7 @@ urlpatterns = [
     path("bookings/", booking_pages.booking_list, name="bookings"),
     path("bookings/<uuid:pk>/", booking_pages.booking_detail, name="booking"),
     path("bookings/<uuid:pk>/cancel/", booking_pages.booking_cancel, name="booking-cancel"),
+    path("bookings/<uuid:pk>/move/", booking_pages.booking_move, name="booking-move"),
     path("clients/", client_pages.client_list, name="clients"),
     path("clients/<int:pk>/", client_pages.client_detail, name="client"),
     path("calendar/", calendar_pages.calendar_page, name="calendar"),

@@ -1,4 +1,4 @@
-"""The bookings list's filters and the owner's cancel form.
+"""The bookings list's filters, and the owner's cancel and move forms.
 
 Dates the owner types are the business's; the filters turn them into UTC instants by the
 engine's day rule.
@@ -15,6 +15,7 @@ from bookingsite.availability import engine
 from bookingsite.bookings.models import Booking
 from bookingsite.businesses.models import BusinessProfile, SessionCategory
 
+from .calendar_pages import add_start_time_utc
 from .inputs import TallInputsForm
 
 
@@ -69,3 +70,24 @@ class AdminCancelForm(TallInputsForm):
         label=_("Reason (optional, the client sees it)"), required=False, max_length=1000,
         widget=forms.Textarea(attrs={"rows": 3}),
     )
+
+
+class MoveForm(TallInputsForm):
+    """A new time for a booking: a date and start in the business's zone, typed or picked from the
+    free times; `allow_clash` once the owner has seen the clash and chosen to move it anyway."""
+
+    date = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
+    start_time = forms.TimeField(
+        label=_("Starts at"), widget=forms.TimeInput(attrs={"type": "time", "step": 300}, format="%H:%M")
+    )
+    allow_clash = forms.BooleanField(required=False, widget=forms.HiddenInput)
+
+    def __init__(self, *args, business: BusinessProfile, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.zone = ZoneInfo(business.timezone)
+        self.fields["start_time"].help_text = _("In %(zone)s time.") % {"zone": business.timezone.replace("_", " ")}
+
+    def clean(self):
+        data = super().clean()
+        add_start_time_utc(self, data)
+        return data

@@ -83,20 +83,26 @@ class SessionCreateForm(TallInputsForm):
 
     def clean(self):
         data = super().clean()
-        day, wall = data.get("date"), data.get("start_time")
-        if day and not 2000 <= day.year <= 2200:
-            self.add_error("date", _("Give a date between the years 2000 and 2200."))
-        elif day and wall:
-            local = datetime.combine(day, wall.replace(tzinfo=None, fold=0), self.zone)
-            start_utc = local.astimezone(UTC)
-            # A time the clocks skip (spring forward) does not come back unchanged from UTC.
-            if start_utc.astimezone(self.zone).replace(tzinfo=None) != local.replace(tzinfo=None):
-                self.add_error(
-                    "start_time",
-                    _("%(time)s does not exist on %(day)s: the clocks go forward then. Pick another time.")
-                    % {"time": wall.strftime("%H:%M"), "day": day.strftime("%a %d %b")},
-                )
-            else:
-                # An ambiguous time (clocks going back) is its first occurrence, as in DESIGN.md 4.1.
-                data["start_time_utc"] = start_utc
+        add_start_time_utc(self, data)
         return data
+
+
+def add_start_time_utc(form: forms.Form, data: dict) -> None:
+    """Turn the form's `date` and `start_time` (wall clock in `form.zone`) into data["start_time_utc"],
+    or add the error that says why that time does not exist."""
+    day, wall = data.get("date"), data.get("start_time")
+    if day and not 2000 <= day.year <= 2200:
+        form.add_error("date", _("Give a date between the years 2000 and 2200."))
+    elif day and wall:
+        local = datetime.combine(day, wall.replace(tzinfo=None, fold=0), form.zone)
+        start_utc = local.astimezone(UTC)
+        # A time the clocks skip (spring forward) does not come back unchanged from UTC.
+        if start_utc.astimezone(form.zone).replace(tzinfo=None) != local.replace(tzinfo=None):
+            form.add_error(
+                "start_time",
+                _("%(time)s does not exist on %(day)s: the clocks go forward then. Pick another time.")
+                % {"time": wall.strftime("%H:%M"), "day": day.strftime("%a %d %b")},
+            )
+        else:
+            # An ambiguous time (clocks going back) is its first occurrence, as in DESIGN.md 4.1.
+            data["start_time_utc"] = start_utc

@@ -1,24 +1,28 @@
-"""The bookings list with its filters, one booking's page, and cancelling by the owner."""
+"""The bookings list with its filters, one booking's page, and cancelling and moving by the owner."""
+
+from datetime import datetime
+from zoneinfo import ZoneInfo
 
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django.views.decorators.vary import vary_on_headers
 
-from bookingsite.bookings.exceptions import BookingError
+from bookingsite.bookings.exceptions import BookingError, SessionConflictError, SlotTakenError
 from bookingsite.bookings.models import Booking
+from bookingsite.bookings.selectors import availability
 from bookingsite.bookings.selectors.actions import booking_actions
 from bookingsite.bookings.selectors.bookings import booking_history, booking_search, owner_booking
-from bookingsite.bookings.services import booking_cancel_by_admin
-from bookingsite.businesses.selectors import service_choices
+from bookingsite.bookings.services import booking_cancel_by_admin, booking_reschedule
+from bookingsite.businesses.selectors import business_for_settings, service_choices
 from bookingsite.lib.htmx import wants_partial
 from bookingsite.notifications.selectors import sent_emails
 
 from ..access import OwnerRequest, owner_required
-from ..forms.booking_pages import AdminCancelForm, BookingFilterForm
+from ..forms.booking_pages import AdminCancelForm, BookingFilterForm, MoveForm
 
 PAGE_SIZE = 25
 
@@ -89,3 +93,71 @@ def booking_cancel(request: OwnerRequest, pk) -> HttpResponse:
     else:
         messages.success(request, f"{booking.client_name}’s booking is cancelled. Its time is free to book again.")
     return redirect("owner:booking", pk=booking.pk)
+
+
+def _start_from_list(value: str) -> datetime | None:
+    """A free time picked from the list: its UTC instant, exact even on a day the clocks go back."""
+    try:
+        moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    return moment if moment.tzinfo else None
+
+
+@require_http_methods(["GET", "POST"])
+@owner_required
+def booking_move(request: OwnerRequest, pk) -> HttpResponse:
+    """Move a booking: to one of the day's free times, or to any time typed, with a clash shown
+    as a warning the owner may override. The client is emailed the new time."""
+    booking = get_object_or_404(owner_booking(request.business.pk), pk=pk)
+    page = business_for_settings(request.business.pk).booking_settings
+    zone, now = ZoneInfo(request.business.timezone), timezone.now()
+    actions = booking_actions(booking, now, cutoff_hours=page.client_change_cutoff_hours)
+    status, clash, start = 200, None, None
+    if request.method == "POST" and actions.owner_can_move:
+        form = MoveForm(request.POST, business=request.business)
+        start = _start_from_list(request.POST.get("start", ""))
+        if start is None and form.is_valid():
+            start = form.cleaned_data["start_time_utc"]
+        if start is not None:
+            try:
+                booking_reschedule(booking=booking, start_time_utc=start, by=request.user,
+                                   allow_clash=request.POST.get("allow_clash") in ("on", "true", "1"))
+            except SessionConflictError as exc:
+                clash, status = exc.message, 409
+            except BookingError as exc:
+                form.add_error(None, exc.message)
+                status = 409 if isinstance(exc, SlotTakenError) else 400
+            else:
+                when = start.astimezone(zone)
+                moved_to = f"{when:%a} {when.day} {when:%b}, {when:%H:%M}"
+                messages.success(request, f"Moved to {moved_to}. We’ve emailed {booking.client_name} the new time.")
+                return redirect("owner:booking", pk=booking.pk)
+        else:
+            status = 400
+        day = (start or booking.start_time_utc).astimezone(zone).date()
+    else:
+        day = _day_asked(request.GET.get("date")) or booking.start_time_utc.astimezone(zone).date()
+        local = booking.start_time_utc.astimezone(zone)
+        form = MoveForm(initial={"date": day, "start_time": local.time()}, business=request.business)
+    free = ()
+    if actions.owner_can_move:
+        days = availability.availability_days(
+            page=page, service=booking.session_category, client_timezone=request.business.timezone,
+            start_date=day, end_date=day, now=now, exclude_booking_id=booking.pk,
+        )
+        free = [slot for slot in days[0].slots if slot.start_utc != booking.start_time_utc]
+    return render(
+        request,
+        "owner/booking_move.html",
+        {"booking": booking, "actions": actions, "form": form, "day": day, "free": free, "clash": clash,
+         "clash_start": start if clash else None},
+        status=status,
+    )
+
+
+def _day_asked(value: str | None):
+    try:
+        return datetime.strptime(value or "", "%Y-%m-%d").date()
+    except ValueError:
+        return None
