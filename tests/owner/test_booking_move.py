@@ -6,6 +6,7 @@ import re
 from datetime import timedelta
 
 import pytest
+from django.utils import timezone
 
 from bookingsite.bookings.models import Booking, BookingStatusChange
 from bookingsite.bookings.services import booking_cancel_by_admin
@@ -13,7 +14,7 @@ from bookingsite.businesses.models import BusinessBookingSettings
 from bookingsite.notifications.models import EmailKind, OutboxEmail
 from tests.factories import ServiceFactory, SessionFactory
 
-from .test_booking_pages import at, book, day, messages_of, open_every_day, owner  # noqa: F401 (fixtures)
+from .test_booking_pages import LONDON, at, book, messages_of, open_every_day  # noqa: F401 (an autouse fixture)
 
 pytestmark = pytest.mark.django_db
 
@@ -25,6 +26,17 @@ def move_url(booking) -> str:
 def snapshot(booking) -> tuple:
     booking = Booking.objects.get(pk=booking.pk)
     return booking.start_time_utc, booking.sequence, BookingStatusChange.objects.count(), OutboxEmail.objects.count()
+
+
+@pytest.fixture
+def owner(client, alice):
+    client.force_login(alice)
+    return client
+
+
+@pytest.fixture
+def day():
+    return timezone.now().astimezone(LONDON).date() + timedelta(days=3)
 
 
 @pytest.fixture
