@@ -86,6 +86,11 @@ def test_public_pages_have_no_serious_accessibility_violations(live_server, tab,
     tab.goto(f"{base}/booking/{cancelled.manage_token}/")
     check("cancelled", tab.get_by_role("heading", name="Booking cancelled"))
 
+    tab.goto(f"{base}/booking/{confirmed.manage_token}/reschedule/")
+    check("move: pick a time", tab.locator("#slots li a").first)
+    tab.locator("#slots li a").first.click()
+    check("move: confirm", tab.get_by_role("button", name="Yes, move my booking"))
+
     response = tab.goto(f"{live_server.url}/book/{paused.public_booking_slug}/")
     assert response.status == 404
     check("inactive page", tab.get_by_text("is not taking online bookings"))
@@ -94,6 +99,6 @@ def test_public_pages_have_no_serious_accessibility_violations(live_server, tab,
     assert response.status == 404
     check("404 page", tab.get_by_role("heading", name="We couldn’t find that page"))
 
-    assert len(found) == 10
+    assert len(found) == 12
     report = "\n".join(f"[{page}] {line}" for page, lines in found.items() for line in lines)
     assert not report, f"axe found serious or critical problems at {viewport['width']}px:\n{report}"
