@@ -23,10 +23,11 @@
     window.addEventListener("load", report);
   }
 
-  // The service page: show times in the visitor's own zone unless they chose one.
+  // The service page: show times in the visitor's own zone unless they chose one (or, moving a
+  // booking, it is the zone they booked in: data-zone-known).
   document.addEventListener("DOMContentLoaded", function () {
     var picker = document.getElementById("picker");
-    if (!picker || !window.htmx || !window.Intl) return;
+    if (!picker || !window.htmx || !window.Intl || "zoneKnown" in picker.dataset) return;
     var url = new URL(window.location.href);
     if (url.searchParams.has("tz")) return;
     var zone = Intl.DateTimeFormat().resolvedOptions().timeZone;

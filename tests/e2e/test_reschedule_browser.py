@@ -10,35 +10,38 @@ from bookingsite.bookings import services as booking_services
 from bookingsite.bookings.models import Booking
 
 from . import steps
-from .steps import LONDON
+from .steps import LONDON, TOKYO
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def booked(studio) -> Booking:
-    """A confirmed private lesson two days ahead at 10:00 London time, booked from London."""
+def booked(studio, zone=LONDON) -> Booking:
+    """A confirmed private lesson two days ahead at 10:00 London time, booked from `zone`."""
     day = steps.today_in(LONDON) + timedelta(days=2)
     start = datetime.combine(day, time(10), LONDON)
     return booking_services.booking_create(
         service=studio.private, start_time_utc=start, client_name=steps.NAME, client_email=steps.EMAIL,
-        client_timezone="Europe/London",
+        client_timezone=zone.key,
     )
 
 
-def move_to_a_day_later(scope, booking: Booking) -> tuple:
-    """From the manage page: "Move to another time", the day after, its first time, then confirm."""
+def move_to_a_day_later(scope, booking: Booking, zone=LONDON) -> tuple:
+    """From the manage page: "Move to another time", the day after, its first time, then confirm.
+    Every time shown is in `zone`, the one the client booked in."""
     scope.get_by_role("link", name="Move to another time").click()
     expect(scope.get_by_role("heading", level=1)).to_have_text("Move your booking")
     expect(scope.locator("main")).to_contain_text("Your current time")
-    target_day = booking.start_time_utc.astimezone(LONDON).date() + timedelta(days=1)
+    expect(scope.locator("#slots")).to_contain_text(f"Times in {zone.key}")
+    target_day = booking.start_time_utc.astimezone(zone).date() + timedelta(days=1)
     steps.choose_day(scope, target_day)
+    expect(scope.locator("#slots")).to_contain_text(f"Times in {zone.key}")
     slot, start = steps.first_slot(scope)
     slot.click()
     expect(scope.get_by_role("heading", level=1)).to_have_text("Move your booking to this time?")
-    expect(scope.locator("main")).to_contain_text(steps.times_label(start, 60, LONDON))
+    expect(scope.locator("main")).to_contain_text(steps.times_label(start, 60, zone))
     scope.get_by_role("button", name="Yes, move my booking").click()
     expect(scope.get_by_role("status")).to_contain_text("Your booking has moved to the new time below.")
-    steps.expect_slot_summary(scope, service_name="Private yoga", start=start, minutes=60, zone=LONDON)
+    steps.expect_slot_summary(scope, service_name="Private yoga", start=start, minutes=60, zone=zone)
     return start
 
 
@@ -50,9 +53,10 @@ def assert_moved(booking: Booking, start) -> None:
 
 
 def test_a_client_moves_a_booking_on_a_phone(live_server, tab, studio):
-    booking = booked(studio)
+    """Booked from Tokyo, moved from a phone set to London: the times stay in the zone it was booked in."""
+    booking = booked(studio, zone=TOKYO)
     tab.goto(f"{live_server.url}/book/{studio.slug}/booking/{booking.manage_token}/")
-    start = move_to_a_day_later(tab, booking)
+    start = move_to_a_day_later(tab, booking, zone=TOKYO)
     assert_moved(booking, start)
     assert tab.evaluate("document.documentElement.scrollWidth") <= tab.viewport_size["width"]
 
