@@ -22,7 +22,7 @@ def event_title(booking: Booking) -> str:
 
 
 def event_description(booking: Booking, manage_url: str) -> str:
-    return f"Your booking with {booking.business_profile.name}.\nView or cancel it: {manage_url}"
+    return f"Your booking with {booking.business_profile.name}.\nView, move or cancel it: {manage_url}"
 
 
 def _google_time(moment: datetime) -> str:

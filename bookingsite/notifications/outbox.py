@@ -274,6 +274,7 @@ def _client_email(kind: str, booking: Booking, links: _Links, *, from_status: st
         google_calendar_url=google_calendar_url(booking, links.manage) if ics else None,
         has_ics=bool(ics),
         owner_email=business.owner.email,
+        change_cutoff_hours=business.booking_settings.client_change_cutoff_hours,
         was_when=_when(moved.start_utc, moved.end_utc, zone) if moved else None,
         moved_by_client=moved.by_client if moved else False,
         pending=booking.status == Status.PENDING_APPROVAL,

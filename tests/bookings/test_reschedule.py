@@ -298,3 +298,12 @@ def test_the_owner_cannot_move_into_the_past(service, alice):
     booking = book(service, at(10))
     with pytest.raises(OutsideBookingWindowError):
         move(booking, NOW - timedelta(minutes=1), by=alice)
+
+
+def test_the_confirmation_email_states_the_change_policy(page, service):
+    page.client_change_cutoff_hours = 12
+    page.save()
+    book(service, at(10))
+    email = OutboxEmail.objects.get(kind=EmailKind.CONFIRMED)
+    policy = "until 12 hours before the start; after that, please contact Alice's Aqua Studio."
+    assert policy in " ".join(email.body_text.split()) and policy.replace("'", "&#x27;") in email.body_html
