@@ -97,6 +97,11 @@ def test_patch_changes_only_what_it_sends(api, page):
     ({"minimum_notice_minutes": None}, "minimum_notice_minutes", "Enter a number."),
     ({"requires_approval": "yes"}, "requires_approval", "Must be a valid boolean."),
     ({"custom_message_client": "x" * 1001}, "custom_message_client", "Keep the message under 1000 characters (it has 1001)."),
+    ({"reminder_hours_before": 337}, "reminder_hours_before", "Keep the reminder within 14 days (336 hours) of the session."),
+    ({"reminder_hours_before": 4, "second_reminder_hours_before": 6}, "second_reminder_hours_before",
+     "The second reminder comes after the first: set it to fewer hours."),
+    ({"client_change_cutoff_hours": -1}, "client_change_cutoff_hours", "Use 0 to let clients change until the session starts."),
+    ({"client_change_cutoff_hours": "2"}, "client_change_cutoff_hours", "Enter a whole number."),
 ])
 def test_refuses_what_the_settings_page_refuses(api, page, other_business, nothing_changes, changes, field, message):
     response = api.put(URL, body(**changes))

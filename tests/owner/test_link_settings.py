@@ -119,6 +119,7 @@ def test_saves_the_rules_and_the_business(owner, page, business):
             requires_approval="on", pending_booking_expiry_hours="48", global_buffer_time_minutes_between_sessions="15",
             minimum_notice_minutes="120", booking_horizon_days="90", custom_message_client="Bring a towel.",
             name="Alice's Pool", timezone="America/New_York", country="US",
+            reminder_hours_before="48", second_reminder_hours_before="2", client_change_cutoff_hours="12",
         ),
     )
 
@@ -130,6 +131,7 @@ def test_saves_the_rules_and_the_business(owner, page, business):
     assert (page.pending_booking_expiry_hours, page.global_buffer_time_minutes_between_sessions) == (48, 15)
     assert (page.minimum_notice_minutes, page.booking_horizon_days) == (120, 90)
     assert page.custom_message_client == "Bring a towel."
+    assert (page.reminder_hours_before, page.second_reminder_hours_before, page.client_change_cutoff_hours) == (48, 2, 12)
     assert (business.name, business.timezone, business.country) == ("Alice's Pool", "America/New_York", "US")
     assert "Settings saved." in text(owner.get(URL))
 
@@ -165,6 +167,12 @@ def test_custom_message_is_escaped_on_the_booking_page(owner, client, page):
         ("booking_horizon_days", "731", "Keep it under two years (730 days)."),
         ("booking_horizon_days", "", "Enter a number."),
         ("custom_message_client", "x" * 1001, "Keep the message under 1000 characters (it has 1001)."),
+        ("reminder_hours_before", "337", "Keep the reminder within 14 days (336 hours) of the session."),
+        ("reminder_hours_before", "-1", "Use 0 for no reminder."),
+        ("second_reminder_hours_before", "24", "The second reminder comes after the first: set it to fewer hours."),
+        ("second_reminder_hours_before", "-2", "Use 0 for no second reminder."),
+        ("client_change_cutoff_hours", "721", "Keep the cut-off under 30 days (720 hours)."),
+        ("client_change_cutoff_hours", "a day", "Enter a whole number."),
         ("public_booking_slug", "", "Give your link a name."),
         ("public_booking_slug", "admin", "“admin” is reserved; choose another link name."),
         ("public_booking_slug", "Static", "“static” is reserved; choose another link name."),
