@@ -1,7 +1,8 @@
 """`make bench`: seed a scratch PostgreSQL database with a year of history, measure, print a table.
 
 Steps: make the database, migrate, seed, collect the static files; then the engine alone,
-the server time of the availability endpoints and of the booking POST in-process, the
+the server time of the availability endpoints and of the booking POST in-process, the time of
+the reschedule service (no endpoint moves a booking yet), the
 throughput through gunicorn under wrk, the public pages in Chromium, and the mixed load (wrk
 reading availability while bookings arrive). BENCH_QUICK=true makes every timed run short.
 """
@@ -103,8 +104,9 @@ def main() -> None:
         rates.append(("Month availability JSON, computed every time",
                       load.throughput(base_url, [probe.path for probe in json_probes])))
 
-    step("Measuring booking POSTs...")
+    step("Measuring booking POSTs and reschedules...")
     booking = endpoints.time_bookings(seeded.slug, single, BOOKING_RUNS)
+    reschedule = endpoints.time_reschedules(seeded.slug, single, BOOKING_RUNS)
     step(f"Measuring the mixed load: reads while {mixed.BOOKINGS_PER_SECOND} bookings/s arrive...")
     mixed_run = mixed.measure(BENCH_PORT, single, [probe.path for probe in json_probes])
 
@@ -121,7 +123,7 @@ def main() -> None:
     print()
     print("| Server time, in-process | requests | P50 ms | P95 ms | P99 ms | queries/request | errors |")
     print("|---|---:|---:|---:|---:|---:|---:|")
-    for name, row in [*server_rows, ("Booking POST (JSON)", booking)]:
+    for name, row in [*server_rows, ("Booking POST (JSON)", booking), ("Reschedule (service)", reschedule)]:
         queries = "/".join(map(str, row.get("queries", []))) or "-"
         times = " | ".join(_ms(row[p]) for p in ("p50", "p95", "p99"))
         print(f"| {name} | {row['runs']} | {times} | {queries} | {row['errors']} |")

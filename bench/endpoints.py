@@ -2,7 +2,8 @@
 
 Each request goes through the middleware, the view and the database as a real one does, but
 no network: the figure is the server's own time. Queries are counted on a separate pass, since
-capturing them slows each one down.
+capturing them slows each one down. A booking's move has no endpoint yet: its figure is the
+booking_reschedule service's own time (time_reschedules).
 """
 
 from __future__ import annotations
@@ -20,7 +21,10 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from bookingsite.availability.types import Slot
+from bookingsite.bookings.exceptions import BookingError
 from bookingsite.bookings.selectors.availability import availability_days
+from bookingsite.bookings.services import booking_create, booking_reschedule
+from bookingsite.businesses.locking import BusyError
 from bookingsite.businesses.selectors import booking_page_by_slug
 from bookingsite.businesses.models import SessionCategory
 
@@ -28,6 +32,8 @@ from .stats import summary
 
 CLIENT_ZONES = ("Europe/London", "America/New_York", "Asia/Tokyo", "Australia/Sydney")
 WARM_UP = 20
+# time_reschedules: how many times each of its bookings moves (there and back, and again).
+MOVE_ROUNDS = 4
 
 
 @dataclass(frozen=True)
@@ -129,3 +135,36 @@ def time_bookings(slug: str, service: SessionCategory, count: int) -> dict:
         timings.append((clock.perf_counter() - began) * 1000)
         errors += response.status_code != 201
     return {**summary(timings), "runs": len(slots), "errors": errors}
+
+
+def time_reschedules(slug: str, service: SessionCategory, count: int) -> dict:
+    """P50/P95/P99 of `booking_reschedule` as a client's move, called directly: the lock, re-reading
+    the booking, freeing its old place, the re-check of the new slot with the engine, the save, the
+    history row and the two emails' outbox rows, and the commit with the emails queued on the broker.
+
+    No page or JSON moves a booking yet, so there is no request to time: no middleware, form or
+    response here, which the booking POST's figure includes. Free slots are few after the booking
+    POSTs, so a quarter as many bookings as moves are made first (untimed), each in a free slot of
+    its own (separate_slots) with a second one beside it, and each moves from one to the other and
+    back, MOVE_ROUNDS times in all, every booking once per round. Every move should succeed: a
+    refusal or "busy" is an error.
+    """
+    pairs = -(-count // MOVE_ROUNDS)
+    slots = separate_slots(slug, service, 2 * pairs)
+    homes, aways = slots[0::2], slots[1::2]
+    bookings = [
+        booking_create(service=service, start_time_utc=home.start_utc, client_name=f"Moving Client {n}",
+                       client_email=f"moving.client{n}@example.com", client_timezone="Europe/London")
+        for n, home in enumerate(homes[: len(aways)])
+    ]
+    moves = [(booking, (away if round_ % 2 == 0 else home).start_utc)
+             for round_ in range(MOVE_ROUNDS) for booking, home, away in zip(bookings, homes, aways, strict=False)]
+    timings, errors = [], 0
+    for booking, start in moves[:count]:
+        began = clock.perf_counter()
+        try:
+            booking_reschedule(booking=booking, start_time_utc=start)
+        except (BookingError, BusyError):
+            errors += 1
+        timings.append((clock.perf_counter() - began) * 1000)
+    return {**summary(timings), "runs": len(timings), "errors": errors}

@@ -36,16 +36,22 @@ def open_every_day(business, page):
         WorkingHoursFactory(business_profile=business, weekday=weekday, start_time=time(9), end_time=time(17))
 
 
-def offered_start(page, service: SessionCategory):
-    """A real offered slot a few days ahead, as the booking page would show it."""
+def offered_starts(page, service: SessionCategory, *, days_ahead: int = 3) -> list:
+    """The starts of the slots offered now on the day `days_ahead` of today, as the booking page would show them."""
     now = timezone.now()
-    day = timezone.localdate(now, timezone=ZoneInfo(page.business_profile.timezone)) + timedelta(days=3)
+    day = timezone.localdate(now, timezone=ZoneInfo(page.business_profile.timezone)) + timedelta(days=days_ahead)
     days = availability.availability_days(
         page=page, service=service, client_timezone="Europe/London", start_date=day, end_date=day, now=now
     )
-    slots = days[0].slots
-    assert slots, "the business should offer slots on a working day"
-    return slots[len(slots) // 2].start_utc
+    starts = [slot.start_utc for slot in days[0].slots]
+    assert starts, "the business should offer slots on a working day"
+    return starts
+
+
+def offered_start(page, service: SessionCategory):
+    """A real offered slot a few days ahead, as the booking page would show it."""
+    starts = offered_starts(page, service)
+    return starts[len(starts) // 2]
 
 
 def submit(service: SessionCategory, start, n: int, once_key: str | None = None) -> Callable[[], Booking]:
