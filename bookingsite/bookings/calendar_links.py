@@ -1,15 +1,18 @@
 """A booking as a calendar event: the .ics file and the "Add to Google Calendar" link."""
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from urllib.parse import urlencode
 
 from django.utils import timezone
-from icalendar import Calendar, Event, vCalAddress, vText
+from icalendar import Alarm, Calendar, Event, vCalAddress, vText
+
+from bookingsite.lib.locations import one_line
 
 from .models import Booking
 
 GOOGLE_TEMPLATE_URL = "https://calendar.google.com/calendar/render"
 PRODUCT_ID = "-//Flowkey Booking Links//EN"
+ALARM_BEFORE = timedelta(hours=1)  # DESIGN.md 7: the calendar itself reminds the client an hour ahead
 
 
 def event_uid(booking: Booking) -> str:
@@ -36,6 +39,8 @@ def google_calendar_url(booking: Booking, manage_url: str) -> str:
         "dates": f"{_google_time(booking.start_time_utc)}/{_google_time(booking.end_time_utc)}",
         "details": event_description(booking, manage_url),
     }
+    if location := one_line(booking.location):
+        query["location"] = location
     return f"{GOOGLE_TEMPLATE_URL}?{urlencode(query)}"
 
 
@@ -52,6 +57,9 @@ def ics_calendar(booking: Booking, manage_url: str, *, cancelled: bool = False) 
     event.add("dtstart", booking.start_time_utc.astimezone(UTC))
     event.add("dtend", booking.end_time_utc.astimezone(UTC))
     event.add("summary", event_title(booking))
+    # One line: calendar apps show LOCATION on one line and look it up on a map; a meeting link stays as it is.
+    if location := one_line(booking.location):
+        event.add("location", location)
     event.add("description", event_description(booking, manage_url))
     event.add("url", manage_url)
     event.add("status", "CANCELLED" if cancelled else "CONFIRMED")
@@ -62,5 +70,11 @@ def ics_calendar(booking: Booking, manage_url: str, *, cancelled: bool = False) 
         organizer = vCalAddress(f"mailto:{owner_email}")
         organizer.params["cn"] = vText(booking.business_profile.name)
         event["organizer"] = organizer
+    if not cancelled:
+        alarm = Alarm()
+        alarm.add("action", "DISPLAY")
+        alarm.add("trigger", -ALARM_BEFORE)
+        alarm.add("description", f"In an hour: {event_title(booking)}")
+        event.add_component(alarm)
     cal.add_component(event)
     return cal.to_ical()

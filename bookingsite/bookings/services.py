@@ -7,6 +7,7 @@ public function owns its transaction (durable: never nested in a caller's) and r
 
 import dataclasses
 import logging
+import unicodedata
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -95,12 +96,29 @@ def _check_offered(
     raise SlotTakenError()
 
 
+def _folded_name(name: str) -> str:
+    """A name as matching compares it: accents dropped, any case, spaces collapsed ("José  García" -> "jose garcia")."""
+    decomposed = unicodedata.normalize("NFKD", name)
+    bare = "".join(char for char in decomposed if not unicodedata.combining(char))
+    return " ".join(bare.casefold().split())
+
+
+def _same_phone_and_name(clients, *, phone: str, name: str) -> Client | None:
+    """The first of `clients` (a Client queryset) with this phone whose name folds to the same as `name`."""
+    wanted = _folded_name(name)
+    return next((client for client in clients.filter(phone=phone).order_by("pk") if _folded_name(client.name) == wanted), None)
+
+
 def _match_client(business_profile_id: int, *, name: str, email: str, phone: str) -> Client:
-    """The business's client with this email (any case), else this phone, else a new one."""
+    """The business's client with this email (any case), else the one with this phone AND this name, else a new one.
+
+    A phone alone is not a person (DESIGN.md 5): a family sharing one number books as separate
+    clients, while the same person booking from another email address is still recognised.
+    """
     clients = Client.objects.filter(business_profile_id=business_profile_id)
     client = clients.annotate(email_ci=Lower("email")).filter(email_ci=email.lower()).first()
     if client is None and phone:
-        client = clients.filter(phone=phone).first()
+        client = _same_phone_and_name(clients, phone=phone, name=name)
     if client is None:
         return Client.objects.create(business_profile_id=business_profile_id, name=name, email=email, phone=phone)
     if phone and not client.phone:
@@ -446,15 +464,17 @@ def client_update(*, client: Client, name: str, email: str, phone: str = "") -> 
     """The owner corrects a client's details; `phone` is E.164 or empty.
 
     Raises ClientTakenError (its `field` is "email" or "phone") when another client of the
-    business already has this email (any case) or phone: booking_create matches returning
-    clients by them (DESIGN.md 5), so two alike would make that match arbitrary. The client's
-    bookings keep the name and email they were made with; only future bookings see the change.
+    business already has this email (any case), or this phone under the same name (any case or
+    accents): booking_create matches returning clients by email, else by phone and name
+    (DESIGN.md 5), so two alike would make that match arbitrary. A phone shared under other
+    names is fine (a family). The client's bookings keep the name and email they were made
+    with; only future bookings see the change.
     """
     others = Client.objects.filter(business_profile_id=client.business_profile_id).exclude(pk=client.pk)
     if others.annotate(email_ci=Lower("email")).filter(email_ci=email.lower()).exists():
         raise ClientTakenError(_("Another client already has this email address."), field="email")
-    if phone and others.filter(phone=phone).exists():
-        raise ClientTakenError(_("Another client already has this phone number."), field="phone")
+    if phone and _same_phone_and_name(others, phone=phone, name=name) is not None:
+        raise ClientTakenError(_("Another client with this name already has this phone number."), field="phone")
     client.name, client.email, client.phone = name, email, phone
     client.full_clean()
     client.save(update_fields=["name", "email", "phone"])

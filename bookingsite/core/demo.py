@@ -29,9 +29,12 @@ OWNER_PASSWORD = "swim-demo-2026"
 OPERATOR_EMAIL = "operator@example.com"
 OPERATOR_PASSWORD = "operator-demo-2026"
 MESSAGE = (
-    "Welcome! All lessons take place at Riverside Leisure Centre, lane 6.\n"
+    "Welcome! Lessons take place at Riverside Leisure Centre, lane 6; the stroke clinic meets at Clifton Lido.\n"
     "Please arrive 10 minutes early, and cancel from your confirmation email if plans change."
 )
+ADDRESS = "Riverside Leisure Centre, lane 6\n14 Mill Lane\nBristol BS1 4RB"
+# A service held elsewhere shows its own location instead of the address.
+SERVICE_LOCATIONS = {"Stroke technique clinic": "Clifton Lido, 5 Oakfield Place, Bristol BS8 2BJ (outdoor pool)"}
 SERVICES = [
     # name, minutes, places, price, public, description
     ("Private lesson", 30, 1, "28", True, "One-to-one coaching for any age and level, in the teaching pool."),
@@ -103,6 +106,9 @@ def _seed_business() -> BusinessBookingSettings:
         owner=owner,
         defaults={"name": "Sarah's Swim School", "timezone": "Europe/London", "country": "GB", "currency": "GBP"},
     )
+    if not business.address:  # also for a demo seeded before businesses had an address
+        business.address = ADDRESS
+        business.save(update_fields=["address"])
     if not business.logo:
         business.logo.save(f"{SLUG}.png", ContentFile(logo_png()), save=True)
     page, _ = BusinessBookingSettings.objects.get_or_create(
@@ -128,6 +134,7 @@ def _seed_business() -> BusinessBookingSettings:
                 "is_publicly_bookable": public,
                 "description": description,
                 "position": position,
+                "location": SERVICE_LOCATIONS.get(name, ""),
             },
         )
         made.append(created)

@@ -217,6 +217,7 @@ def _context(booking: Booking, links: _Links, when: _When, **extra) -> dict:
         "service_name": booking.session_category.name,
         "duration_minutes": booking.session_category.duration_minutes,
         "when": when,
+        "location": booking.location,  # every email says where (DESIGN.md 7)
         "client_name": booking.client_name,
         "client_email": booking.client_email,
         "client_phone": booking.client_phone,

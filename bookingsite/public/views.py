@@ -111,7 +111,11 @@ def _parse(value: str | None, fmt: str) -> date | None:
 
 
 def _base_context(page: BusinessBookingSettings, **extra) -> dict:
-    return {"page": page, "business": page.business_profile, **extra}
+    context = {"page": page, "business": page.business_profile, **extra}
+    if service := extra.get("service"):
+        # Where it takes place, as Booking.location says it (DESIGN.md 7): the service's own, else the address.
+        context["location"] = service.location or page.business_profile.address
+    return context
 
 
 # The public pages that hold no one's secrets go out gzipped: the service list and the picker.

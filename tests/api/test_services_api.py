@@ -162,3 +162,25 @@ def test_another_business_service_is_404_and_untouched(api, page, other_business
 
 def test_a_huge_id_is_404(api, page):
     assert api.get(f"{URL}{10**30}/").status_code == 404
+
+
+def test_a_location_round_trips_and_reaches_the_public_page(api, client, page, service):
+    changed = api.patch(detail(service), {"location": "https://meet.example.com/alice"})
+
+    assert changed.status_code == 200
+    assert changed.json()["location"] == "https://meet.example.com/alice"
+    assert api.get(detail(service)).json()["location"] == "https://meet.example.com/alice"
+    public = client.get(f"/book/{page.public_booking_slug}/{service.pk}/").content.decode()
+    assert '<a href="https://meet.example.com/alice"' in public
+
+    cleared = api.patch(detail(service), {"location": ""})
+    assert cleared.json()["location"] == ""
+    service.refresh_from_db()
+    assert service.location == ""
+
+
+def test_a_long_location_is_refused(api, service, nothing_changes):
+    response = api.patch(detail(service), {"location": "x" * 301})
+
+    assert response.status_code == 400
+    assert errors(response) == {"location": ["Keep the location under 300 characters."]}

@@ -197,13 +197,72 @@ def test_same_email_in_another_case_reuses_the_client(business, service):
     assert Client.objects.count() == 1
 
 
-def test_same_phone_with_another_email_reuses_the_client(business, service):
-    cara = ClientFactory(business_profile=business, email="cara@old-job.example", phone="+447700900123")
+def test_same_phone_and_name_with_another_email_reuses_the_client(business, service):
+    cara = ClientFactory(business_profile=business, name="Cara Client", email="cara@old-job.example", phone="+447700900123")
 
-    booking = book(service, at(10), client_email="cara@new-job.example", client_phone="+447700900123")
+    booking = book(service, at(10), client_name="Cara Client", client_email="cara@new-job.example",
+                   client_phone="+447700900123")
 
     assert booking.client == cara
     assert Client.objects.count() == 1
+    cara.refresh_from_db()
+    assert cara.email == "cara@old-job.example"  # the booking has the new one; the client keeps theirs
+
+
+@pytest.mark.parametrize(
+    ("saved", "typed"),
+    [("José García", "jose garcia"), ("jose garcia", "JOSÉ GARCÍA"), ("Zoë  Brontë", " zoe bronte "),
+     ("Ångström Øy", "angstrom Øy")],
+)
+def test_the_name_matches_in_any_case_with_or_without_accents(business, service, saved, typed):
+    known = ClientFactory(business_profile=business, name=saved, email="first@example.com", phone="+447700900123")
+
+    booking = book(service, at(10), client_name=typed, client_email="second@example.com", client_phone="+447700900123")
+
+    assert booking.client == known
+    assert Client.objects.count() == 1
+
+
+def test_a_family_sharing_one_phone_stays_separate_people(business, service, group):
+    mum = book(group, at(10), client_name="Maria Lopez", client_email="maria@example.com", client_phone="+447700900123")
+    son = book(group, at(10), client_name="Pablo Lopez", client_email="pablo@example.com", client_phone="+447700900123",
+               once_key="son")
+
+    assert mum.client != son.client
+    assert [(c.name, c.phone) for c in Client.objects.order_by("pk")] == [
+        ("Maria Lopez", "+447700900123"), ("Pablo Lopez", "+447700900123")]
+    assert set(mum.session.attendees.all()) == {mum.client, son.client}
+
+
+def test_a_shared_phone_finds_the_family_member_by_name(business, service):
+    ClientFactory(business_profile=business, name="Maria Lopez", email="maria@example.com", phone="+447700900123")
+    pablo = ClientFactory(business_profile=business, name="Pablo Lopez", email="pablo@example.com", phone="+447700900123")
+
+    booking = book(service, at(10), client_name="pablo lópez", client_email="pablo.new@example.com",
+                   client_phone="+447700900123")
+
+    assert booking.client == pablo
+    assert Client.objects.count() == 2
+
+
+def test_the_same_name_with_another_phone_and_email_is_a_new_client(business, service):
+    ClientFactory(business_profile=business, name="Cara Client", email="cara@example.com", phone="+447700900123")
+
+    booking = book(service, at(10), client_name="Cara Client", client_email="other.cara@example.com",
+                   client_phone="+447700900999")
+
+    assert booking.client.email == "other.cara@example.com"
+    assert Client.objects.count() == 2
+
+
+def test_the_email_wins_over_a_phone_and_name_that_match_someone_else(business, service):
+    cara = ClientFactory(business_profile=business, name="Cara Client", email="cara@example.com", phone="")
+    ClientFactory(business_profile=business, name="Dan Diver", email="dan@example.com", phone="+447700900123")
+
+    booking = book(service, at(10), client_name="Dan Diver", client_email="CARA@example.com", client_phone="+447700900123")
+
+    assert booking.client == cara
+    assert Client.objects.count() == 2
 
 
 def test_a_client_of_another_business_is_not_reused(business, other_business, service):

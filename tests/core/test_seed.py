@@ -11,7 +11,7 @@ from django.db.models import Count
 from django.utils import timezone
 
 from bookingsite.bookings.models import Booking, Session
-from bookingsite.businesses.models import BusinessBookingSettings, ExceptionDate, WorkingHours
+from bookingsite.businesses.models import BusinessBookingSettings, ExceptionDate, SessionCategory, WorkingHours
 from bookingsite.businesses.validators import timezone_names
 from bookingsite.core import demo
 
@@ -123,3 +123,17 @@ def test_demo_page_is_served(demo_page, client):
 
     assert response.status_code == 200
     assert "Sarah&#x27;s Swim School" in response.content.decode()
+
+
+def test_demo_business_has_an_address_and_one_service_its_own_place(demo_page):
+    assert demo_page.business_profile.address.splitlines()[0] == "Riverside Leisure Centre, lane 6"
+    elsewhere = SessionCategory.objects.filter(business_profile=demo_page.business_profile).exclude(location="")
+    assert [service.name for service in elsewhere] == ["Stroke technique clinic"]
+
+
+def test_seeding_gives_a_demo_made_before_addresses_its_address(demo_page):
+    type(demo_page.business_profile).objects.filter(pk=demo_page.pk).update(address="")
+
+    call_command("seed_demo", stdout=io.StringIO())
+
+    assert type(demo_page.business_profile).objects.get(pk=demo_page.pk).address == demo.ADDRESS

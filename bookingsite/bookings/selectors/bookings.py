@@ -65,7 +65,7 @@ def booking_search(
 def owner_booking(business_profile_id: int) -> QuerySet[Booking]:
     """The business's bookings for a detail page (404 for another business's ids)."""
     return Booking.objects.filter(business_profile_id=business_profile_id).select_related(
-        "session_category", "client", "session"
+        "session_category", "client", "session", "business_profile"  # business_profile: Booking.location
     )
 
 

@@ -1,8 +1,10 @@
-"""Small display filters: durations and prices as people write them."""
+"""Small display filters: durations and prices as people write them, and a session's location."""
 
 from decimal import Decimal
 
 from django import template
+
+from bookingsite.lib import locations
 
 register = template.Library()
 
@@ -25,3 +27,22 @@ def money(amount: Decimal | None, currency: str) -> str:
     text = f"{amount:,.0f}" if amount == amount.to_integral_value() else f"{amount:,.2f}"
     symbol = CURRENCY_SYMBOLS.get(currency)
     return f"{symbol}{text}" if symbol else f"{text} {currency}"
+
+
+@register.filter
+def meeting_link(location: str) -> str:
+    """The location when it is one http(s) address, to show as a link; else ""."""
+    return locations.meeting_link(location)
+
+
+@register.filter
+def one_line(location: str) -> str:
+    """An address on one line, its lines joined by commas."""
+    return locations.one_line(location)
+
+
+@register.filter
+def hanging_indent(text: str, width: int) -> str:
+    """Plain text: the lines after the first start `width` spaces in, under the first in a column."""
+    lines = [line.strip() for line in str(text).splitlines() if line.strip()]
+    return ("\n" + " " * int(width)).join(lines)
