@@ -113,6 +113,7 @@ def settings_form(**changes) -> dict:
         "public_booking_slug": "alices-aqua", "is_booking_page_active": "on", "pending_booking_expiry_hours": "24",
         "global_buffer_time_minutes_between_sessions": "0", "minimum_notice_minutes": "0", "booking_horizon_days": "60",
         "custom_message_client": "", "name": "Alice's Aqua Studio", "timezone": "Europe/London", "country": "GB",
+        "reminder_hours_before": "24", "second_reminder_hours_before": "0", "client_change_cutoff_hours": "0",
     }
     return data | changes
 

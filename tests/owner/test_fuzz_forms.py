@@ -54,6 +54,10 @@ FORMS = {
         "minimum_notice_minutes": ["0", "60"],
         "booking_horizon_days": ["60", "30"],
         "custom_message_client": ["", "Bring a towel."],
+        "reminder_hours_before": ["24", "48"],
+        "second_reminder_hours_before": ["0", "2"],
+        "client_change_cutoff_hours": ["0", "12"],
+        "address": ["", "1 Harbour Road\nBristol"],
         "name": ["Alice's Aqua Studio", "Aqua Zoë"],
         "timezone": ["Europe/London", "Asia/Tokyo"],
         "country": ["GB", "DE", ""],
@@ -65,6 +69,7 @@ FORMS = {
         "capacity": ["1", "6"],
         "price": ["", "20.50"],
         "is_publicly_bookable": ["on", ""],
+        "location": ["", "https://meet.example.com/swim"],
     },
     "/app/hours/": {
         "row": ["n0"],
