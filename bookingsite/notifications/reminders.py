@@ -6,8 +6,9 @@ at its moment, start − lead, and goes out when all of these hold:
 
 - the booking is `confirmed` and has not started;
 - its moment has come (the start is within the lead);
-- it was created, and (if ever) last moved, before that moment: a booking made or moved later
-  has just had its confirmation or "moved" email, which says everything a reminder would;
+- it was created, confirmed (a request the owner approved) and, if ever, last moved before that
+  moment: a booking made, approved or moved later has just had its confirmation or "moved"
+  email, which says everything a reminder would;
 - no reminder n was written yet for its current start (a booking moved after one was sent gets
   another for its new start);
 - for reminder 1 only: reminder 2's moment has not come too. When both are due at once (beat was
@@ -36,7 +37,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import DateTimeField, DurationField, Exists, ExpressionWrapper, F, Func, OuterRef, Q
 from django.utils import timezone
 
-from bookingsite.bookings.models import Booking
+from bookingsite.bookings.models import Booking, BookingStatusChange
 from bookingsite.businesses.models import MAX_REMINDER_HOURS
 
 from .models import OutboxEmail
@@ -85,6 +86,10 @@ def due_reminders(*, now: datetime, limit: int = SWEEP_BATCH) -> list[DueReminde
         already = OutboxEmail.objects.filter(
             booking=OuterRef("pk"), reminder_number=number, reminder_for_start=OuterRef("start_time_utc")
         )
+        # The history says when a booking became confirmed: for a request, when the owner approved it.
+        approved_since = BookingStatusChange.objects.filter(
+            booking=OuterRef("pk"), to_status=Booking.Status.CONFIRMED, changed_at__gte=OuterRef("moment")
+        )
         bookings = (
             Booking.objects.filter(
                 status=Booking.Status.CONFIRMED,
@@ -96,6 +101,7 @@ def due_reminders(*, now: datetime, limit: int = SWEEP_BATCH) -> list[DueReminde
             .alias(moment=_moment(number))
             .filter(moment__lte=now, created_at__lt=F("moment"))
             .filter(Q(rescheduled_at__isnull=True) | Q(rescheduled_at__lt=F("moment")))
+            .exclude(Exists(approved_since))
             .exclude(Exists(already))
         )
         if number == 1:

@@ -18,6 +18,7 @@ from django.db import connection
 from django.utils import timezone
 
 from bookingsite.bookings.models import Booking
+from bookingsite.bookings.services import booking_approve, booking_create
 from bookingsite.notifications.models import EmailKind, OutboxEmail
 from bookingsite.notifications.reminders import due_reminders, due_reminders_queue, reminder_queue, send_reminders_task
 from bookingsite.notifications.tasks import flush_outbox_task
@@ -148,6 +149,25 @@ def test_a_booking_made_after_the_moment_gets_no_reminder_its_confirmation_is_fr
 
     assert reminders_of(late) == [(2, START)]  # made before the second's moment: that one comes
     assert reminders_of(last_minute) == []  # made at the second's moment: none at all
+
+
+def test_a_request_approved_after_the_moment_gets_no_reminder_its_confirmation_is_fresh(open_page, service, alice):
+    leads(open_page, 24, 2)
+    with time_machine.travel(START - timedelta(hours=30), tick=False):
+        open_page.requires_approval = True
+        open_page.save()
+        booking = booking_create(
+            service=service, start_time_utc=START, client_name="Dana Diver", client_email=CLIENT, client_timezone="Europe/London"
+        )
+    assert booking.status == Status.PENDING_APPROVAL
+    assert sweep_at(START - timedelta(hours=24)) == 0  # a request: not yet
+
+    with time_machine.travel(START - timedelta(hours=10), tick=False):
+        booking_approve(booking=booking, by=alice)
+    assert sweep_at(START - timedelta(hours=10)) == 0  # the confirmation has just gone
+    assert sweep_at(START - timedelta(hours=2)) == 1  # approved before the second's moment
+
+    assert reminders_of(booking) == [(2, START)]
 
 
 def test_a_moved_booking_gets_a_reminder_for_its_new_start(reminding_page, service):
