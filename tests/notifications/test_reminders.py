@@ -23,8 +23,9 @@ from bookingsite.notifications.models import EmailKind, OutboxEmail
 from bookingsite.notifications.reminders import due_reminders, due_reminders_queue, reminder_queue, send_reminders_task
 from bookingsite.notifications.tasks import flush_outbox_task
 from tests.factories import BookingFactory, BookingSettingsFactory, BusinessProfileFactory, ServiceFactory
+from tests import processes  # its celery_worker is a process; this package's fixture of that name is a thread
 
-from .conftest import API_KEY, activity, broker_at, broker_down, wait_for
+from .conftest import API_KEY, activity, broker_down, wait_for
 from .helpers import SITE, attached_calendar, only_event, parts, subject, wait_until_settled
 
 pytestmark = pytest.mark.django_db
@@ -424,36 +425,20 @@ def test_broker_down_at_the_sweep_the_reminder_waits_and_the_pickup_sends_it_onc
     assert len(sendgrid.requests) == 1
 
 
-@pytest.fixture
-def private_broker(private_redis):
-    """The processes' Redis, a private one; what the test itself queues goes there too."""
-    from config.celery import app as celery_app
-
-    eager = celery_app.conf.task_always_eager
-    celery_app.conf.task_always_eager = False
-    try:
-        with broker_at(private_redis.url):
-            yield private_redis.url
-    finally:
-        celery_app.conf.task_always_eager = eager
-
-
 @pytest.mark.django_db(transaction=True)
-def test_two_beats_and_a_worker_send_a_reminder_due_now_once(sendgrid, reminding_page, service, private_broker, tmp_path):
-    from tests.processes import app_environment, celery_beat, celery_worker, running, subprocess_database_url
-
+def test_two_beats_and_a_worker_send_a_reminder_due_now_once(sendgrid, reminding_page, service, redis_url, tmp_path):
     [booking] = due_now(service)
-    env = app_environment(
-        database_url=subprocess_database_url(), redis_url=private_broker,
+    env = processes.app_environment(
+        database_url=processes.subprocess_database_url(), redis_url=redis_url,
         SENDGRID_API_KEY=API_KEY, SENDGRID_HOST_URL=sendgrid.url, SITE_URL=SITE,
     )
-    worker = celery_worker(env, log=tmp_path / "worker.log", on_output=activity.bump)
+    worker = processes.celery_worker(env, log=tmp_path / "worker.log", on_output=activity.bump)
 
     def sweeps_done() -> int:
         return sum("notifications.send_reminders[" in line and "succeeded" in line for line in worker.lines)
 
-    with running(worker):
-        beats = [celery_beat(env, log=tmp_path / f"beat-{n}.log", on_output=activity.bump) for n in (1, 2)]
+    with processes.running(worker):
+        beats = [processes.celery_beat(env, log=tmp_path / f"beat-{n}.log", on_output=activity.bump) for n in (1, 2)]
         try:
             for beat in beats:
                 beat.wait_for_line("Sending due task send-reminders (notifications.send_reminders)")
