@@ -384,7 +384,8 @@ def test_sweeps_at_once_write_and_send_each_reminder_once(celery_worker, sendgri
     assert errors == [] and len(results) == SWEEPS
     assert sum(results) == len(bookings)
     # The losers found the winner's row (or hit the unique constraint) and said nothing: no failure logged.
-    assert [r.getMessage() for r in caplog.records if r.levelno >= logging.WARNING] == []
+    ours = [r for r in caplog.records if r.name.startswith("bookingsite")]
+    assert [r.getMessage() for r in ours if r.levelno >= logging.WARNING] == []
     assert sum("reminder.queued" in r.getMessage() for r in caplog.records) == len(bookings)
     for booking in bookings:
         assert reminders_of(booking) == [(1, booking.start_time_utc)]
