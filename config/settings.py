@@ -264,14 +264,19 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_connect_timeout": 1, "socket_timeout": 2}
 CELERY_TIMEZONE = "UTC"
 # Beat: the outbox pickup sends what the commit-time queueing missed (broker down, lost retry);
-# the sweep expires stale pending requests (PRD 3.8 FR5). A run that waited longer than its
-# period is dropped: the next one does the same work.
+# the reminders sweep writes the reminder emails due (DESIGN.md 7: at most ~2 minutes late);
+# the expiry sweep expires stale pending requests (PRD 3.8 FR5). A run that waited longer than
+# its period is dropped: the next one does the same work.
 CELERY_BEAT_SCHEDULE = {
     "flush-outbox": {"task": "notifications.flush_outbox", "schedule": 60.0, "options": {"expires": 55}},
+    "send-reminders": {"task": "notifications.send_reminders", "schedule": 60.0, "options": {"expires": 55}},
     "expire-pending-requests": {
         "task": "bookings.expire_pending_requests", "schedule": 300.0, "options": {"expires": 290}
     },
 }
+# Task modules besides each app's tasks.py (which autodiscovery finds): the reminders' beat task
+# composes through the outbox, which imports notifications.tasks, so it cannot live there.
+CELERY_IMPORTS = ("bookingsite.notifications.reminders",)
 
 # Mail: SendGrid when SENDGRID_API_KEY is set; otherwise files under var/mail a person can open.
 DEFAULT_FROM_EMAIL = os.getenv("DEFAULT_FROM_EMAIL", "Flowkey Booking <bookings@flowkey.local>")

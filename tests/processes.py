@@ -1,4 +1,4 @@
-"""The app's real processes for the fault tests: gunicorn and `celery worker` subprocesses.
+"""The app's real processes for the fault tests: gunicorn, `celery worker` and `celery beat` subprocesses.
 
 They run on a Redis of the test's own (tests/private_redis.py), so their queue and cache are
 theirs alone: the notifications tests' in-thread worker consumes REDIS_URL's queue.
@@ -162,3 +162,11 @@ def gunicorn(env: dict[str, str], *, log: Path, workers: int = 2) -> tuple[AppPr
         return process, f"http://127.0.0.1:{listener.getsockname()[1]}"
     finally:
         listener.close()  # gunicorn holds its own copy
+
+
+def celery_beat(env: dict[str, str], *, log: Path, on_output: Callable[[], None] | None = None) -> AppProcess:
+    """`celery -A config beat` with the project's schedule, every entry due as it starts
+    (tests/beat_at_start.py), logging each task it sends ("Sending due task <name>")."""
+    command = [sys.executable, "-m", "celery", "-A", "config", "beat", "--loglevel", "INFO",
+               "--scheduler", "tests.beat_at_start:DueAtStartScheduler"]
+    return AppProcess(command, env=env, log=log, on_output=on_output)

@@ -5,6 +5,9 @@ email the change causes, stores each as an OutboxEmail row, adds the owner's Not
 asks for a send task once the transaction commits. So an email exists if and only if its change
 does, and the slow part (the provider's HTTP call) never runs under the business lock.
 
+`client_reminder_email` composes a reminder the same way, for `notifications.reminders`, which
+beat runs: a reminder has no booking change of its own.
+
 `notifications.sending` is what the send task then runs.
 """
 
@@ -25,6 +28,7 @@ from kombu.exceptions import OperationalError as BrokerError
 
 from bookingsite.bookings.calendar_links import google_calendar_url, ics_calendar
 from bookingsite.bookings.models import Booking
+from bookingsite.bookings.selectors.actions import booking_actions
 from bookingsite.lib.outage import Outage
 
 from .models import EmailKind, Notification, OutboxEmail
@@ -46,6 +50,7 @@ SUBJECTS = {
     EmailKind.REJECTED: "Booking request declined – %(service)s, %(when)s",
     EmailKind.EXPIRED: "Booking request expired – %(service)s, %(when)s",
     EmailKind.CANCELLED: "Booking cancelled – %(service)s, %(when)s",
+    EmailKind.REMINDER: "Reminder: %(service)s, %(when)s",
     EmailKind.NEW_REQUEST: "New booking request from %(client)s – %(service)s, %(when)s",
     EmailKind.NEW_BOOKING: "New booking from %(client)s – %(service)s, %(when)s",
     EmailKind.CLIENT_CANCELLED: "%(client)s cancelled – %(service)s, %(when)s",
@@ -255,15 +260,19 @@ def _client_email(kind: str, booking: Booking, links: _Links, *, from_status: st
     if booking.status == Status.PENDING_APPROVAL and kind in (EmailKind.REQUEST_RECEIVED, EmailKind.MOVED):
         expires = _moment(booking.pending_request_expires_at, zone)
     was_confirmed = from_status == Status.CONFIRMED
+    # A reminder carries the event as the confirmation did (same UID), so it adds or refreshes it;
+    # a move sends the same UID with a higher SEQUENCE, so the client's calendar moves the event.
+    with_calendar = kind in (EmailKind.CONFIRMED, EmailKind.REMINDER) or (
+        kind == EmailKind.MOVED and booking.status == Status.CONFIRMED
+    )
     ics, method = "", ""
-    confirmed = booking.status == Status.CONFIRMED
-    if kind == EmailKind.CONFIRMED or (kind == EmailKind.MOVED and confirmed):
-        # A move sends the same UID with a higher SEQUENCE: the client's calendar moves the event.
+    if with_calendar:
         ics, method = ics_calendar(booking, links.manage).decode(), "PUBLISH"
     elif kind == EmailKind.CANCELLED and was_confirmed:
         # Same UID as the PUBLISH the client got: their calendar drops that event.
         ics, method = ics_calendar(booking, links.manage, cancelled=True).decode(), "CANCEL"
     subject = _subject(kind, booking, when, from_status=from_status)
+    cutoff_hours = business.booking_settings.client_change_cutoff_hours
     context = _context(
         booking, links, when,
         subject=subject,
@@ -272,10 +281,12 @@ def _client_email(kind: str, booking: Booking, links: _Links, *, from_status: st
         cancelled_by_client=booking.status == Status.CANCELLED_BY_CLIENT,
         reason=booking.rejection_reason if kind == EmailKind.REJECTED else booking.cancellation_reason,
         message=business.booking_settings.custom_message_client,
-        google_calendar_url=google_calendar_url(booking, links.manage) if ics else None,
+        google_calendar_url=google_calendar_url(booking, links.manage) if with_calendar else None,
         has_ics=bool(ics),
         owner_email=business.owner.email,
-        change_cutoff_hours=business.booking_settings.client_change_cutoff_hours,
+        # The manage link offers a move or a cancel only before the business's cut-off (DESIGN.md 5).
+        can_change=booking_actions(booking, timezone.now(), cutoff_hours=cutoff_hours).client_can_change,
+        cutoff_hours=cutoff_hours,
         was_when=_when(moved.start_utc, moved.end_utc, zone) if moved else None,
         moved_by_client=moved.by_client if moved else False,
         pending=booking.status == Status.PENDING_APPROVAL,
@@ -294,6 +305,23 @@ def _client_email(kind: str, booking: Booking, links: _Links, *, from_status: st
         ics=ics,
         ics_method=method,
     )
+
+
+def client_reminder_email(booking: Booking, *, number: int) -> OutboxEmail:
+    """Reminder `number` (1 or 2) for `booking` at its current start, composed as every client
+    email is; not saved. `notifications.reminders` stores it and then calls `publish_on_commit`.
+
+    `booking` should come with business_profile__owner, business_profile__booking_settings and
+    session_category loaded (else each costs a query).
+    """
+    email = _client_email(EmailKind.REMINDER, booking, _links(booking), from_status=booking.status)
+    email.reminder_number, email.reminder_for_start = number, booking.start_time_utc
+    return email
+
+
+def publish_on_commit(email: OutboxEmail) -> None:
+    """Once the transaction that saved `email` commits, ask a worker to send it (as `_publish`)."""
+    transaction.on_commit(lambda pk=email.pk: _publish(pk))
 
 
 def _owner_email(kind: str, booking: Booking, links: _Links, *, from_status: str, moved: _Moved | None = None) -> OutboxEmail:

@@ -377,6 +377,19 @@ def broker_at(url: str) -> Iterator[None]:
         broker_outage.answered()  # what this process learnt of the other broker does not hold for this one
 
 
+@pytest.fixture
+def redis_url(private_redis):
+    """For the app's processes (tests/processes.py): a private Redis as their broker; what the test
+    itself queues goes there too, never runs in-process. Its URL."""
+    eager = celery_app.conf.task_always_eager
+    celery_app.conf.task_always_eager = False
+    try:
+        with broker_at(private_redis.url):
+            yield private_redis.url
+    finally:
+        celery_app.conf.task_always_eager = eager
+
+
 @contextmanager
 def broker_down() -> Iterator[None]:
     """Publishing fails as when Redis is down: producers point at a closed port meanwhile."""

@@ -57,12 +57,17 @@ def test_the_worker_uses_the_configured_broker(celery_worker):
     assert celery_app.conf.task_always_eager is False
 
 
-def test_beat_runs_the_pickup_every_minute_and_the_sweep_every_five():
+def test_beat_runs_the_pickup_and_the_reminders_every_minute_and_the_sweep_every_five():
     import bookingsite.notifications.tasks  # noqa: F401  (registers the tasks, as the worker's autodiscovery does)
     import bookingsite.bookings.tasks  # noqa: F401
+    import bookingsite.notifications.reminders  # noqa: F401  (as the worker's CELERY_IMPORTS does)
 
     schedule = {entry["task"]: entry["schedule"] for entry in celery_app.conf.beat_schedule.values()}
-    assert schedule == {"notifications.flush_outbox": 60.0, "bookings.expire_pending_requests": 300.0}
+    assert schedule == {
+        "notifications.flush_outbox": 60.0,
+        "notifications.send_reminders": 60.0,
+        "bookings.expire_pending_requests": 300.0,
+    }
     assert set(schedule) <= set(celery_app.tasks)
 
 

@@ -23,10 +23,9 @@ from django.utils import timezone
 from bookingsite.notifications.models import OutboxEmail
 from bookingsite.notifications.selectors import unsent_email_ids
 from bookingsite.notifications.tasks import flush_outbox_task
-from config.celery import app as celery_app
 from tests.processes import app_environment, celery_worker, running, subprocess_database_url
 
-from .conftest import API_KEY, activity, broker_at, wait_for
+from .conftest import API_KEY, activity, wait_for
 from .helpers import a_slot, book_on_page
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -36,18 +35,6 @@ CLIENT = "dana@example.com"
 OWNER = "alice@example.com"
 # How far the second worker and the pickup live ahead of the kill: past the claim timeout.
 AFTER_THE_CLAIM_TIMEOUT = settings.OUTBOX_CLAIM_TIMEOUT_SECONDS + 60
-
-
-@pytest.fixture
-def redis_url(private_redis):
-    """The workers' Redis, a private one; what the test queues goes there, never runs in-process."""
-    eager = celery_app.conf.task_always_eager
-    celery_app.conf.task_always_eager = False
-    try:
-        with broker_at(private_redis.url):
-            yield private_redis.url
-    finally:
-        celery_app.conf.task_always_eager = eager
 
 
 def status_of(email: OutboxEmail) -> str:
