@@ -145,6 +145,9 @@ class Booking(models.Model):
             models.Index(
                 fields=["pending_request_expires_at"], condition=models.Q(status=PENDING_APPROVAL), name="booking_pending_expiry"
             ),
+            # Beat's sweeps across every business: reminders (start within the lead) and
+            # completing the past ones (start long gone) are range scans of this.
+            models.Index(fields=["start_time_utc"], condition=models.Q(status=CONFIRMED), name="booking_confirmed_start"),
         ]
 
     def __str__(self) -> str:
