@@ -374,3 +374,10 @@ def booking_ics(request: HttpRequest, page: BusinessBookingSettings, token: str)
     response = HttpResponse(ics_calendar(booking, manage_url), content_type="text/calendar; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{page.public_booking_slug}-booking.ics"'
     return response
+
+
+# HTML page: built on main. A stand-in on this branch, so the reschedule address has a page side
+# for public.dispatch to send non-JSON requests to; replace it with main's booking_reschedule.
+@csrf_exempt  # as main's: the unguessable URL is the credential
+def booking_reschedule(request: HttpRequest, slug: str, token: str) -> HttpResponse:
+    raise Http404("The reschedule page is built on main")
