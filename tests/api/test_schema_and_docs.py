@@ -16,7 +16,7 @@ OPERATIONS = {
     ("/api/v1/business-booking-settings/", "patch"),
     ("/api/v1/bookings/", "get"), ("/api/v1/bookings/pending-approval/", "get"), ("/api/v1/bookings/{id}/", "get"),
     ("/api/v1/bookings/{id}/approve/", "post"), ("/api/v1/bookings/{id}/reject/", "post"),
-    ("/api/v1/bookings/{id}/cancel/", "post"),
+    ("/api/v1/bookings/{id}/cancel/", "post"), ("/api/v1/bookings/{id}/reschedule/", "post"),
     ("/api/v1/services/", "get"), ("/api/v1/services/", "post"), ("/api/v1/services/{id}/", "get"),
     ("/api/v1/services/{id}/", "put"), ("/api/v1/services/{id}/", "patch"), ("/api/v1/services/{id}/", "delete"),
     ("/api/v1/services/{id}/restore/", "post"),
@@ -110,6 +110,9 @@ def test_the_manage_links_json_is_described_at_the_pages_addresses(schema):
     taken = move["responses"]["409"]["content"]["application/json"]["schema"]["$ref"].rsplit("/", 1)[1]
     assert set(schema["components"]["schemas"][taken]["required"]) == {"errors", "days"}
     assert schema["components"]["schemas"]["ClientMoveRequest"]["required"] == ["start_time_utc"]
+    owner_move = schema["paths"]["/api/v1/bookings/{id}/reschedule/"]["post"]
+    assert {"400", "404", "409"} <= set(owner_move["responses"])
+    assert set(schema["components"]["schemas"]["OwnerMoveRequest"]["properties"]) == {"start_time_utc", "allow_clash"}
 
 
 def test_limits_come_from_the_pages_forms(schema):
