@@ -17,6 +17,7 @@ from bookingsite.owner.forms.exception_dates import ExceptionDateForm
 from bookingsite.owner.forms.hours import BlockRowForm, WeekHoursForm
 from bookingsite.owner.forms.link_settings import BookingLinkSettingsForm
 from bookingsite.owner.forms.service_pages import ServiceForm
+from bookingsite.public.forms import MoveRequestForm
 
 from .formfields import from_form
 
@@ -204,6 +205,23 @@ class ReasonSerializer(FormSerializer):
     reason = from_form(AdminCancelForm, "reason", default="", help_text="Optional; the client sees it in their email.")
 
 
+class OwnerMoveForm(MoveRequestForm):
+    """The owner's move as the API sends it: the new start in UTC, and `allow_clash` once the owner has
+    seen the clash and moves it anyway (the owner page's move form takes a date and time in the business's zone)."""
+
+    allow_clash = forms.BooleanField(required=False)
+
+
+class OwnerMoveSerializer(FormSerializer):
+    """A new time for a booking."""
+
+    form_class = OwnerMoveForm
+    start_time_utc = from_form(OwnerMoveForm, "start_time_utc", help_text="Any future time; the service's length follows it.")
+    allow_clash = from_form(OwnerMoveForm, "allow_clash", default=False, help_text=(
+        "Move it even if it clashes with another session (its buffer included). Without it a clash is a 409 "
+        "whose message, under `allow_clash`, names what it clashes with. Never overrides a full session."))
+
+
 class ServiceSummarySerializer(serializers.ModelSerializer):
     class Meta:
         model = SessionCategory
@@ -234,9 +252,13 @@ class StatusChangeSerializer(serializers.ModelSerializer):
     changed_by = serializers.SlugRelatedField(slug_field="email", read_only=True, allow_null=True,
                                               help_text="The owner who made it; null for the client or the system.")
 
+    from_start_utc = serializers.DateTimeField(read_only=True, allow_null=True,
+                                               help_text="A move's old start (its status stays the same); else null.")
+    to_start_utc = serializers.DateTimeField(read_only=True, allow_null=True, help_text="A move's new start; else null.")
+
     class Meta:
         model = BookingStatusChange
-        fields = ["from_status", "to_status", "actor", "changed_by", "note", "changed_at"]
+        fields = ["from_status", "to_status", "actor", "changed_by", "note", "changed_at", "from_start_utc", "to_start_utc"]
         read_only_fields = fields
 
 

@@ -20,6 +20,7 @@ v1_urlpatterns = [
     path("bookings/<uuid:pk>/approve/", views.BookingApproveView.as_view(), name="approve"),
     path("bookings/<uuid:pk>/reject/", views.BookingRejectView.as_view(), name="reject"),
     path("bookings/<uuid:pk>/cancel/", views.BookingCancelView.as_view(), name="cancel"),
+    path("bookings/<uuid:pk>/reschedule/", views.BookingRescheduleView.as_view(), name="reschedule"),
     path("services/", views.ServiceListView.as_view(), name="services"),
     path("services/<int:pk>/", views.ServiceDetailView.as_view(), name="service"),
     path("services/<int:pk>/restore/", views.ServiceRestoreView.as_view(), name="service-restore"),

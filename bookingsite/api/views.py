@@ -15,15 +15,16 @@ from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from bookingsite.bookings.exceptions import BookingError
+from bookingsite.bookings.exceptions import BookingError, SessionConflictError, SlotTakenError
 from bookingsite.bookings.models import Booking
 from bookingsite.bookings.selectors.bookings import booking_history, booking_search, owner_booking, pending_requests
 from bookingsite.bookings.selectors.service_listing import service_listing
-from bookingsite.bookings.services import booking_approve, booking_cancel_by_admin, booking_reject
+from bookingsite.bookings.services import booking_approve, booking_cancel_by_admin, booking_reject, booking_reschedule
 from bookingsite.businesses import selectors as business_selectors
 from bookingsite.businesses import services as business_services
 from bookingsite.businesses.models import BusinessProfile, ExceptionDate, SessionCategory
-from bookingsite.lib.json_errors import form_errors
+from bookingsite.lib.drf import ErrorsByField
+from bookingsite.lib.json_errors import ALL, form_errors
 from bookingsite.owner.forms.booking_pages import BookingFilterForm
 
 from .errors import Conflict, owner_responses
@@ -33,6 +34,7 @@ from .serializers import (
     BookingSerializer,
     BookingSettingsSerializer,
     ExceptionDateSerializer,
+    OwnerMoveSerializer,
     ReasonSerializer,
     ServiceSerializer,
     WorkingHoursSerializer,
@@ -283,6 +285,33 @@ class BookingCancelView(BookingView):
     def post(self, request, pk):
         return self.answer(pk, lambda booking: booking_cancel_by_admin(
             booking=booking, by=request.user, reason=self.validated(ReasonSerializer, request.data)["reason"]))
+
+
+@extend_schema(tags=["bookings"])
+class BookingRescheduleView(BookingView):
+    @extend_schema(
+        summary="Move a booking to another time",
+        description="Any future time with a place left, free of other sessions unless `allow_clash`; the owner is "
+        "never held by the client's change cut-off or the working hours. It keeps its id, link and status (a pending "
+        "request's hold restarts); the client is emailed the new time. 409: a clash (message under `allow_clash`: "
+        "send again with `allow_clash: true` to move it anyway) or a full session (under `start_time_utc`). 400: a "
+        "past time, the time it has already, or a booking that holds no place or has started.",
+        request=OwnerMoveSerializer,
+        responses=owner_responses({200: BookingDetailSerializer}, 400, 404, 409, 415),
+    )
+    def post(self, request, pk):
+        booking = self.booking(pk)
+        data = self.validated(OwnerMoveSerializer, request.data)
+        try:
+            booking_reschedule(booking=booking, start_time_utc=data["start_time_utc"], by=request.user,
+                               allow_clash=data["allow_clash"])
+        except SessionConflictError as exc:
+            raise ErrorsByField(status.HTTP_409_CONFLICT, allow_clash=[str(exc.message)]) from exc
+        except SlotTakenError as exc:
+            raise ErrorsByField(status.HTTP_409_CONFLICT, start_time_utc=[str(exc.message)]) from exc
+        except BookingError as exc:
+            raise serializers.ValidationError({exc.field or ALL: [str(exc.message)]}) from exc
+        return self.detail(booking)
 
 
 # --- Services -------------------------------------------------------------------------------

@@ -4,10 +4,13 @@ Errors take the API's shape, {"errors": {"field": ["message"]}}, through its exc
 (settings.REST_FRAMEWORK); a write that does not get the business's lock in time is a 503 there.
 """
 
+import dataclasses
 import hashlib
 from datetime import datetime
+from zoneinfo import ZoneInfo
 
 from django.utils import timezone
+from django.utils.cache import add_never_cache_headers
 from django.utils.decorators import method_decorator
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
@@ -22,22 +25,39 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from bookingsite.availability.types import Day
-from bookingsite.bookings.selectors.availability import offered_days
+from bookingsite.bookings.selectors.actions import booking_actions
+from bookingsite.bookings.selectors.availability import availability_days, offered_days
 from bookingsite.bookings import services as booking_services
 from bookingsite.bookings.exceptions import BookingError, OnceKeyReusedError, SlotTakenError
 from bookingsite.bookings.models import Booking
 from bookingsite.businesses.models import BusinessBookingSettings, SessionCategory
-from bookingsite.businesses.selectors import booking_page_by_slug, public_service_on_active_page, public_services
+from bookingsite.businesses.selectors import (
+    booking_page_by_slug,
+    current_slug_for_retired,
+    public_service_on_active_page,
+    public_services,
+)
 from bookingsite.lib.drf import ErrorsByField, ErrorSerializer, JSONParser
 from bookingsite.lib.json_errors import ALL, form_errors
 from bookingsite.lib.throttling import PublicReadRateLimit, PublicWriteRateLimit
 
 from .forms import AvailabilityQueryForm
 from .links import booking_links
-from .serializers import AvailabilitySerializer, BookingRequestSerializer, PublicBookingSerializer, PublicServiceListSerializer
+from .serializers import (
+    AvailabilitySerializer,
+    BookingRequestSerializer,
+    ClientCancelSerializer,
+    ClientMoveSerializer,
+    ManagedBookingSerializer,
+    PublicBookingSerializer,
+    PublicServiceListSerializer,
+    SlotTakenSerializer,
+)
 
 NO_PAGE = _("No active booking page has this link.")
 NO_SERVICE = _("This business has no bookable service with this number.")
+NO_LINK = _("No booking page has this link.")
+NO_BOOKING = _("No booking has this link.")
 
 
 class TooManyRequests(exceptions.APIException):
@@ -302,3 +322,172 @@ class BookingCreateView(PublicJSONView):
         except BookingError as exc:
             raise exceptions.ValidationError({exc.field or ALL: [str(exc.message)]}) from exc
         return Response(booking_json(request, page, booking), status=status.HTTP_201_CREATED)
+
+
+# --- The manage link's JSON ------------------------------------------------------------------
+# The same addresses as the client's manage pages (public.views): public.dispatch sends a request
+# here when it sends or asks for JSON. The token in the address is the key to the booking.
+
+
+def _managed_booking(slug: str, token: str) -> tuple[BusinessBookingSettings, Booking]:
+    """The booking of a manage link, and its business's page; a 404 naming what is unknown.
+
+    As the pages do, this answers while the page is paused, and under a name the business has
+    since changed (the links in its emails carry the old one); never another business's booking.
+    """
+    page = booking_page_by_slug(slug)
+    if page is None and (current := current_slug_for_retired(slug)):
+        page = booking_page_by_slug(current)
+    if page is None:
+        raise ErrorsByField(status.HTTP_404_NOT_FOUND, slug=[NO_LINK])
+    booking = (
+        Booking.objects.select_related("session_category", "business_profile")
+        .filter(manage_token=token, business_profile_id=page.business_profile_id)
+        .first()
+    )
+    if booking is None:
+        raise ErrorsByField(status.HTTP_404_NOT_FOUND, token=[NO_BOOKING])
+    return page, booking
+
+
+def managed_booking_json(request: Request, page: BusinessBookingSettings, booking: Booking) -> dict:
+    """The booking POST's answer, plus what the manage page shows and whether the client may still change it."""
+    actions = booking_actions(booking, timezone.now(), cutoff_hours=page.client_change_cutoff_hours)
+    pending = booking.status in (Booking.Status.PENDING_APPROVAL, Booking.Status.EXPIRED_PENDING)
+    # A request past its expiry holds nothing, swept or not (DESIGN.md 4.4), so it says so, as the page does.
+    expired = booking.status == Booking.Status.PENDING_APPROVAL and not actions.holds_place
+    return {
+        **booking_json(request, page, booking),
+        "status": Booking.Status.EXPIRED_PENDING if expired else booking.status,
+        "can_change": actions.client_can_change,
+        "change_cutoff_at": _utc(actions.change_cutoff_at),
+        "service": {"id": booking.session_category_id, "name": booking.session_category.name},
+        "location": booking.location,
+        "client_timezone": booking.booked_in_client_timezone,
+        "pending_request_expires_at": _utc(booking.pending_request_expires_at) if pending else None,
+    }
+
+
+def _free_that_day(page: BusinessBookingSettings, booking: Booking, start: datetime) -> list[dict]:
+    """The other times the booking may move to on the client's day of `start`, computed afresh."""
+    zone = booking.booked_in_client_timezone
+    day = start.astimezone(ZoneInfo(zone)).date()
+    [free] = availability_days(
+        page=page, service=booking.session_category, client_timezone=zone, start_date=day, end_date=day,
+        now=timezone.now(), exclude_booking_id=booking.pk,
+    )
+    # Its own time is free to it, but moving there is no move.
+    free = dataclasses.replace(free, slots=tuple(slot for slot in free.slots if slot.start_utc != booking.start_time_utc))
+    return days_json((free,))
+
+
+def _refused(error: BookingError) -> exceptions.ValidationError:
+    """A change the booking service refused for a reason other than a taken time: a 400."""
+    return exceptions.ValidationError({error.field or ALL: [str(error.message)]})
+
+
+# What the three share (no docstring, as PublicJSONView): the answers hold the manage link, so no
+# cache keeps them (see public.views), and the address is the key, so no link sends it on.
+class ManageLinkJSONView(PublicJSONView):
+    def finalize_response(self, request: Request, response: Response, *args, **kwargs) -> Response:
+        response = super().finalize_response(request, response, *args, **kwargs)
+        add_never_cache_headers(response)
+        response["Referrer-Policy"] = "no-referrer"
+        return response
+
+
+TOKEN = OpenApiParameter("token", str, OpenApiParameter.PATH, description="The booking's key, from its `manage_url`.")
+NO_BOOKING_HERE = _errors("No booking page has this link (`slug`), or it has no booking with this key (`token`).")
+# Why the booking service may refuse a client's change (nothing changes): DESIGN.md 5, change policy.
+REFUSED = (
+    "the change cut-off has passed (the client should contact the business), or the booking holds no place any "
+    "more (cancelled, rejected, expired) or has started"
+)
+
+
+class ManagedBookingView(ManageLinkJSONView):
+    http_method_names = ["get"]
+    throttle_classes = [PublicReadRateLimit]
+
+    @extend_schema(
+        operation_id="public_booking_manage",
+        tags=["public"],
+        summary="A booking, by its manage link",
+        description="Send `Accept: application/json`: the same address answers the client's page otherwise.",
+        parameters=[SLUG, TOKEN],
+        responses={200: ManagedBookingSerializer, 404: NO_BOOKING_HERE, 429: RATE_LIMITED, 503: TOO_SLOW},
+    )
+    def get(self, request: Request, slug: str, token: str) -> Response:
+        page, booking = _managed_booking(slug, token)
+        return Response(managed_booking_json(request, page, booking))
+
+
+class ManagedBookingMoveView(ManageLinkJSONView):
+    http_method_names = ["post"]
+    throttle_classes = [PublicWriteRateLimit]
+
+    @extend_schema(
+        operation_id="public_booking_reschedule",
+        tags=["public"],
+        summary="Move a booking to another offered time",
+        description="Send JSON (`Content-Type: application/json`): a form's POST to this address is the page's. "
+        "The booking keeps its id, link and status (a pending request stays pending, its "
+        "hold restarting); both sides are emailed the new time. Offered times are the availability JSON's, "
+        "counting the booking's own place as free.",
+        parameters=[SLUG, TOKEN],
+        request=ClientMoveSerializer,
+        responses={
+            200: ManagedBookingSerializer,
+            400: _errors("A missing or bad `start_time_utc`, a time not offered, too soon or past, or the time it has already; "
+                         f"or {REFUSED}. Nothing changed."),
+            404: NO_BOOKING_HERE,
+            409: OpenApiResponse(SlotTakenSerializer,
+                                 description="The time was just taken; the day's other free times come with the message."),
+            429: RATE_LIMITED,
+            503: _errors("Busy: nothing was changed; `Retry-After` says how many seconds to wait before sending it again."),
+        },
+    )
+    def post(self, request: Request, slug: str, token: str) -> Response:
+        page, booking = _managed_booking(slug, token)
+        fields = ClientMoveSerializer(data=request.data)  # JSON: public.dispatch sends nothing else here
+        fields.is_valid(raise_exception=True)
+        start = fields.validated_data["start_time_utc"]
+        try:
+            moved = booking_services.booking_reschedule(booking=booking, start_time_utc=start)
+        except SlotTakenError as exc:
+            taken = {"errors": {"start_time_utc": [str(exc.message)]}, "days": _free_that_day(page, booking, start)}
+            return Response(taken, status=status.HTTP_409_CONFLICT)
+        except BookingError as exc:
+            raise _refused(exc) from exc
+        return Response(managed_booking_json(request, page, moved))
+
+
+class ManagedBookingCancelView(ManageLinkJSONView):
+    http_method_names = ["post"]
+    throttle_classes = [PublicWriteRateLimit]
+
+    @extend_schema(
+        operation_id="public_booking_cancel",
+        tags=["public"],
+        summary="Cancel a booking, or withdraw a pending request",
+        description="Send JSON (`Content-Type: application/json`; the body may be empty): a form's POST to this "
+        "address is the page's. Its place is free at once; both sides are emailed.",
+        parameters=[SLUG, TOKEN],
+        request=ClientCancelSerializer,
+        responses={
+            200: ManagedBookingSerializer,
+            400: _errors(f"A reason that is too long or not a string, or {REFUSED}. Nothing changed."),
+            404: NO_BOOKING_HERE,
+            429: RATE_LIMITED,
+            503: _errors("Busy: nothing was changed; `Retry-After` says how many seconds to wait before sending it again."),
+        },
+    )
+    def post(self, request: Request, slug: str, token: str) -> Response:
+        page, booking = _managed_booking(slug, token)
+        fields = ClientCancelSerializer(data=request.data)  # JSON: public.dispatch sends nothing else here
+        fields.is_valid(raise_exception=True)
+        try:
+            cancelled = booking_services.booking_cancel_by_client(booking=booking, reason=fields.validated_data["reason"])
+        except BookingError as exc:
+            raise _refused(exc) from exc
+        return Response(managed_booking_json(request, page, cancelled))

@@ -1,6 +1,6 @@
 """Forms that read what a client sends: query strings of the availability pages and JSON."""
 
-from datetime import timedelta
+from datetime import UTC, timedelta
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
@@ -89,12 +89,26 @@ class BookingForm(BookingDetailsForm):
         return ""
 
 
+START_TIME_UTC_INVALID = _("Give the start as an ISO 8601 time in UTC, e.g. 2027-02-01T22:00:00Z.")
+
+
 class BookingRequestForm(BookingDetailsForm):
     """The JSON booking request (DESIGN.md 6): the details plus the service, the slot and the zone."""
 
     session_category_id = forms.IntegerField(min_value=1, max_value=2**63 - 1)
     # ISO 8601; a time without an offset is read as UTC, as the field's name says.
-    start_time_utc = forms.DateTimeField(
-        error_messages={"invalid": _("Give the start as an ISO 8601 time in UTC, e.g. 2027-02-01T22:00:00Z.")}
-    )
+    start_time_utc = forms.DateTimeField(error_messages={"invalid": START_TIME_UTC_INVALID})
     client_timezone = forms.CharField(max_length=64, validators=[validate_timezone])
+
+
+class MoveRequestForm(forms.Form):
+    """A booking's new start, as the JSON sends it: the manage link's move and the owner API's."""
+
+    # ISO 8601; a time without an offset is read as UTC, as the field's name says.
+    start_time_utc = forms.DateTimeField(
+        error_messages={"required": _("Give the new start time."), "invalid": START_TIME_UTC_INVALID}
+    )
+
+    def clean_start_time_utc(self):
+        # The year before the conversion: 9999-12-31T23:59-05:00 is past what a datetime holds in UTC.
+        return _plausible(self.cleaned_data["start_time_utc"]).astimezone(UTC)

@@ -16,7 +16,7 @@ from rest_framework.fields import empty
 from bookingsite.bookings.models import Booking
 from bookingsite.lib.json_errors import form_errors
 
-from .forms import BookingRequestForm
+from .forms import BookingRequestForm, MoveRequestForm
 
 # --- The booking request --------------------------------------------------------------------
 
@@ -93,6 +93,32 @@ class BookingRequestSerializer(serializers.Serializer):
         return form.cleaned_data
 
 
+class _JSONObject(serializers.Serializer):
+    default_error_messages = {"invalid": _("The body must be a JSON object.")}
+
+    def validate_empty_values(self, data):
+        # A body of `null` is no object either (DRF would say "No data provided").
+        return (False, data) if data is None else super().validate_empty_values(data)
+
+
+class ClientMoveSerializer(_JSONObject):
+    """The manage link's move: the new start, read by forms.MoveRequestForm; validated_data is its cleaned_data."""
+
+    start_time_utc = UTCTime(required=True, help_text="One of the slots' start_time_utc (the availability JSON's).")
+
+    def validate(self, attrs: dict[str, str]) -> dict[str, Any]:
+        form = MoveRequestForm(attrs)
+        if not form.is_valid():
+            raise serializers.ValidationError(form_errors(form))
+        return form.cleaned_data
+
+
+class ClientCancelSerializer(_JSONObject):
+    """The manage link's cancel: an optional reason (its length is the booking service's to check)."""
+
+    reason = Text(required=False, allow_blank=True, help_text="Optional, at most 1000 characters; the business sees it.")
+
+
 # --- The answers, for the schema --------------------------------------------------------------
 
 
@@ -155,3 +181,30 @@ class PublicBookingSerializer(serializers.Serializer):
     manage_url = serializers.URLField(help_text="The client's own page for the booking (cancel there).")
     ics_url = serializers.URLField(allow_null=True, help_text="Only for a confirmed booking.")
     google_calendar_url = serializers.URLField(allow_null=True, help_text="Only for a confirmed booking.")
+
+
+class ManagedServiceSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    name = serializers.CharField()
+
+
+class ManagedBookingSerializer(PublicBookingSerializer):
+    status = serializers.ChoiceField(
+        choices=Booking.Status.choices,
+        help_text="A pending request past its expiry is `expired_pending` here, even before the sweep marks it.",
+    )
+    can_change = serializers.BooleanField(
+        help_text="Whether the client may still cancel or move it online: it holds a place and the change cut-off has not passed."
+    )
+    change_cutoff_at = serializers.DateTimeField(help_text="The start minus the business's change cut-off.")
+    service = ManagedServiceSerializer()
+    location = serializers.CharField(allow_blank=True, help_text="The service's location, else the business's address.")
+    client_timezone = serializers.CharField(help_text="The IANA zone it was booked in.")
+    pending_request_expires_at = serializers.DateTimeField(allow_null=True, help_text="Only for a pending request.")
+
+
+class SlotTakenSerializer(serializers.Serializer):
+    errors = serializers.DictField(
+        child=serializers.ListField(child=serializers.CharField()), help_text="The message is under `start_time_utc`."
+    )
+    days = AvailabilityDaySerializer(many=True, help_text="The times still free that day, in the client's zone.")

@@ -1,4 +1,4 @@
-"""The bookings endpoints: list with filters, pending requests, one booking, approve, reject, cancel."""
+"""The bookings endpoints: list with filters, pending requests, one booking, approve, reject, cancel, reschedule."""
 
 import uuid
 from datetime import timedelta
@@ -7,11 +7,14 @@ import pytest
 from django.utils import timezone
 
 from bookingsite.bookings.models import Booking
+from bookingsite.notifications.models import OutboxEmail
 from bookingsite.businesses.locking import LOCK_TIMEOUT_SECONDS, BusyError
 from tests.factories import BookingFactory, ServiceFactory, SessionFactory
 from tests.locking import LockHolder
 
-from .conftest import at, errors, request_booking
+from bookingsite.bookings import services as booking_services
+
+from .conftest import at, errors, request_booking, snapshot
 
 pytestmark = pytest.mark.django_db
 Status = Booking.Status
@@ -270,6 +273,126 @@ class TestCancel:
         assert response.status_code == 415
 
 
+def z(moment) -> str:
+    return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+@pytest.fixture
+def no_email(db):
+    """After the test body: no email was written either."""
+    before = OutboxEmail.objects.count()
+    yield
+    assert OutboxEmail.objects.count() == before
+
+
+@pytest.fixture
+def group_at_14(business, day):
+    """The owner put a group session on the calendar at 14:00."""
+    group = ServiceFactory(business_profile=business, name="Group", capacity=3)
+    return SessionFactory(business_profile=business, session_category=group, start_time_utc=at(day, 14),
+                          end_time_utc=at(day, 15), created_by_owner=True)
+
+
+class TestReschedule:
+    def test_moves_a_confirmed_booking_and_records_both_times(self, api, confirmed, day):
+        emails = OutboxEmail.objects.count()
+
+        response = api.post(url(confirmed, "reschedule"), {"start_time_utc": z(at(day, 14))})
+
+        assert response.status_code == 200, response.content
+        data = response.json()
+        assert (data["id"], data["status"], data["start_time_utc"], data["end_time_utc"]) == (
+            str(confirmed.pk), "confirmed", z(at(day, 14)), z(at(day, 15)))
+        last = data["history"][-1]
+        assert (last["from_status"], last["to_status"], last["actor"], last["changed_by"]) == (
+            "confirmed", "confirmed", "owner", "alice@example.com")
+        assert (last["from_start_utc"], last["to_start_utc"]) == (z(at(day, 12)), z(at(day, 14)))
+        assert data["history"][0]["from_start_utc"] is None  # not a move
+        confirmed.refresh_from_db()
+        assert (confirmed.start_time_utc, confirmed.session.start_time_utc) == (at(day, 14), at(day, 14))
+        assert OutboxEmail.objects.count() > emails  # the client is told
+
+    def test_the_owner_is_held_neither_by_the_hours_nor_by_the_clients_cutoff(self, api, open_days, confirmed, day):
+        open_days.client_change_cutoff_hours = 24 * 30
+        open_days.save()
+
+        response = api.post(url(confirmed, "reschedule"), {"start_time_utc": z(at(day, 20)), "allow_clash": False})
+
+        assert response.status_code == 200, response.content
+        assert response.json()["start_time_utc"] == z(at(day, 20))
+
+    def test_a_clash_is_409_under_allow_clash(self, api, confirmed, day, group_at_14, nothing_changes, no_email):
+        response = api.post(url(confirmed, "reschedule"), {"start_time_utc": z(at(day, 14))})
+
+        assert response.status_code == 409
+        assert list(errors(response)) == ["allow_clash"]
+        assert errors(response)["allow_clash"][0].startswith("It clashes with Group 14:00–15:00")
+
+    def test_allow_clash_moves_it_over_the_clash(self, api, confirmed, day, group_at_14):
+        response = api.post(url(confirmed, "reschedule"), {"start_time_utc": z(at(day, 14)), "allow_clash": True})
+
+        assert response.status_code == 200, response.content
+        assert response.json()["start_time_utc"] == z(at(day, 14))
+
+    def test_a_full_session_is_409_even_with_allow_clash(self, api, pending, confirmed, nothing_changes, no_email):
+        response = api.post(url(confirmed, "reschedule"), {"start_time_utc": z(pending.start_time_utc), "allow_clash": True})
+
+        assert response.status_code == 409
+        assert errors(response) == {"start_time_utc": ["This session is already full."]}
+
+    @pytest.mark.parametrize("body, expected", [
+        ({"start_time_utc": "2001-01-01T10:00:00Z"},
+         {"start_time_utc": ["This time has already passed. Pick a time in the future."]}),
+        ({}, {"start_time_utc": ["Give the new start time."]}),
+        ({"start_time_utc": "soon"},
+         {"start_time_utc": ["Give the start as an ISO 8601 time in UTC, e.g. 2027-02-01T22:00:00Z."]}),
+        ({"start_time_utc": "9999-12-31T23:59:59-05:00"}, {"start_time_utc": ["Give a date between 1970 and 2200."]}),
+    ])
+    def test_a_past_missing_or_bad_time_is_400(self, api, confirmed, body, expected, nothing_changes, no_email):
+        response = api.post(url(confirmed, "reschedule"), body)
+
+        assert response.status_code == 400
+        assert errors(response) == expected
+
+    def test_allow_clash_must_be_true_or_false(self, api, confirmed, day, nothing_changes):
+        response = api.post(url(confirmed, "reschedule"), {"start_time_utc": z(at(day, 14)), "allow_clash": "yes"})
+
+        assert response.status_code == 400
+        assert list(errors(response)) == ["allow_clash"]
+
+    def test_the_time_it_has_already_is_400(self, api, confirmed, nothing_changes, no_email):
+        response = api.post(url(confirmed, "reschedule"), {"start_time_utc": z(confirmed.start_time_utc)})
+
+        assert response.status_code == 400
+        assert errors(response) == {"__all__": ["The booking is already at this time. Pick another time to move it to."]}
+
+    def test_a_booking_that_holds_no_place_is_400(self, api, confirmed, day, alice):
+        booking_services.booking_cancel_by_admin(booking=confirmed, by=alice)
+        before = snapshot()
+
+        response = api.post(url(confirmed, "reschedule"), {"start_time_utc": z(at(day, 14))})
+
+        assert response.status_code == 400
+        assert errors(response) == {"__all__": ["Only a booking that holds its place and has not started can be moved."]}
+        assert snapshot() == before
+
+    def test_another_owners_booking_is_404(self, api, other_business, day):
+        bobs = BookingFactory(business_profile=other_business)
+        before = snapshot()
+
+        response = api.post(url(bobs, "reschedule"), {"start_time_utc": z(at(day, 14))})
+
+        assert response.status_code == 404
+        assert errors(response) == {"__all__": ["Not found."]}
+        assert snapshot() == before
+
+    def test_a_form_post_is_415(self, api, confirmed, nothing_changes):
+        response = api.post(url(confirmed, "reschedule"), raw="start_time_utc=x",
+                            content_type="application/x-www-form-urlencoded")
+
+        assert response.status_code == 415
+
+
 def test_unknown_ids_are_404(api, page):
     missing = uuid.uuid4()
     for response in (
@@ -277,6 +400,7 @@ def test_unknown_ids_are_404(api, page):
         api.post(f"/api/v1/bookings/{missing}/approve/"),
         api.post(f"/api/v1/bookings/{missing}/reject/"),
         api.post(f"/api/v1/bookings/{missing}/cancel/"),
+        api.post(f"/api/v1/bookings/{missing}/reschedule/", {"start_time_utc": "2030-01-01T10:00:00Z"}),
     ):
         assert response.status_code == 404
         assert errors(response) == {"__all__": ["Not found."]}

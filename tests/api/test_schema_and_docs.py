@@ -16,7 +16,7 @@ OPERATIONS = {
     ("/api/v1/business-booking-settings/", "patch"),
     ("/api/v1/bookings/", "get"), ("/api/v1/bookings/pending-approval/", "get"), ("/api/v1/bookings/{id}/", "get"),
     ("/api/v1/bookings/{id}/approve/", "post"), ("/api/v1/bookings/{id}/reject/", "post"),
-    ("/api/v1/bookings/{id}/cancel/", "post"),
+    ("/api/v1/bookings/{id}/cancel/", "post"), ("/api/v1/bookings/{id}/reschedule/", "post"),
     ("/api/v1/services/", "get"), ("/api/v1/services/", "post"), ("/api/v1/services/{id}/", "get"),
     ("/api/v1/services/{id}/", "put"), ("/api/v1/services/{id}/", "patch"), ("/api/v1/services/{id}/", "delete"),
     ("/api/v1/services/{id}/restore/", "post"),
@@ -24,6 +24,8 @@ OPERATIONS = {
     ("/api/v1/exception-dates/", "get"), ("/api/v1/exception-dates/", "post"),
     ("/api/v1/exception-dates/{id}/", "get"), ("/api/v1/exception-dates/{id}/", "delete"),
     ("/book/{slug}/services/", "get"), ("/book/{slug}/availability/", "get"), ("/book/{slug}/bookings/", "post"),
+    ("/book/{slug}/booking/{token}/", "get"), ("/book/{slug}/booking/{token}/reschedule/", "post"),
+    ("/book/{slug}/booking/{token}/cancel/", "post"),
 }
 ERRORS_REF = {"$ref": "#/components/schemas/Errors"}
 
@@ -90,6 +92,27 @@ def test_public_json_is_described_with_its_errors(schema):
         assert {"404", "429", "503"} <= set(read["responses"])
     assert {p["name"] for p in availability["parameters"] if p.get("required")} == {
         "slug", "session_category_id", "start_date", "end_date"}
+
+
+def test_the_manage_links_json_is_described_at_the_pages_addresses(schema):
+    manage = "/book/{slug}/booking/{token}/"
+    read = schema["paths"][manage]["get"]
+    move = schema["paths"][manage + "reschedule/"]["post"]
+    cancel = schema["paths"][manage + "cancel/"]["post"]
+    assert "Accept: application/json" in read["description"]
+    assert set(read["responses"]) == {"200", "400", "404", "429", "503"}
+    assert set(move["responses"]) == {"200", "400", "404", "409", "413", "429", "503"}
+    assert set(cancel["responses"]) == {"200", "400", "404", "413", "429", "503"}
+    booking = read["responses"]["200"]["content"]["application/json"]["schema"]
+    assert booking == move["responses"]["200"]["content"]["application/json"]["schema"]
+    fields = schema["components"]["schemas"][booking["$ref"].rsplit("/", 1)[1]]["properties"]
+    assert {"id", "status", "start_time_utc", "manage_url", "can_change", "change_cutoff_at"} <= set(fields)
+    taken = move["responses"]["409"]["content"]["application/json"]["schema"]["$ref"].rsplit("/", 1)[1]
+    assert set(schema["components"]["schemas"][taken]["required"]) == {"errors", "days"}
+    assert schema["components"]["schemas"]["ClientMoveRequest"]["required"] == ["start_time_utc"]
+    owner_move = schema["paths"]["/api/v1/bookings/{id}/reschedule/"]["post"]
+    assert {"400", "404", "409"} <= set(owner_move["responses"])
+    assert set(schema["components"]["schemas"]["OwnerMoveRequest"]["properties"]) == {"start_time_utc", "allow_clash"}
 
 
 def test_limits_come_from_the_pages_forms(schema):
