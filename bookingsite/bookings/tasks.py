@@ -53,12 +53,10 @@ def complete_past_bookings(*, now: datetime | None = None) -> int:
     two sweeps at once, or a sweep racing the owner's no-show, change each booking once.
     """
     now = now or timezone.now()
-    cutoff = now - COMPLETE_AFTER_END
+    # PostgreSQL reads this from the partial index of holding bookings (booking_holding_business_start),
+    # which stays small: the sweep itself moves past bookings out of it.
     candidates = list(
-        Booking.objects.filter(status=Booking.Status.CONFIRMED, end_time_utc__lte=cutoff)
-        # Implied by the end, but it lets PostgreSQL read the small partial index of holding
-        # bookings (booking_holding_business_start) instead of every booking ever made.
-        .filter(start_time_utc__lt=cutoff)
+        Booking.objects.filter(status=Booking.Status.CONFIRMED, end_time_utc__lte=now - COMPLETE_AFTER_END)
         .order_by("end_time_utc")
         .only("pk", "business_profile_id")[:SWEEP_BATCH]
     )
