@@ -265,13 +265,17 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_connect_timeout": 1, "socket_timeout"
 CELERY_TIMEZONE = "UTC"
 # Beat: the outbox pickup sends what the commit-time queueing missed (broker down, lost retry);
 # the reminders sweep writes the reminder emails due (DESIGN.md 7: at most ~2 minutes late);
-# the expiry sweep expires stale pending requests (PRD 3.8 FR5). A run that waited longer than
-# its period is dropped: the next one does the same work.
+# the expiry sweep expires stale pending requests (PRD 3.8 FR5); the completion sweep marks
+# confirmed bookings completed 12 hours after their end (DESIGN.md 5, Attendance). A run that
+# waited longer than its period is dropped: the next one does the same work.
 CELERY_BEAT_SCHEDULE = {
     "flush-outbox": {"task": "notifications.flush_outbox", "schedule": 60.0, "options": {"expires": 55}},
     "send-reminders": {"task": "notifications.send_reminders", "schedule": 60.0, "options": {"expires": 55}},
     "expire-pending-requests": {
         "task": "bookings.expire_pending_requests", "schedule": 300.0, "options": {"expires": 290}
+    },
+    "complete-past-bookings": {
+        "task": "bookings.complete_past_bookings", "schedule": 600.0, "options": {"expires": 590}
     },
 }
 # Task modules besides each app's tasks.py (which autodiscovery finds): the reminders' beat task

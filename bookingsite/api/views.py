@@ -19,7 +19,13 @@ from bookingsite.bookings.exceptions import BookingError, SessionConflictError, 
 from bookingsite.bookings.models import Booking
 from bookingsite.bookings.selectors.bookings import booking_history, booking_search, owner_booking, pending_requests
 from bookingsite.bookings.selectors.service_listing import service_listing
-from bookingsite.bookings.services import booking_approve, booking_cancel_by_admin, booking_reject, booking_reschedule
+from bookingsite.bookings.services import (
+    booking_approve,
+    booking_cancel_by_admin,
+    booking_mark_attendance,
+    booking_reject,
+    booking_reschedule,
+)
 from bookingsite.businesses import selectors as business_selectors
 from bookingsite.businesses import services as business_services
 from bookingsite.businesses.models import BusinessProfile, ExceptionDate, SessionCategory
@@ -312,6 +318,39 @@ class BookingRescheduleView(BookingView):
         except BookingError as exc:
             raise serializers.ValidationError({exc.field or ALL: [str(exc.message)]}) from exc
         return self.detail(booking)
+
+
+ATTENDANCE_RULES = (
+    "Only a confirmed booking that has started; its place stays taken and nobody is emailed. Marking it again the "
+    "same way changes nothing and answers 200. 409 before its start, or when it is not confirmed (cancelled, or "
+    "already marked the other way: the completion sweep marks confirmed bookings completed 12 hours after their end)."
+)
+
+
+@extend_schema(tags=["bookings"])
+class BookingNoShowView(BookingView):
+    @extend_schema(
+        summary="Mark that the client did not come (no_show)",
+        description=ATTENDANCE_RULES,
+        request=None,
+        responses=owner_responses({200: BookingDetailSerializer}, 404, 409),
+    )
+    def post(self, request, pk):
+        return self.answer(pk, lambda booking: booking_mark_attendance(
+            booking=booking, status=Booking.Status.NO_SHOW, by=request.user))
+
+
+@extend_schema(tags=["bookings"])
+class BookingCompleteView(BookingView):
+    @extend_schema(
+        summary="Mark that the session took place (completed)",
+        description=ATTENDANCE_RULES,
+        request=None,
+        responses=owner_responses({200: BookingDetailSerializer}, 404, 409),
+    )
+    def post(self, request, pk):
+        return self.answer(pk, lambda booking: booking_mark_attendance(
+            booking=booking, status=Booking.Status.COMPLETED, by=request.user))
 
 
 # --- Services -------------------------------------------------------------------------------

@@ -46,7 +46,7 @@ ALLOWED_TRANSITIONS: dict[str, frozenset[str]] = {
     Status.PENDING_APPROVAL: frozenset(
         {Status.CONFIRMED, Status.REJECTED, Status.EXPIRED_PENDING, Status.CANCELLED_BY_CLIENT}
     ),
-    Status.CONFIRMED: frozenset({Status.CANCELLED_BY_CLIENT, Status.CANCELLED_BY_ADMIN, Status.COMPLETED}),
+    Status.CONFIRMED: frozenset({Status.CANCELLED_BY_CLIENT, Status.CANCELLED_BY_ADMIN, Status.COMPLETED, Status.NO_SHOW}),
 }
 EVENT_NAMES = {
     Status.PENDING_APPROVAL: "requested",
@@ -56,7 +56,16 @@ EVENT_NAMES = {
     Status.CANCELLED_BY_CLIENT: "cancelled",
     Status.CANCELLED_BY_ADMIN: "cancelled",
     Status.COMPLETED: "completed",
+    Status.NO_SHOW: "no_show",
 }
+# The statuses that free the booking's place in its session. Completed and no-show keep it: the
+# session happened, and its attendee stays in its history (DESIGN.md 5, Attendance).
+RELEASING_STATUSES = frozenset(
+    {Status.REJECTED, Status.EXPIRED_PENDING, Status.CANCELLED_BY_CLIENT, Status.CANCELLED_BY_ADMIN}
+)
+# The owner's marks once a confirmed booking has started; beat marks it completed this long after its end.
+ATTENDANCE_STATUSES = frozenset({Status.COMPLETED, Status.NO_SHOW})
+COMPLETE_AFTER_END = timedelta(hours=12)
 
 
 def _log_event(event: str, booking: Booking, actor: str) -> None:
@@ -167,7 +176,7 @@ def _change_status(
     if to_status == Status.CONFIRMED:
         _attach_session(booking)
     booking.save()
-    if not booking.holds_place_at(timezone.now()):
+    if to_status in RELEASING_STATUSES:
         _release_session(booking)
     BookingStatusChange.objects.create(
         booking=booking, from_status=from_status, to_status=to_status, actor=actor, changed_by=by, note=note
@@ -439,6 +448,43 @@ def booking_expire(*, booking: Booking, now: datetime | None = None) -> Booking 
     if booking.status != Status.PENDING_APPROVAL or booking.holds_place_at(now):
         return None
     return _change_status(booking, Status.EXPIRED_PENDING, actor=Actor.SYSTEM)
+
+
+@transaction.atomic(durable=True)
+def booking_mark_attendance(
+    *, booking: Booking, status: str, by: AbstractBaseUser, now: datetime | None = None
+) -> Booking:
+    """The owner marks a confirmed booking that has started as `completed` or `no_show`.
+
+    Its place stays taken (the session happened) and nobody is emailed. Marking it again as what
+    it already is changes nothing (a double click, a retried request) and returns it as it is.
+    Raises InvalidTransitionError when it is not confirmed (cancelled, or already marked the other
+    way; the sweep's completed counts), BookingError before its start, ValueError for another status.
+    """
+    if status not in ATTENDANCE_STATUSES:
+        raise ValueError(f"attendance is completed or no_show, not {status!r}")
+    now = now or timezone.now()
+    page, booking = _lock_booking(booking)
+    if booking.status == status:
+        return booking
+    actions = booking_actions(booking, now, cutoff_hours=page.client_change_cutoff_hours)
+    if booking.status == Status.CONFIRMED and not actions.owner_can_mark_attendance:
+        raise BookingError(_("This booking hasn’t started yet. Mark it once it has."))
+    return _change_status(booking, status, actor=Actor.OWNER, by=by)
+
+
+@transaction.atomic(durable=True)
+def booking_complete_past(*, booking: Booking, now: datetime | None = None) -> Booking | None:
+    """Beat's mark: a confirmed booking whose end is COMPLETE_AFTER_END past becomes completed.
+
+    Returns None, changing nothing, when it is no longer confirmed (the owner marked it, or it was
+    cancelled meanwhile) or not yet that far past its end: the sweep may race the owner or itself.
+    """
+    now = now or timezone.now()
+    _page, booking = _lock_booking(booking)
+    if booking.status != Status.CONFIRMED or booking.end_time_utc > now - COMPLETE_AFTER_END:
+        return None
+    return _change_status(booking, Status.COMPLETED, actor=Actor.SYSTEM)
 
 
 @transaction.atomic(durable=True)

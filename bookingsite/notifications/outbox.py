@@ -123,7 +123,10 @@ def _kinds_for(from_status: str, to_status: str) -> tuple[list[str], str | None]
         Status.EXPIRED_PENDING: ([EmailKind.EXPIRED], None),
         Status.CANCELLED_BY_CLIENT: ([EmailKind.CANCELLED], EmailKind.CLIENT_CANCELLED),
         Status.CANCELLED_BY_ADMIN: ([EmailKind.CANCELLED], None),
-    }.get(to_status, ([], None))  # completed: nothing to say
+        # Attendance is the owner's own record (DESIGN.md 5): nobody is told.
+        Status.COMPLETED: ([], None),
+        Status.NO_SHOW: ([], None),
+    }.get(to_status, ([], None))
 
 
 @dataclass(frozen=True)

@@ -17,6 +17,7 @@ OPERATIONS = {
     ("/api/v1/bookings/", "get"), ("/api/v1/bookings/pending-approval/", "get"), ("/api/v1/bookings/{id}/", "get"),
     ("/api/v1/bookings/{id}/approve/", "post"), ("/api/v1/bookings/{id}/reject/", "post"),
     ("/api/v1/bookings/{id}/cancel/", "post"), ("/api/v1/bookings/{id}/reschedule/", "post"),
+    ("/api/v1/bookings/{id}/no-show/", "post"), ("/api/v1/bookings/{id}/complete/", "post"),
     ("/api/v1/services/", "get"), ("/api/v1/services/", "post"), ("/api/v1/services/{id}/", "get"),
     ("/api/v1/services/{id}/", "put"), ("/api/v1/services/{id}/", "patch"), ("/api/v1/services/{id}/", "delete"),
     ("/api/v1/services/{id}/restore/", "post"),

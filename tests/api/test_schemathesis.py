@@ -95,6 +95,18 @@ def world(settings, alice, business, page, service) -> World:
     rejected = booking_services.booking_reject(booking=book(group, 15, "r@example.com"), by=alice, reason="Full")
     cancelled = booking_services.booking_cancel_by_admin(
         booking=booking_services.booking_approve(booking=book(group, 16, "x@example.com"), by=alice), by=alice)
+    # Yesterday's, booked and approved three days ago: one still confirmed (attendance may be marked), one a no-show.
+    yesterday, before = today - timedelta(days=1), timezone.now() - timedelta(days=3)
+
+    def attended(hour, email):
+        request = booking_services.booking_create(
+            service=service, start_time_utc=at(yesterday, hour), client_name="Jo", client_email=email, client_phone="",
+            client_timezone="UTC", now=before,
+        )
+        return booking_services.booking_approve(booking=request, by=alice, now=before)
+
+    started = attended(10, "s@example.com")
+    missed = booking_services.booking_mark_attendance(booking=attended(14, "m@example.com"), status="no_show", by=alice)
     closed = ExceptionDateFactory(business_profile=business, date=today + timedelta(days=20))
     special = ExceptionDateFactory(
         business_profile=business, date=today + timedelta(days=21), start_time=time(10), end_time=time(12)
@@ -111,8 +123,8 @@ def world(settings, alice, business, page, service) -> World:
     return World(
         token=access_token(alice),
         slug=page.public_booking_slug,
-        booking_ids=[str(b.pk) for b in [*pending, confirmed, rejected, cancelled, bobs_booking]],  # bob's last
-        manage_tokens=[b.manage_token for b in [*pending, confirmed, rejected, cancelled, bobs_booking]],  # bob's last
+        booking_ids=[str(b.pk) for b in [*pending, confirmed, rejected, cancelled, started, missed, bobs_booking]],  # bob's last
+        manage_tokens=[b.manage_token for b in [*pending, confirmed, rejected, cancelled, started, missed, bobs_booking]],
         service_ids=[service.pk, group.pk, unused.pk, archived.pk, bobs_booking.session_category_id],  # bob's last
         exception_ids=[closed.pk, special.pk, bobs_exception.pk],  # bob's last
         bookable_service_id=group.pk,

@@ -57,7 +57,7 @@ def test_the_worker_uses_the_configured_broker(celery_worker):
     assert celery_app.conf.task_always_eager is False
 
 
-def test_beat_runs_the_pickup_and_the_reminders_every_minute_and_the_sweep_every_five():
+def test_beat_runs_the_pickup_and_reminders_every_minute_the_expiry_every_five_and_the_completion_every_ten():
     import bookingsite.notifications.tasks  # noqa: F401  (registers the tasks, as the worker's autodiscovery does)
     import bookingsite.bookings.tasks  # noqa: F401
     import bookingsite.notifications.reminders  # noqa: F401  (as the worker's CELERY_IMPORTS does)
@@ -67,6 +67,7 @@ def test_beat_runs_the_pickup_and_the_reminders_every_minute_and_the_sweep_every
         "notifications.flush_outbox": 60.0,
         "notifications.send_reminders": 60.0,
         "bookings.expire_pending_requests": 300.0,
+        "bookings.complete_past_bookings": 600.0,
     }
     assert set(schedule) <= set(celery_app.tasks)
 

@@ -8,6 +8,7 @@ from django.utils import timezone
 from ..models import Booking, BookingStatusChange
 
 Status = Booking.Status
+ATTENDANCE_STATUSES = (Status.COMPLETED, Status.NO_SHOW)
 
 
 def pending_requests(business_profile_id: int, *, now: datetime | None = None) -> QuerySet[Booking]:
@@ -32,6 +33,18 @@ def bookings_between(
     now = now or timezone.now()
     return (
         Booking.objects.holding_at(now)
+        .filter(business_profile_id=business_profile_id, start_time_utc__gte=start, start_time_utc__lt=end)
+        .select_related("session_category", "client")
+        .order_by("start_time_utc")
+    )
+
+
+def day_bookings(business_profile_id: int, start: datetime, end: datetime, *, now: datetime | None = None) -> QuerySet[Booking]:
+    """A day's list: the bookings that start in [start, end) and hold a place at `now`, or were
+    marked completed or no-show (they happened, so they stay on it), by start."""
+    now = now or timezone.now()
+    return (
+        (Booking.objects.holding_at(now) | Booking.objects.filter(status__in=ATTENDANCE_STATUSES))
         .filter(business_profile_id=business_profile_id, start_time_utc__gte=start, start_time_utc__lt=end)
         .select_related("session_category", "client")
         .order_by("start_time_utc")

@@ -7,9 +7,23 @@ from django.db.models import Prefetch
 from django.utils import timezone
 
 from ..models import Booking, Session
+from .actions import booking_actions
 from .availability import attendees_without_holding_booking
 
 Status = Booking.Status
+# A session's bookings whose client was expected there: marked or still to mark once it starts.
+EXPECTED_STATUSES = (Status.CONFIRMED, Status.COMPLETED, Status.NO_SHOW)
+
+
+@dataclass(frozen=True)
+class CalendarBooking:
+    """One client of a session that has started: who, how they are marked, and whether the owner may mark them."""
+
+    booking_id: str
+    client_name: str
+    status: str
+    status_display: str
+    can_mark_attendance: bool
 
 
 @dataclass(frozen=True)
@@ -27,6 +41,8 @@ class CalendarEntry:
     capacity: int
     created_by_owner: bool
     booking_id: str | None  # the one booking to open: a pending request, or a session's only booking
+    # A session that has started: its clients (confirmed, completed or no-show), by name; else empty.
+    bookings: tuple[CalendarBooking, ...] = ()
 
 
 def calendar_entries(
@@ -35,16 +51,26 @@ def calendar_entries(
     """Sessions and still-holding pending requests overlapping [start, end), by start; three queries."""
     now = now or timezone.now()
     in_range = {"business_profile_id": business_profile_id, "start_time_utc__lt": end, "end_time_utc__gt": start}
+    shown = Booking.objects.holding_at(now) | Booking.objects.filter(status__in=EXPECTED_STATUSES)
     sessions = (
         Session.objects.filter(**in_range)
         .select_related("session_category")
         .annotate(extra=attendees_without_holding_booking(now))
         .prefetch_related(
-            Prefetch("bookings", queryset=Booking.objects.holding_at(now).only("pk", "session_id"), to_attr="holding")
+            Prefetch(
+                "bookings",
+                queryset=shown.only(
+                    "pk", "session_id", "status", "client_name", "start_time_utc", "pending_request_expires_at"
+                ).order_by("client_name", "pk"),
+                to_attr="shown",
+            )
         )
     )
-    entries = [
-        CalendarEntry(
+    entries = []
+    for session in sessions:
+        holding = [booking for booking in session.shown if booking.holds_place_at(now)]
+        expected = [booking for booking in session.shown if booking.status in EXPECTED_STATUSES]
+        entries.append(CalendarEntry(
             kind="session",
             key=f"session-{session.pk}",
             service_id=session.session_category_id,
@@ -52,13 +78,13 @@ def calendar_entries(
             client_name="",
             start_utc=session.start_time_utc,
             end_utc=session.end_time_utc,
-            taken=len(session.holding) + session.extra,
+            taken=len(holding) + session.extra,
             capacity=session.session_category.capacity,
             created_by_owner=session.created_by_owner,
-            booking_id=str(session.holding[0].pk) if len(session.holding) == 1 else None,
-        )
-        for session in sessions
-    ]
+            # Marked bookings hold no place, but their session still opens the one client it had.
+            booking_id=str(expected[0].pk) if len(expected) == 1 else None,
+            bookings=tuple(_calendar_booking(booking, now) for booking in expected) if session.start_time_utc <= now else (),
+        ))
     pending = (
         Booking.objects.holding_at(now)
         .filter(status=Status.PENDING_APPROVAL, **in_range)
@@ -81,3 +107,15 @@ def calendar_entries(
         for booking in pending
     ]
     return sorted(entries, key=lambda entry: (entry.start_utc, entry.kind, entry.service_name))
+
+
+def _calendar_booking(booking: Booking, now: datetime) -> CalendarBooking:
+    # Only the owner's actions are read here: the change cut-off moves the client's alone.
+    actions = booking_actions(booking, now, cutoff_hours=0)
+    return CalendarBooking(
+        booking_id=str(booking.pk),
+        client_name=booking.client_name,
+        status=booking.status,
+        status_display=booking.get_status_display(),
+        can_mark_attendance=actions.owner_can_mark_attendance,
+    )

@@ -10,7 +10,7 @@ from bookingsite.businesses.selectors import service_choices
 
 from ..models import Booking
 from .actions import BookingActions, with_actions
-from .bookings import bookings_between, pending_requests
+from .bookings import bookings_between, day_bookings, pending_requests
 
 REQUESTS_SHOWN = 10
 COMING_DAYS = 7
@@ -19,8 +19,10 @@ COMING_DAYS = 7
 @dataclass(frozen=True)
 class Dashboard:
     requests: list[tuple[Booking, BookingActions]]  # waiting for an answer, soonest expiry first
-    today: list[Booking]  # holding a place and starting on the business's today, by start
-    coming: list[Booking]  # the same for the COMING_DAYS after today
+    # Starting on the business's today, by start: holding a place, or marked completed or no-show;
+    # beside each, what the owner may do (mark attendance once it has started).
+    today: list[tuple[Booking, BookingActions]]
+    coming: list[Booking]  # holding a place and starting in the COMING_DAYS after today, by start
     has_services: bool  # an active one
     has_hours: bool
 
@@ -31,7 +33,8 @@ class Dashboard:
 
 
 def owner_dashboard(business: BusinessProfile, *, now: datetime) -> Dashboard:
-    """The dashboard of `business` at `now`, in five queries.
+    """The dashboard of `business` at `now`, in five queries, and one more for each list with
+    actions (requests, today) that has bookings: it reads the business's change cut-off.
 
     Its days are the business's, cut by the engine's day rule, so a day whose midnight the clocks
     skip or repeat still holds exactly its own bookings.
@@ -41,7 +44,7 @@ def owner_dashboard(business: BusinessProfile, *, now: datetime) -> Dashboard:
     start, tomorrow, end = (engine.day_start(today + timedelta(days=n), zone) for n in (0, 1, 1 + COMING_DAYS))
     return Dashboard(
         requests=with_actions(pending_requests(business.pk, now=now)[:REQUESTS_SHOWN], now),
-        today=list(bookings_between(business.pk, start, tomorrow, now=now)),
+        today=with_actions(day_bookings(business.pk, start, tomorrow, now=now), now),
         coming=list(bookings_between(business.pk, tomorrow, end, now=now)),
         has_services=service_choices(business.pk).exists(),
         has_hours=WorkingHours.objects.filter(business_profile_id=business.pk).exists(),

@@ -1,4 +1,4 @@
-"""The bookings list with its filters, one booking's page, and cancelling and moving by the owner."""
+"""The bookings list with its filters, one booking's page, cancelling and moving by the owner, and marking attendance."""
 
 from datetime import datetime
 from zoneinfo import ZoneInfo
@@ -7,7 +7,9 @@ from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django.views.decorators.vary import vary_on_headers
 
@@ -16,7 +18,7 @@ from bookingsite.bookings.models import Booking
 from bookingsite.bookings.selectors import availability
 from bookingsite.bookings.selectors.actions import booking_actions
 from bookingsite.bookings.selectors.bookings import booking_history, booking_search, owner_booking
-from bookingsite.bookings.services import booking_cancel_by_admin, booking_reschedule
+from bookingsite.bookings.services import booking_cancel_by_admin, booking_mark_attendance, booking_reschedule
 from bookingsite.businesses.selectors import business_for_settings, service_choices
 from bookingsite.lib.htmx import wants_partial
 from bookingsite.notifications.selectors import sent_emails
@@ -161,3 +163,50 @@ def _day_asked(value: str | None):
         return datetime.strptime(value or "", "%Y-%m-%d").date()
     except ValueError:
         return None
+
+
+ATTENDANCE_MESSAGES = {
+    Booking.Status.NO_SHOW: "{name} is marked as a no-show.",
+    Booking.Status.COMPLETED: "{name}’s booking is marked completed.",
+}
+
+
+def _back(request: OwnerRequest, default: str) -> HttpResponse:
+    """To the page the form was on (its `next`, when it is this site's), else `default`."""
+    target = request.POST.get("next", "")
+    if url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
+        return redirect(target)
+    return redirect(default)
+
+
+def _mark_attendance(request: OwnerRequest, pk, status: str) -> HttpResponse:
+    """Mark a started booking: from its page, the dashboard's today (htmx swaps the row) or the calendar's list."""
+    booking = get_object_or_404(owner_booking(request.business.pk), pk=pk)
+    error = ""
+    try:
+        booking = booking_mark_attendance(booking=booking, status=status, by=request.user)
+    except BookingError as exc:
+        error = str(exc.message)
+    if request.htmx:
+        context = {
+            "booking": booking, "actions": booking_actions(booking, timezone.now()), "error": error, "swapped": True,
+            "next_url": request.POST.get("next", ""),
+        }
+        return render(request, "owner/partials/_booking_row.html", context, status=409 if error else 200)
+    if error:
+        messages.error(request, error)
+    else:
+        messages.success(request, ATTENDANCE_MESSAGES[status].format(name=booking.client_name))
+    return _back(request, reverse("owner:booking", args=[booking.pk]))
+
+
+@require_POST
+@owner_required
+def booking_no_show(request: OwnerRequest, pk) -> HttpResponse:
+    return _mark_attendance(request, pk, Booking.Status.NO_SHOW)
+
+
+@require_POST
+@owner_required
+def booking_complete(request: OwnerRequest, pk) -> HttpResponse:
+    return _mark_attendance(request, pk, Booking.Status.COMPLETED)

@@ -76,11 +76,14 @@ def _event(entry: CalendarEntry, zone: ZoneInfo) -> dict:
 
 
 def _agenda(entries: list[CalendarEntry], zone: ZoneInfo) -> list[tuple[date, list[dict]]]:
-    """The entries grouped by business date, for the list shown without JavaScript."""
+    """The entries grouped by business date, for the list shown without JavaScript; a started
+    session carries its clients, to mark their attendance there."""
     days: dict[date, list[dict]] = {}
     for entry in entries:
         start, end = entry.start_utc.astimezone(zone), entry.end_utc.astimezone(zone)
-        days.setdefault(start.date(), []).append(_event(entry, zone) | {"start_local": start, "end_local": end})
+        days.setdefault(start.date(), []).append(
+            _event(entry, zone) | {"start_local": start, "end_local": end, "bookings": entry.bookings}
+        )
     return sorted(days.items())
 
 

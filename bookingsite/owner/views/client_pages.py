@@ -5,6 +5,7 @@ from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 from django.views.decorators.vary import vary_on_headers
 from django_htmx.http import HttpResponseClientRedirect
@@ -12,7 +13,7 @@ from django_htmx.http import HttpResponseClientRedirect
 from bookingsite.bookings.exceptions import BookingError
 from bookingsite.bookings.models import Client
 from bookingsite.bookings.selectors.bookings import client_bookings
-from bookingsite.bookings.selectors.clients import client_search, owner_clients
+from bookingsite.bookings.selectors.clients import client_attendance, client_search, owner_clients
 from bookingsite.bookings.services import client_update
 from bookingsite.lib.htmx import wants_partial
 
@@ -47,6 +48,7 @@ def _page(request: OwnerRequest, client: Client, form: ClientForm, status: int =
     if template == "owner/client.html":
         bookings = client_bookings(request.business.pk, client.pk)
         context["page_obj"] = Paginator(bookings, PAGE_SIZE).get_page(request.GET.get("page"))
+        context["attendance"] = client_attendance(request.business.pk, client.pk, now=timezone.now())
     return render(request, template, context, status=status)
 
 

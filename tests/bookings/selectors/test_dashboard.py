@@ -1,5 +1,6 @@
 """The owner's dashboard: "today" and "the next 7 days" are the business's days, cut by the
-engine's day rule, and only bookings that hold a place are on them."""
+engine's day rule, and only bookings that hold a place are on them (today also those marked
+completed or no-show, with what the owner may do to each)."""
 
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
@@ -27,6 +28,11 @@ def booked(business, service, start: datetime, **fields) -> Booking:
                           end_time_utc=start + timedelta(minutes=30), **fields)
 
 
+def bookings(rows: list[tuple[Booking, object]]) -> list[Booking]:
+    """The bookings of a list with actions (the dashboard's today)."""
+    return [booking for booking, _actions in rows]
+
+
 def wall(zone: str, *args, fold: int = 0) -> datetime:
     return datetime(*args, tzinfo=ZoneInfo(zone), fold=fold).astimezone(UTC)
 
@@ -42,9 +48,9 @@ def test_a_day_whose_midnight_the_clocks_skip_starts_when_they_jump():
 
     board = owner_dashboard(business, now=wall(zone, 2026, 9, 6, 9, 0))
 
-    assert board.today == [first_of_sunday, last_of_sunday]
+    assert bookings(board.today) == [first_of_sunday, last_of_sunday]
     assert board.coming == [monday_midnight]
-    assert saturday_late not in board.today + board.coming
+    assert saturday_late not in bookings(board.today) + board.coming
 
 
 def test_a_day_whose_midnight_comes_twice_starts_at_the_first():
@@ -59,9 +65,9 @@ def test_a_day_whose_midnight_comes_twice_starts_at_the_first():
 
     board = owner_dashboard(business, now=wall(zone, 2026, 11, 1, 10, 0))
 
-    assert board.today == [first_half_past_midnight, second_half_past_midnight, last_of_sunday]
+    assert bookings(board.today) == [first_half_past_midnight, second_half_past_midnight, last_of_sunday]
     assert board.coming == [monday_midnight]
-    assert saturday_late not in board.today + board.coming
+    assert saturday_late not in bookings(board.today) + board.coming
 
 
 def test_only_bookings_holding_a_place_are_listed():
@@ -77,8 +83,26 @@ def test_only_bookings_holding_a_place_are_listed():
 
     board = owner_dashboard(business, now=now)
 
-    assert board.today == [confirmed, waiting]
+    assert bookings(board.today) == [confirmed, waiting]
     assert [(booking, actions.owner_can_answer) for booking, actions in board.requests] == [(waiting, True)]
+
+
+def test_today_keeps_marked_bookings_and_offers_the_marks_once_started():
+    zone = "Europe/London"
+    business, service = business_in(zone)
+    now = wall(zone, 2026, 6, 1, 12, 0)
+    came = booked(business, service, wall(zone, 2026, 6, 1, 9, 0), status=Status.COMPLETED)
+    missed = booked(business, service, wall(zone, 2026, 6, 1, 10, 0), status=Status.NO_SHOW)
+    started = booked(business, service, wall(zone, 2026, 6, 1, 11, 45))
+    later = booked(business, service, wall(zone, 2026, 6, 1, 14, 0))
+    booked(business, service, wall(zone, 2026, 5, 31, 10, 0), status=Status.NO_SHOW)  # yesterday's
+    booked(business, service, wall(zone, 2026, 6, 2, 10, 0), status=Status.COMPLETED)  # tomorrow's (a data fix): not today
+
+    board = owner_dashboard(business, now=now)
+
+    assert [(booking, actions.owner_can_mark_attendance) for booking, actions in board.today] == [
+        (came, False), (missed, False), (started, True), (later, False)]
+    assert board.coming == []
 
 
 def test_says_what_is_left_to_set_up_in_five_queries():
