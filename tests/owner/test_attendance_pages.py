@@ -277,6 +277,20 @@ def test_bookings_list_filters_no_shows_and_styles_them(owner, business, service
     assert '<span class="status status-no_show">No-show</span>' in body
 
 
+def test_bookings_list_offers_the_marks_for_a_started_booking_and_comes_back_to_it(owner, started, service, day):
+    later = book(service, at(day, 14), name="Lena Later", email="lena@example.com")
+    listed = owner.get("/app/bookings/", {"date_from": day.isoformat(), "date_to": day.isoformat()})
+
+    body = listed.content.decode()
+    assert f'action="{no_show_url(started)}"' in body
+    assert f'action="{no_show_url(later)}"' not in body  # not started yet
+
+    response = owner.post(no_show_url(started), {"next": f"/app/bookings/?date_from={day}&date_to={day}"})
+
+    assert response.status_code == 302 and response["Location"] == f"/app/bookings/?date_from={day}&date_to={day}"
+    assert status_of(started) == Status.NO_SHOW
+
+
 # --- the client's page ---------------------------------------------------------------------
 
 

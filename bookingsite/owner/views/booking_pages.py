@@ -16,7 +16,7 @@ from django.views.decorators.vary import vary_on_headers
 from bookingsite.bookings.exceptions import BookingError, SessionConflictError, SlotTakenError
 from bookingsite.bookings.models import Booking
 from bookingsite.bookings.selectors import availability
-from bookingsite.bookings.selectors.actions import booking_actions
+from bookingsite.bookings.selectors.actions import booking_actions, with_actions
 from bookingsite.bookings.selectors.bookings import booking_history, booking_search, owner_booking
 from bookingsite.bookings.services import booking_cancel_by_admin, booking_mark_attendance, booking_reschedule
 from bookingsite.businesses.selectors import business_for_settings, service_choices
@@ -48,9 +48,13 @@ def booking_list(request: OwnerRequest) -> HttpResponse:
         bookings = booking_search(business.pk, **form.search_arguments())
     else:
         bookings, status = booking_search(business.pk).none(), 400
+    page_obj = Paginator(bookings, PAGE_SIZE).get_page(request.GET.get("page"))
     context = {
         "form": form,
-        "page_obj": Paginator(bookings, PAGE_SIZE).get_page(request.GET.get("page")),
+        "page_obj": page_obj,
+        # A started session's booking offers Completed / No-show here too: the calendar's group
+        # sessions open this list for their day.
+        "rows": with_actions(page_obj, timezone.now()),
         "query": query_without_page(request),
         "filtered": form.is_bound and any(form.data.get(name) for name in form.fields),
     }
