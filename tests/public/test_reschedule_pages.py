@@ -12,7 +12,7 @@ from django.utils import timezone
 from icalendar import Calendar
 
 from bookingsite.bookings.models import Booking, BookingStatusChange, Session
-from bookingsite.businesses.models import BusinessBookingSettings
+from bookingsite.businesses.models import BusinessBookingSettings, BusinessProfile
 from bookingsite.notifications.models import EmailKind, OutboxEmail
 
 from .test_booking_manage import TOKYO, book, london_today, manage_url, offered_starts, text
@@ -203,3 +203,21 @@ def test_a_paused_page_offers_no_move(client, open_page, booking):
     BusinessBookingSettings.objects.filter(pk=open_page.pk).update(is_booking_page_active=False)
     assert "Move to another time" not in text(client.get(manage_url(booking)))
     assert client.get(reschedule_url(booking)).status_code == 404
+
+
+def test_the_ics_before_and_after_a_move_is_one_event_moved(client, open_page, booking, target):
+    """Parsed with icalendar: same UID, a higher SEQUENCE, the new DTSTART, and the place."""
+    BusinessProfile.objects.filter(pk=open_page.pk).update(address="1 Harbour Road\nBristol")
+
+    def event():
+        calendar = Calendar.from_ical(client.get(manage_url(booking) + "calendar.ics").content)
+        return next(iter(calendar.walk("VEVENT")))
+
+    before = event()
+    client.post(reschedule_url(booking), {"start": utc_iso(target)})
+    after = event()
+
+    assert str(after["UID"]) == str(before["UID"])
+    assert int(after["SEQUENCE"]) > int(before["SEQUENCE"])
+    assert before.decoded("DTSTART") == booking.start_time_utc and after.decoded("DTSTART") == target
+    assert str(before["LOCATION"]) == str(after["LOCATION"]) == "1 Harbour Road, Bristol"
