@@ -7,12 +7,10 @@ moves past their end. The race runs real threads in real transactions: on Postgr
 business's row lock keeps the sweeps apart, on SQLite the IMMEDIATE transactions do.
 """
 
-import threading
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
-from django.db import connection
 from django.utils import timezone
 
 from bookingsite.bookings import services
@@ -20,13 +18,13 @@ from bookingsite.bookings.models import Booking, BookingStatusChange, Session
 from bookingsite.bookings.tasks import complete_past_bookings, complete_past_bookings_task
 from bookingsite.notifications.models import OutboxEmail
 from tests.factories import ServiceFactory
+from tests.threads import run_together_without_errors
 
 pytestmark = pytest.mark.django_db
 
 LONDON = ZoneInfo("Europe/London")
 Status = Booking.Status
 SWEEPS = 4
-JOIN_TIMEOUT = 60
 
 
 @pytest.fixture
@@ -138,26 +136,8 @@ def test_two_sweeps_at_once_complete_each_booking_once(open_page, business, serv
     bookings = [book(service, at(day, 9 + 2 * i), n=i) for i in range(3)]
     bookings += [book(group, at(day, 10), n=10 + i) for i in range(3)]
     time_machine.move_to(at(day, 16) + timedelta(hours=12), tick=False)
-    barrier = threading.Barrier(SWEEPS)
-    results, errors = [], []
+    results = run_together_without_errors(complete_past_bookings, SWEEPS)
 
-    def sweep():
-        try:
-            barrier.wait(timeout=10)
-            results.append(complete_past_bookings())
-        except Exception as exc:  # reported below; a thread's exception would otherwise vanish
-            errors.append(exc)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=sweep) for _ in range(SWEEPS)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(JOIN_TIMEOUT)
-
-    assert not any(thread.is_alive() for thread in threads), "a sweep hung"
-    assert errors == []
     assert len(results) == SWEEPS and sum(results) == len(bookings)
     for made in bookings:
         assert Booking.objects.get(pk=made.pk).status == Status.COMPLETED

@@ -6,7 +6,6 @@ service keeps them apart (businesses.locking). On PostgreSQL that lock is the se
 on SQLite every write transaction is IMMEDIATE and takes the database's write lock at BEGIN.
 """
 
-import threading
 from collections.abc import Callable
 from datetime import time, timedelta
 from zoneinfo import ZoneInfo
@@ -21,11 +20,11 @@ from bookingsite.bookings.selectors import availability
 from bookingsite.bookings.services import booking_create
 from bookingsite.businesses.models import SessionCategory
 from tests.factories import ServiceFactory, WorkingHoursFactory
+from tests.threads import JOIN_TIMEOUT, run_together  # noqa: F401 (run_together: for test_reschedule_races too)
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 THREADS = 40
-JOIN_TIMEOUT = 120  # seconds; only reached when something hangs, and then the test fails
 
 
 @pytest.fixture(autouse=True)
@@ -66,30 +65,6 @@ def submit(service: SessionCategory, start, n: int, once_key: str | None = None)
         )
 
     return call
-
-
-def run_together(calls: list[Callable[[], Booking]]) -> list[Booking | BaseException]:
-    """Run every call in its own thread, released at once by a barrier; the result or the error of each."""
-    barrier = threading.Barrier(len(calls))
-    results: list[Booking | BaseException | None] = [None] * len(calls)
-
-    def worker(index: int, call: Callable[[], Booking]) -> None:
-        try:
-            barrier.wait(timeout=JOIN_TIMEOUT)
-            results[index] = call()
-        except BaseException as exc:  # collected and asserted on by the test
-            results[index] = exc
-        finally:
-            connection.close()  # this thread's own connection; leaving it open blocks the flush
-
-    threads = [threading.Thread(target=worker, args=(i, call)) for i, call in enumerate(calls)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(JOIN_TIMEOUT)
-    assert not any(thread.is_alive() for thread in threads), "a booking thread hung"
-    assert all(result is not None for result in results)
-    return results  # type: ignore[return-value]
 
 
 def split(results: list[Booking | BaseException]) -> tuple[list[Booking], list[SlotTakenError]]:

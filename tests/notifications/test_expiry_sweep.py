@@ -6,11 +6,9 @@ PostgreSQL in CI) expire each booking exactly once. The tests that count what wa
 real worker (tests/notifications/conftest.py); the others read the outbox rows.
 """
 
-import threading
 from datetime import timedelta
 
 import pytest
-from django.db import connection
 from django.utils import timezone
 
 from bookingsite.bookings.models import Booking, BookingStatusChange
@@ -19,6 +17,7 @@ from bookingsite.bookings.services import booking_create
 from bookingsite.notifications.models import EmailKind, OutboxEmail
 from bookingsite.bookings.tasks import expire_pending_requests_task
 from tests.factories import ServiceFactory
+from tests.threads import run_together_without_errors
 
 from .helpers import a_slot, subject, wait_until_settled
 
@@ -26,7 +25,6 @@ pytestmark = pytest.mark.django_db
 
 Status = Booking.Status
 SWEEPS = 4
-JOIN_TIMEOUT = 60
 
 
 @pytest.fixture
@@ -110,25 +108,8 @@ def test_two_sweeps_at_once_expire_each_booking_once(celery_worker, sendgrid, ap
     group = ServiceFactory(business_profile=business, name="Group swim", duration_minutes=60, capacity=3)
     stale = [request(approval_page, service, index=i, hours_ago=25, email=f"c{i}@example.com") for i in range(0, 8, 2)]
     stale += [request(approval_page, group, index=1, hours_ago=25 + i, email=f"g{i}@example.com") for i in range(3)]
-    barrier = threading.Barrier(SWEEPS)
-    results, errors = [], []
+    results = run_together_without_errors(expire_pending_requests_task, SWEEPS)
 
-    def sweep():
-        try:
-            barrier.wait(timeout=10)
-            results.append(expire_pending_requests_task())
-        except Exception as exc:  # reported below; a thread's exception would otherwise vanish
-            errors.append(exc)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=sweep) for _ in range(SWEEPS)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(JOIN_TIMEOUT)
-
-    assert errors == []
     assert sum(results) == len(stale) and len(results) == SWEEPS
     for booking in stale:
         assert Booking.objects.get(pk=booking.pk).status == Status.EXPIRED_PENDING

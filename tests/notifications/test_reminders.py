@@ -7,14 +7,12 @@ outbox rows. Two sweeps at once, the real worker, beat and the broker outage are
 """
 
 import logging
-import threading
 from datetime import UTC, datetime, timedelta
 
 import icalendar
 import pytest
 import time_machine
 from django.conf import settings
-from django.db import connection
 from django.utils import timezone
 
 from bookingsite.bookings.models import Booking
@@ -26,6 +24,8 @@ from tests.factories import BookingFactory, BookingSettingsFactory, BusinessProf
 from tests import processes  # its celery_worker is a process; this package's fixture of that name is a thread
 
 from .conftest import API_KEY, activity, broker_down, wait_for
+from tests.threads import run_together_without_errors
+
 from .helpers import SITE, attached_calendar, only_event, parts, subject, wait_until_settled
 
 pytestmark = pytest.mark.django_db
@@ -35,7 +35,6 @@ CLIENT = "dana@example.com"
 OWNER = "alice@example.com"
 START = datetime(2030, 3, 5, 9, 0, tzinfo=UTC)  # a Tuesday; 09:00 in London, 18:00 in Tokyo
 SWEEPS = 4
-JOIN_TIMEOUT = 60
 
 
 @pytest.fixture(autouse=True)
@@ -362,26 +361,10 @@ def due_now(service, *, count: int = 1) -> list[Booking]:
 def test_sweeps_at_once_write_and_send_each_reminder_once(celery_worker, sendgrid, reminding_page, service, caplog):
     caplog.set_level(logging.INFO, logger="bookingsite.notifications")
     bookings = due_now(service, count=5)
-    barrier = threading.Barrier(SWEEPS)
     now = timezone.now()
-    results, errors = [], []
+    results = run_together_without_errors(lambda: due_reminders_queue(now=now), SWEEPS)
 
-    def sweep():
-        try:
-            barrier.wait(timeout=10)
-            results.append(due_reminders_queue(now=now))
-        except Exception as exc:  # reported below; a thread's exception would otherwise vanish
-            errors.append(exc)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=sweep) for _ in range(SWEEPS)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(JOIN_TIMEOUT)
-
-    assert errors == [] and len(results) == SWEEPS
+    assert len(results) == SWEEPS
     assert sum(results) == len(bookings)
     # The losers found the winner's row (or hit the unique constraint) and said nothing: no failure logged.
     ours = [r for r in caplog.records if r.name.startswith("bookingsite")]
