@@ -4,7 +4,7 @@ Each task takes ids (or nothing), calls a service, and is safe to run twice or t
 """
 
 import logging
-
+from collections.abc import Callable
 from datetime import datetime
 
 from celery import shared_task
@@ -28,21 +28,8 @@ def expire_pending_requests_task() -> int:
     pending and moves on.
     """
     now = timezone.now()
-    candidates = list(
-        Booking.objects.lapsed_at(now)
-        .order_by("pending_request_expires_at")
-        .only("pk", "business_profile_id")[:SWEEP_BATCH]
-    )
-    expired = 0
-    for booking in candidates:
-        try:
-            if booking_expire(booking=booking, now=now) is not None:
-                expired += 1
-        except BookingError as exc:
-            log.warning("booking.expire_failed booking_id=%s error=%s", booking.pk, exc.message)
-    if candidates:
-        log.info("booking.expiry_sweep candidates=%s expired=%s", len(candidates), expired)
-    return expired
+    candidates = Booking.objects.lapsed_at(now).order_by("pending_request_expires_at")
+    return _sweep(candidates, lambda booking: booking_expire(booking=booking, now=now), name="expiry", verb="expired")
 
 
 def complete_past_bookings(*, now: datetime | None = None) -> int:
@@ -53,23 +40,31 @@ def complete_past_bookings(*, now: datetime | None = None) -> int:
     two sweeps at once, or a sweep racing the owner's no-show, change each booking once.
     """
     now = now or timezone.now()
-    # PostgreSQL reads this from the partial index of holding bookings (booking_holding_business_start),
-    # which stays small: the sweep itself moves past bookings out of it.
-    candidates = list(
-        Booking.objects.filter(status=Booking.Status.CONFIRMED, end_time_utc__lte=now - COMPLETE_AFTER_END)
-        .order_by("end_time_utc")
-        .only("pk", "business_profile_id")[:SWEEP_BATCH]
+    # A partial index of confirmed bookings serves this; it stays small in the past because the
+    # sweep itself moves past bookings out of it.
+    candidates = Booking.objects.filter(
+        status=Booking.Status.CONFIRMED, end_time_utc__lte=now - COMPLETE_AFTER_END
+    ).order_by("end_time_utc")
+    return _sweep(
+        candidates, lambda booking: booking_complete_past(booking=booking, now=now), name="completion", verb="completed"
     )
-    completed = 0
-    for booking in candidates:
+
+
+def _sweep(candidates, change: Callable[[Booking], Booking | None], *, name: str, verb: str) -> int:
+    """Apply `change` (a service that locks and re-reads the booking; None when it no longer
+    applies) to the first SWEEP_BATCH candidates; how many changed. One refused booking is logged
+    and skipped, never stops the rest; the next run takes what this one left."""
+    batch = list(candidates.only("pk", "business_profile_id")[:SWEEP_BATCH])
+    changed = 0
+    for booking in batch:
         try:
-            if booking_complete_past(booking=booking, now=now) is not None:
-                completed += 1
+            if change(booking) is not None:
+                changed += 1
         except BookingError as exc:
-            log.warning("booking.complete_failed booking_id=%s error=%s", booking.pk, exc.message)
-    if candidates:
-        log.info("booking.completion_sweep candidates=%s completed=%s", len(candidates), completed)
-    return completed
+            log.warning("booking.%s_failed booking_id=%s error=%s", name, booking.pk, exc.message)
+    if batch:
+        log.info("booking.%s_sweep candidates=%s %s=%s", name, len(batch), verb, changed)
+    return changed
 
 
 @shared_task(name="bookings.complete_past_bookings")
