@@ -165,6 +165,12 @@ class Booking(models.Model):
         return self.status == PENDING_APPROVAL and self.pending_request_expires_at > now
 
 
+# The owner's marks once a confirmed booking has started (DESIGN.md 5, Attendance).
+ATTENDANCE_STATUSES = frozenset({Booking.Status.COMPLETED, Booking.Status.NO_SHOW})
+# The bookings a client was expected at once they started: not marked yet, or marked either way.
+EXPECTED_STATUSES = frozenset({Booking.Status.CONFIRMED, *ATTENDANCE_STATUSES})
+
+
 class BookingStatusChange(models.Model):
     """The history of a booking: who moved it from which status to which, and when."""
 

@@ -34,7 +34,7 @@ from .exceptions import (
     SlotNotOfferedError,
     SlotTakenError,
 )
-from .models import Booking, BookingStatusChange, Client, Session
+from .models import ATTENDANCE_STATUSES, Booking, BookingStatusChange, Client, Session
 from .selectors import availability
 from .selectors.actions import booking_actions
 
@@ -63,8 +63,7 @@ EVENT_NAMES = {
 RELEASING_STATUSES = frozenset(
     {Status.REJECTED, Status.EXPIRED_PENDING, Status.CANCELLED_BY_CLIENT, Status.CANCELLED_BY_ADMIN}
 )
-# The owner's marks once a confirmed booking has started; beat marks it completed this long after its end.
-ATTENDANCE_STATUSES = frozenset({Status.COMPLETED, Status.NO_SHOW})
+# Beat marks a confirmed booking completed this long after its end.
 COMPLETE_AFTER_END = timedelta(hours=12)
 
 

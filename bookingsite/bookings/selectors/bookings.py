@@ -5,10 +5,9 @@ from datetime import datetime
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
-from ..models import Booking, BookingStatusChange
+from ..models import ATTENDANCE_STATUSES, Booking, BookingStatusChange
 
 Status = Booking.Status
-ATTENDANCE_STATUSES = (Status.COMPLETED, Status.NO_SHOW)
 
 
 def pending_requests(business_profile_id: int, *, now: datetime | None = None) -> QuerySet[Booking]:

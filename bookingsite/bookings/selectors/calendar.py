@@ -6,13 +6,11 @@ from datetime import datetime
 from django.db.models import Prefetch
 from django.utils import timezone
 
-from ..models import Booking, Session
+from ..models import EXPECTED_STATUSES, Booking, Session
 from .actions import booking_actions
 from .availability import attendees_without_holding_booking
 
 Status = Booking.Status
-# A session's bookings whose client was expected there: marked or still to mark once it starts.
-EXPECTED_STATUSES = (Status.CONFIRMED, Status.COMPLETED, Status.NO_SHOW)
 
 
 @dataclass(frozen=True)

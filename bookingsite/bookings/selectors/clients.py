@@ -5,11 +5,9 @@ from datetime import datetime
 
 from django.db.models import Count, Q, QuerySet
 
-from ..models import Booking, Client
+from ..models import EXPECTED_STATUSES, Booking, Client
 
 Status = Booking.Status
-# The bookings a client was expected at once they started: marked either way, or not marked yet.
-EXPECTED_STATUSES = (Status.CONFIRMED, Status.COMPLETED, Status.NO_SHOW)
 
 
 def owner_clients(business_profile_id: int, text: str = "") -> QuerySet[Client]:
