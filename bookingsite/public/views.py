@@ -40,6 +40,7 @@ from bookingsite.businesses.selectors import (
     public_services,
 )
 from bookingsite.businesses.validators import timezone_names
+from bookingsite.lib.instants import plausible_instant
 from bookingsite.lib.ratelimit import seconds_until_allowed
 
 from . import calendar as month_calendar
@@ -48,8 +49,6 @@ from .forms import BookingForm
 from .links import booking_links
 
 PageView = Callable[..., HttpResponse]
-# Farther than any horizon (at most 730 days): such a start is a typo or a probe, not a slot.
-PLAUSIBLE_DISTANCE = timedelta(days=1000)
 
 
 def booking_link_view(*, active_only: bool = True, with_service: bool = False) -> Callable[[PageView], PageView]:
@@ -237,17 +236,6 @@ def _offered_slot(
     return engine.find_slot(request_at, start_utc)
 
 
-def _parse_start(value: str) -> datetime | None:
-    """An aware instant from the query string, or None; years away from now count as nonsense."""
-    try:
-        moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
-    except ValueError:
-        return None
-    if moment.tzinfo is None or abs(moment - timezone.now()) > PLAUSIBLE_DISTANCE:
-        return None
-    return moment
-
-
 # Pages that carry a form token or a manage link (the booking form, the booking's own pages) are
 # never_cache: no shared cache may keep one and hand it to the next visitor.
 @csrf_exempt  # the signed form token stands in for the CSRF cookie a framed page may not get
@@ -258,7 +246,7 @@ def booking_form(request: HttpRequest, page: BusinessBookingSettings, service: S
     if request.method == "POST":
         return _submit_booking(request, page, service)
     client_timezone, _unknown = _client_timezone(request, page)
-    start = _parse_start(request.GET.get("start", ""))
+    start = plausible_instant(request.GET.get("start", ""))
     context = _base_context(page, service=service, client_timezone=client_timezone)
     if start is None:
         return redirect(reverse("public:service", args=[page.public_booking_slug, service.pk]))
@@ -416,7 +404,7 @@ def booking_reschedule(request: HttpRequest, page: BusinessBookingSettings, toke
         if limited := _rate_limited(request, context):
             return limited
         return _move_booking(request, page, booking, context)
-    start = _parse_start(request.GET.get("start", ""))
+    start = plausible_instant(request.GET.get("start", ""))
     if start is None:
         picker = _picker_context(page, service, query, now, moving=booking)
         if request.htmx and not request.htmx.history_restore_request:
@@ -432,7 +420,7 @@ def booking_reschedule(request: HttpRequest, page: BusinessBookingSettings, toke
 
 
 def _move_booking(request: HttpRequest, page: BusinessBookingSettings, booking: Booking, context: dict) -> HttpResponse:
-    start = _parse_start(request.POST.get("start", ""))
+    start = plausible_instant(request.POST.get("start", ""))
     if start is None:
         context["error"] = _("Pick the new time from the list.")
         return render(request, "public/reschedule.html", context, status=400)

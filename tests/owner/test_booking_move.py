@@ -161,3 +161,11 @@ def test_another_day_shows_its_free_times(owner, booking, day):
     response = owner.get(move_url(booking), {"date": later.isoformat()})
     assert f"Free times on {later:%A} {later.day} {later:%B}" in response.content.decode()
     assert at(later, 10).strftime("%Y-%m-%dT%H:%M:%SZ") in response.content.decode()
+
+
+@pytest.mark.parametrize("start", ["9999-12-31T23:59:00Z", "0001-01-01T00:00:00Z", "2031-01-01T10:00:00", "soon"])
+def test_a_start_that_is_not_a_plausible_instant_is_refused(owner, booking, start):
+    before = snapshot(booking)
+    response = owner.post(move_url(booking), {"start": start})
+    assert response.status_code == 400
+    assert snapshot(booking) == before

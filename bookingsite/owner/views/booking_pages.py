@@ -20,6 +20,7 @@ from bookingsite.bookings.selectors.actions import booking_actions, with_actions
 from bookingsite.bookings.selectors.bookings import booking_history, booking_search, owner_booking
 from bookingsite.bookings.services import booking_cancel_by_admin, booking_mark_attendance, booking_reschedule
 from bookingsite.businesses.selectors import business_for_settings, service_choices
+from bookingsite.lib.instants import plausible_instant
 from bookingsite.lib.htmx import wants_partial
 from bookingsite.notifications.selectors import sent_emails
 
@@ -101,15 +102,6 @@ def booking_cancel(request: OwnerRequest, pk) -> HttpResponse:
     return redirect("owner:booking", pk=booking.pk)
 
 
-def _start_from_list(value: str) -> datetime | None:
-    """A free time picked from the list: its UTC instant, exact even on a day the clocks go back."""
-    try:
-        moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
-    except ValueError:
-        return None
-    return moment if moment.tzinfo else None
-
-
 @require_http_methods(["GET", "POST"])
 @owner_required
 def booking_move(request: OwnerRequest, pk) -> HttpResponse:
@@ -122,7 +114,8 @@ def booking_move(request: OwnerRequest, pk) -> HttpResponse:
     status, clash, start = 200, None, None
     if request.method == "POST" and actions.owner_can_move:
         form = MoveForm(request.POST, business=request.business)
-        start = _start_from_list(request.POST.get("start", ""))
+        # A free time picked from the list comes as its UTC instant: exact even on a day the clocks go back.
+        start = plausible_instant(request.POST.get("start", ""))
         if start is None and form.is_valid():
             start = form.cleaned_data["start_time_utc"]
         if start is not None:
