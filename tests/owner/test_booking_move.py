@@ -169,3 +169,10 @@ def test_a_start_that_is_not_a_plausible_instant_is_refused(owner, booking, star
     response = owner.post(move_url(booking), {"start": start})
     assert response.status_code == 400
     assert snapshot(booking) == before
+
+
+@pytest.mark.parametrize("asked", ["9999-12-31", "0001-01-01", "31/12/2031"])
+def test_an_implausible_day_shows_the_bookings_own_day(owner, booking, day, asked):
+    response = owner.get(move_url(booking), {"date": asked})
+    assert response.status_code == 200
+    assert f"Free times on {day:%A} {day.day} {day:%B}" in response.content.decode()

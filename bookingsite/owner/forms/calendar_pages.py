@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from bookingsite.availability import engine
 from bookingsite.businesses.models import BusinessProfile, SessionCategory
 
-from .inputs import TallInputsForm
+from .inputs import EARLIEST_YEAR, LATEST_YEAR, TallInputsForm
 
 MAX_CALENDAR_RANGE_DAYS = 62
 
@@ -45,7 +45,7 @@ class CalendarRangeForm(forms.Form):
                 _("Give an ISO 8601 date or date and time, e.g. 2026-11-30T00:00:00."), code="invalid"
             ) from None
         wall = value.replace(tzinfo=None)
-        if not 2000 <= wall.year <= 2200:
+        if not EARLIEST_YEAR <= wall.year <= LATEST_YEAR:
             raise forms.ValidationError(_("Give a date between the years 2000 and 2200."), code="invalid")
         return engine.to_instant(wall.date(), wall.time(), self.zone)
 
@@ -91,7 +91,7 @@ def add_start_time_utc(form: forms.Form, data: dict) -> None:
     """Turn the form's `date` and `start_time` (wall clock in `form.zone`) into data["start_time_utc"],
     or add the error that says why that time does not exist."""
     day, wall = data.get("date"), data.get("start_time")
-    if day and not 2000 <= day.year <= 2200:
+    if day and not EARLIEST_YEAR <= day.year <= LATEST_YEAR:
         form.add_error("date", _("Give a date between the years 2000 and 2200."))
     elif day and wall:
         local = datetime.combine(day, wall.replace(tzinfo=None, fold=0), form.zone)

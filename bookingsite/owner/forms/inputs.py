@@ -1,4 +1,7 @@
-"""What the owner's forms share: touch-sized inputs, numbers with a sentence per limit, the zone choices."""
+"""What the owner's forms share: touch-sized inputs, numbers with a sentence per limit, the zone choices,
+and the date a page is asked to show."""
+
+from datetime import date
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
@@ -6,6 +9,17 @@ from django.utils.translation import gettext_lazy as _
 from bookingsite.businesses.validators import timezone_names
 
 INPUT = {"class": "min-h-11"}  # crispy-tailwind adds its own classes; this keeps touch targets 44 px
+# The years an owner's date may fall in; far ones would overflow the time zone arithmetic.
+EARLIEST_YEAR, LATEST_YEAR = 2000, 2200
+
+
+def asked_date(value: str | None) -> date | None:
+    """The YYYY-MM-DD date a page's query asks to show, or None when it is not one or not plausible."""
+    try:
+        day = date.fromisoformat(value or "")
+    except ValueError:
+        return None
+    return day if EARLIEST_YEAR <= day.year <= LATEST_YEAR else None
 
 
 class TallInputsForm(forms.Form):

@@ -1,6 +1,5 @@
 """The bookings list with its filters, one booking's page, cancelling and moving by the owner, and marking attendance."""
 
-from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from django.contrib import messages
@@ -26,6 +25,7 @@ from bookingsite.notifications.selectors import sent_emails
 
 from ..access import OwnerRequest, owner_required
 from ..forms.booking_pages import AdminCancelForm, BookingFilterForm, MoveForm
+from ..forms.inputs import asked_date
 
 PAGE_SIZE = 25
 
@@ -136,7 +136,7 @@ def booking_move(request: OwnerRequest, pk) -> HttpResponse:
             status = 400
         day = (start or booking.start_time_utc).astimezone(zone).date()
     else:
-        day = _day_asked(request.GET.get("date")) or booking.start_time_utc.astimezone(zone).date()
+        day = asked_date(request.GET.get("date")) or booking.start_time_utc.astimezone(zone).date()
         local = booking.start_time_utc.astimezone(zone)
         form = MoveForm(initial={"date": day, "start_time": local.time()}, business=request.business)
     free = ()
@@ -153,13 +153,6 @@ def booking_move(request: OwnerRequest, pk) -> HttpResponse:
          "clash_start": start if clash else None},
         status=status,
     )
-
-
-def _day_asked(value: str | None):
-    try:
-        return datetime.strptime(value or "", "%Y-%m-%d").date()
-    except ValueError:
-        return None
 
 
 ATTENDANCE_MESSAGES = {

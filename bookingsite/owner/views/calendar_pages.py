@@ -27,6 +27,7 @@ from bookingsite.lib.json_errors import form_errors
 
 from ..access import OwnerRequest, owner_required
 from ..forms.calendar_pages import CalendarRangeForm, SessionCreateForm
+from ..forms.inputs import asked_date
 
 # Dark enough for white text (WCAG AA); amber stays free for pending requests.
 PALETTE = ["#0f766e", "#1d4ed8", "#7e22ce", "#be123c", "#047857", "#4338ca", "#a21caf", "#334155"]
@@ -88,11 +89,7 @@ def _agenda(entries: list[CalendarEntry], zone: ZoneInfo) -> list[tuple[date, li
 
 
 def _shown_date(request: OwnerRequest, zone: ZoneInfo) -> date:
-    try:
-        day = date.fromisoformat(request.GET.get("date", ""))
-    except ValueError:
-        return timezone.now().astimezone(zone).date()
-    return day if 2000 <= day.year <= 2200 else timezone.now().astimezone(zone).date()
+    return asked_date(request.GET.get("date")) or timezone.now().astimezone(zone).date()
 
 
 def _page(request: OwnerRequest, form: SessionCreateForm, shown: date, status: int = 200) -> HttpResponse:
