@@ -31,7 +31,7 @@ from bookingsite.bookings.exceptions import BookingError, OnceKeyReusedError, Sl
 from bookingsite.bookings.models import Booking
 from bookingsite.bookings.selectors import availability
 from bookingsite.bookings.selectors.actions import booking_actions
-from bookingsite.businesses.locking import as_busy_error
+from bookingsite.businesses.locking import BusyError, as_busy_error
 from bookingsite.businesses.models import BusinessBookingSettings, SessionCategory
 from bookingsite.businesses.selectors import (
     booking_page_by_slug,
@@ -299,9 +299,7 @@ def _submit_booking(request: HttpRequest, page: BusinessBookingSettings, service
         if busy is None:
             raise
         # The form again, filled in as sent, so sending it once more is one click.
-        response = render(request, "public/book.html", {**context, "error": busy.message}, status=503)
-        response["Retry-After"] = str(busy.retry_after_seconds)
-        return response
+        return _busy_again(request, "public/book.html", context, busy)
     return redirect(reverse("public:booking", args=[page.public_booking_slug, booking.manage_token]))
 
 
@@ -331,6 +329,13 @@ def _rate_limited(request: HttpRequest, context: dict) -> HttpResponse | None:
         return None
     response = render(request, "public/too_many.html", {**context, "wait": wait}, status=429)
     response["Retry-After"] = str(wait)
+    return response
+
+
+def _busy_again(request: HttpRequest, template: str, context: dict, busy: BusyError) -> HttpResponse:
+    """The page that was sent, again with the "busy" message: a 503 with Retry-After."""
+    response = render(request, template, {**context, "error": busy.message}, status=503)
+    response["Retry-After"] = str(busy.retry_after_seconds)
     return response
 
 
@@ -437,11 +442,8 @@ def _move_booking(request: HttpRequest, page: BusinessBookingSettings, booking: 
         if busy is None:
             raise
         # The confirmation again, so sending it once more is one click.
-        context.update(error=busy.message, new_start=start,
-                       new_end=start + timedelta(minutes=booking.session_category.duration_minutes))
-        response = render(request, "public/reschedule.html", context, status=503)
-        response["Retry-After"] = str(busy.retry_after_seconds)
-        return response
+        context.update(new_start=start, new_end=start + timedelta(minutes=booking.session_category.duration_minutes))
+        return _busy_again(request, "public/reschedule.html", context, busy)
     return redirect(reverse("public:booking", args=[page.public_booking_slug, booking.manage_token]) + "?moved=1")
 
 

@@ -106,6 +106,26 @@ def test_a_lock_held_elsewhere_makes_the_booking_form_answer_503_busy(business, 
 
 
 @pytest.mark.django_db(transaction=True)
+def test_a_lock_held_elsewhere_makes_the_move_answer_503_busy_with_its_confirmation(business, service, slot, sqlite_busy_timeout):
+    booking = booking_create(service=service, start_time_utc=slot.start_utc, client_name="Jo Bloggs",
+                             client_email="jo@example.com", client_timezone="Europe/London")
+    target = (slot.start_utc + timedelta(days=1)).strftime("%Y-%m-%dT%H:%M:%SZ")
+    url = f"/book/alices-aqua/booking/{booking.manage_token}/reschedule/"
+    with LockHolder(business.pk):
+        response = HttpClient().post(url, {"start": target})
+    assert response.status_code == 503
+    assert response["Retry-After"] == str(LOCK_TIMEOUT_SECONDS)
+    body = response.content.decode()
+    assert "Nothing was saved" in body
+    # The confirmation again, so one more click moves it.
+    assert f'name="start" value="{target}"' in body and "Yes, move my booking" in body
+    assert Booking.objects.get(pk=booking.pk).start_time_utc == slot.start_utc
+    again = HttpClient().post(url, {"start": target})
+    assert again.status_code == 302
+    assert Booking.objects.get(pk=booking.pk).start_time_utc.strftime("%Y-%m-%dT%H:%M:%SZ") == target
+
+
+@pytest.mark.django_db(transaction=True)
 def test_a_lock_held_elsewhere_makes_an_owner_page_answer_the_busy_page(business, alice, service, slot, sqlite_busy_timeout):
     owner = HttpClient()
     owner.force_login(alice)
