@@ -4,7 +4,6 @@ Errors take the API's shape, {"errors": {"field": ["message"]}}, through its exc
 (settings.REST_FRAMEWORK); a write that does not get the business's lock in time is a 503 there.
 """
 
-import dataclasses
 import hashlib
 from datetime import datetime
 from zoneinfo import ZoneInfo
@@ -26,7 +25,7 @@ from rest_framework.views import APIView
 
 from bookingsite.availability.types import Day
 from bookingsite.bookings.selectors.actions import booking_actions
-from bookingsite.bookings.selectors.availability import availability_days, offered_days
+from bookingsite.bookings.selectors.availability import days_to_move_to, offered_days
 from bookingsite.bookings import services as booking_services
 from bookingsite.bookings.exceptions import BookingError, OnceKeyReusedError, SlotTakenError
 from bookingsite.bookings.models import Booking
@@ -372,13 +371,9 @@ def _free_that_day(page: BusinessBookingSettings, booking: Booking, start: datet
     """The other times the booking may move to on the client's day of `start`, computed afresh."""
     zone = booking.booked_in_client_timezone
     day = start.astimezone(ZoneInfo(zone)).date()
-    [free] = availability_days(
-        page=page, service=booking.session_category, client_timezone=zone, start_date=day, end_date=day,
-        now=timezone.now(), exclude_booking_id=booking.pk,
+    return days_json(
+        days_to_move_to(page=page, booking=booking, client_timezone=zone, start_date=day, end_date=day, now=timezone.now())
     )
-    # Its own time is free to it, but moving there is no move.
-    free = dataclasses.replace(free, slots=tuple(slot for slot in free.slots if slot.start_utc != booking.start_time_utc))
-    return days_json((free,))
 
 
 def _refused(error: BookingError) -> exceptions.ValidationError:

@@ -1,6 +1,5 @@
 """The client's pages of a booking link. Any site may frame them; every page works without JavaScript."""
 
-import dataclasses
 from collections.abc import Callable
 from datetime import date, datetime, timedelta
 from functools import cache, wraps
@@ -155,16 +154,13 @@ def _picker_context(
     month = query.month or (chosen_date and month_calendar.first_of_month(chosen_date)) or first_month
     month = min(max(month, first_month), last_month)
     asked = {
-        "page": page, "service": service, "client_timezone": query.client_timezone, "start_date": month,
+        "page": page, "client_timezone": query.client_timezone, "start_date": month,
         "end_date": month_calendar.last_of_month(month), "now": now,
     }
     if moving is None:
-        days = availability.offered_days(**asked)
+        days = availability.offered_days(**asked, service=service)
     else:
-        days = tuple(
-            dataclasses.replace(day, slots=tuple(s for s in day.slots if s.start_utc != moving.start_time_utc))
-            for day in availability.availability_days(**asked, exclude_booking_id=moving.pk)
-        )
+        days = availability.days_to_move_to(**asked, booking=moving)
     slots_by_date = {day.date: day.slots for day in days}
     if chosen_date not in slots_by_date:
         chosen_date = next((day.date for day in days if day.slots), None)
@@ -215,14 +211,12 @@ def _fresh_slots(
     """The other times still free on the same day of the client's, to offer after a miss (for
     `moving`: the times that booking may move to)."""
     day = start_utc.astimezone(ZoneInfo(client_timezone)).date()
-    days = availability.availability_days(
-        page=page, service=service, client_timezone=client_timezone, start_date=day, end_date=day, now=timezone.now(),
-        exclude_booking_id=moving.pk if moving else None,
-    )
-    slots = days[0].slots
-    if moving is not None:
-        slots = tuple(slot for slot in slots if slot.start_utc != moving.start_time_utc)
-    return day, slots
+    asked = {"page": page, "client_timezone": client_timezone, "start_date": day, "end_date": day, "now": timezone.now()}
+    if moving is None:
+        days = availability.availability_days(**asked, service=service)
+    else:
+        days = availability.days_to_move_to(**asked, booking=moving)
+    return day, days[0].slots
 
 
 def _offered_slot(

@@ -1,6 +1,7 @@
 """Reads that feed the availability engine (one business, one service, one range, four queries),
 and the offered slots it computes from them."""
 
+import dataclasses
 from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -212,6 +213,27 @@ def availability_days(
         exclude_booking_id=exclude_booking_id,
     )
     return engine.free_slots(request)
+
+
+def days_to_move_to(
+    *,
+    page: BusinessBookingSettings,
+    booking: Booking,
+    client_timezone: str,
+    start_date: date,
+    end_date: date,
+    now: datetime,
+) -> tuple[Day, ...]:
+    """The slots `booking` may move to: its service's offered slots as if its own place were free,
+    less the time it has (moving there is no move)."""
+    days = availability_days(
+        page=page, service=booking.session_category, client_timezone=client_timezone, start_date=start_date,
+        end_date=end_date, now=now, exclude_booking_id=booking.pk,
+    )
+    return tuple(
+        dataclasses.replace(day, slots=tuple(slot for slot in day.slots if slot.start_utc != booking.start_time_utc))
+        for day in days
+    )
 
 
 def offered_days(

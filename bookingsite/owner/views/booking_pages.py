@@ -141,11 +141,10 @@ def booking_move(request: OwnerRequest, pk) -> HttpResponse:
         form = MoveForm(initial={"date": day, "start_time": local.time()}, business=request.business)
     free = ()
     if actions.owner_can_move:
-        days = availability.availability_days(
-            page=page, service=booking.session_category, client_timezone=request.business.timezone,
-            start_date=day, end_date=day, now=now, exclude_booking_id=booking.pk,
+        days = availability.days_to_move_to(
+            page=page, booking=booking, client_timezone=request.business.timezone, start_date=day, end_date=day, now=now
         )
-        free = [slot for slot in days[0].slots if slot.start_utc != booking.start_time_utc]
+        free = days[0].slots
     return render(
         request,
         "owner/booking_move.html",
