@@ -193,11 +193,12 @@ class _Moved:
 
 
 def _moved_from(booking: Booking, start_utc: datetime) -> _Moved:
-    move = booking.status_changes.filter(to_start_utc__isnull=False).order_by("-changed_at", "-pk").first()
+    """The move just made: booking_reschedule saves its history row before telling the outbox."""
+    move = booking.status_changes.filter(to_start_utc__isnull=False).latest("changed_at", "pk")
     return _Moved(
         start_utc=start_utc,
         end_utc=start_utc + (booking.end_time_utc - booking.start_time_utc),
-        by_client=move is None or move.actor == "client",
+        by_client=move.actor == "client",
     )
 
 
