@@ -48,6 +48,8 @@ class AvailabilityRequest:
     end_date: date  # the client's, inclusive
     now: datetime  # aware
     occupancy: tuple[Occupied, ...] = field(default=())
+    # Also list the full slots (every place taken, no clash): a waitlist can be joined there (DESIGN.md 11).
+    list_full: bool = False
 
 
 @dataclass(frozen=True)
@@ -63,3 +65,4 @@ class Slot:
 class Day:
     date: date  # the client's
     slots: tuple[Slot, ...]
+    full: tuple[Slot, ...] = ()  # with AvailabilityRequest.list_full: the full slots, remaining 0

@@ -10,12 +10,17 @@ point one way (DESIGN.md, STYLE.md "Layers").
 from collections.abc import Callable
 from datetime import datetime
 
-from .models import Booking
+from .models import Booking, WaitlistEntry
 
-# consumer(booking=..., from_status=..., moved_from=...): from_status is "" for a booking just
-# made; moved_from is the start it had before a move (its status then is unchanged), else None.
+# consumer(booking=..., from_status=..., moved_from=..., from_waitlist=...): from_status is "" for
+# a booking just made; moved_from is the start it had before a move (its status then is
+# unchanged), else None; from_waitlist is True for a booking made by claiming a waitlist offer.
 BookingChangeConsumer = Callable[..., object]
 _consumers: list[BookingChangeConsumer] = []
+# consumer(entry=..., from_status=...): a waitlist entry just went from from_status ("" when it
+# just joined) to its current status.
+WaitlistChangeConsumer = Callable[..., object]
+_waitlist_consumers: list[WaitlistChangeConsumer] = []
 
 
 def booking_change_consumer_add(consumer: BookingChangeConsumer) -> None:
@@ -24,8 +29,21 @@ def booking_change_consumer_add(consumer: BookingChangeConsumer) -> None:
         _consumers.append(consumer)
 
 
-def booking_changed(*, booking: Booking, from_status: str, moved_from: datetime | None = None) -> None:
+def booking_changed(
+    *, booking: Booking, from_status: str, moved_from: datetime | None = None, from_waitlist: bool = False
+) -> None:
     """Tell every consumer that `booking` just went from `from_status` to its current status, or,
     with `moved_from`, from that start to its current one."""
     for consumer in _consumers:
-        consumer(booking=booking, from_status=from_status, moved_from=moved_from)
+        consumer(booking=booking, from_status=from_status, moved_from=moved_from, from_waitlist=from_waitlist)
+
+
+def waitlist_change_consumer_add(consumer: WaitlistChangeConsumer) -> None:
+    if consumer not in _waitlist_consumers:
+        _waitlist_consumers.append(consumer)
+
+
+def waitlist_changed(*, entry: WaitlistEntry, from_status: str) -> None:
+    """Tell every consumer that `entry` just went from `from_status` to its current status."""
+    for consumer in _waitlist_consumers:
+        consumer(entry=entry, from_status=from_status)

@@ -62,3 +62,19 @@ class ClientTakenError(BookingError):
     def __init__(self, message: str | None = None, *, field: str | None = None):
         super().__init__(message)
         self.field = field
+
+
+class WaitlistError(BookingError):
+    """A waitlist step that cannot be taken now; the message says why."""
+
+    message = _("This waitlist place can no longer be changed that way.")
+
+
+class SlotHasPlacesError(WaitlistError):
+    """Joining the waitlist of a slot that has a free place: book it instead."""
+
+    message = _("This time has a free place, so there is no need to wait: book it instead.")
+
+
+class OfferLapsedError(WaitlistError):
+    message = _("Sorry, the time to claim this place has passed, and it went to the next person in line.")

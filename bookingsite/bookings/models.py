@@ -201,3 +201,98 @@ class BookingStatusChange(models.Model):
     @property
     def is_move(self) -> bool:
         return self.to_start_utc is not None
+
+
+WAITING = "waiting"
+OFFERED = "offered"
+# The entries still in line for their slot (DESIGN.md 11): waiting, or holding a live offer.
+IN_LINE_STATUSES = frozenset({WAITING, OFFERED})
+
+
+class WaitlistEntryQuerySet(models.QuerySet):
+    def in_line(self) -> "WaitlistEntryQuerySet":
+        return self.filter(status__in=IN_LINE_STATUSES)
+
+    def for_slot(self, *, service_id: int, start: datetime, end: datetime) -> "WaitlistEntryQuerySet":
+        return self.filter(session_category_id=service_id, start_time_utc=start, end_time_utc=end)
+
+    def holding_at(self, now: datetime) -> "WaitlistEntryQuerySet":
+        """Live offers: each holds a place until its deadline (DESIGN.md 4.5, 11)."""
+        return self.filter(status=OFFERED, offer_expires_at__gt=now)
+
+
+class WaitlistEntry(models.Model):
+    """A client waiting for a place in a full slot of a service (DESIGN.md 11); only
+    `bookings.waitlist` writes these rows."""
+
+    class Status(models.TextChoices):
+        WAITING = WAITING, _("Waiting")
+        OFFERED = OFFERED, _("Offered a place")
+        CLAIMED = "claimed", _("Claimed the place")
+        DECLINED = "declined", _("Declined the place")
+        LAPSED = "lapsed", _("Let the offer lapse")
+        LEFT = "left", _("Left the waitlist")
+        REMOVED = "removed", _("Removed by the business")
+        CLOSED = "closed", _("Waitlist closed")
+
+    business_profile = models.ForeignKey(BusinessProfile, on_delete=models.CASCADE, related_name="waitlist_entries")
+    session_category = models.ForeignKey(SessionCategory, on_delete=models.RESTRICT, related_name="waitlist_entries")
+    client = models.ForeignKey(Client, on_delete=models.SET_NULL, null=True, blank=True, related_name="waitlist_entries")
+    start_time_utc = models.DateTimeField()
+    end_time_utc = models.DateTimeField()
+    client_name = models.CharField(max_length=120)
+    client_email = models.EmailField(max_length=254)
+    client_phone = models.CharField(max_length=20, blank=True)
+    notes_from_client = models.TextField(blank=True, max_length=1000, validators=[MaxLengthValidator(1000)])
+    client_timezone = models.CharField(max_length=64)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.WAITING)
+    # The client's page (position, leave, claim) is keyed by this, as a booking's by its manage_token.
+    token = models.CharField(max_length=43, unique=True, default=secrets.token_urlsafe, editable=False)
+    offered_at = models.DateTimeField(null=True, blank=True)
+    offer_expires_at = models.DateTimeField(null=True, blank=True)
+    booking = models.OneToOneField(
+        Booking, on_delete=models.SET_NULL, null=True, blank=True, related_name="waitlist_entry", editable=False
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = WaitlistEntryQuerySet.as_manager()
+
+    class Meta:
+        verbose_name_plural = "waitlist entries"
+        ordering = ["created_at", "pk"]  # the line's order
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(end_time_utc__gt=models.F("start_time_utc")), name="waitlist_ends_after_start"
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(status=OFFERED) | models.Q(offer_expires_at__isnull=False),
+                name="waitlist_offer_has_deadline",
+            ),
+            # One place in line per person per slot: joining again answers the entry they have.
+            models.UniqueConstraint(
+                "session_category", "start_time_utc", Lower("client_email"),
+                condition=models.Q(status__in=sorted(IN_LINE_STATUSES)),
+                name="waitlist_one_entry_per_client_slot",
+            ),
+        ]
+        indexes = [
+            # The occupancy read (live offers) and a slot's line are range scans of this.
+            models.Index(
+                fields=["business_profile", "start_time_utc"],
+                condition=models.Q(status__in=sorted(IN_LINE_STATUSES)),
+                name="waitlist_in_line_start",
+            ),
+            # Beat's sweep of lapsed offers, across every business.
+            models.Index(fields=["offer_expires_at"], condition=models.Q(status=OFFERED), name="waitlist_offer_deadline"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.client_name} waits for {self.session_category} at {self.start_time_utc:%Y-%m-%d %H:%M} UTC ({self.status})"
+
+    @property
+    def in_line(self) -> bool:
+        return self.status in IN_LINE_STATUSES
+
+    def offer_live_at(self, now: datetime) -> bool:
+        return self.status == OFFERED and self.offer_expires_at > now

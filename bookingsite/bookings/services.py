@@ -22,6 +22,7 @@ from bookingsite.availability.types import Slot
 from bookingsite.businesses.locking import lock_business_for_write
 from bookingsite.businesses.models import BusinessBookingSettings, SessionCategory
 from . import events
+from .waitlist_offers import offer_freed_places
 from .exceptions import (
     BookingError,
     BookingPageClosedError,
@@ -83,16 +84,21 @@ def _log_event(event: str, booking: Booking, actor: str) -> None:
     )
 
 
+def check_booking_window(page: BusinessBookingSettings, start_utc: datetime, now: datetime) -> None:
+    """Raise OutsideBookingWindowError for a start inside the minimum notice or past the horizon (rule 3)."""
+    if start_utc < now + timedelta(minutes=page.minimum_notice_minutes):
+        raise OutsideBookingWindowError(_("This time is too soon or already past. Please pick a later time."))
+    if start_utc > now + timedelta(days=page.booking_horizon_days):
+        raise OutsideBookingWindowError(_("This time is too far ahead to book yet. Please pick an earlier time."))
+
+
 def _check_offered(
     page: BusinessBookingSettings, service: SessionCategory, start_utc: datetime, now: datetime, *, exclude_booking_id=None
 ) -> Slot:
     """The offered slot at start_utc, or the reason it is not offered (not counting `exclude_booking_id`'s place)."""
     # The window first: the engine never offers outside it, and nothing is loaded for a time
     # far in the past or future.
-    if start_utc < now + timedelta(minutes=page.minimum_notice_minutes):
-        raise OutsideBookingWindowError(_("This time is too soon or already past. Please pick a later time."))
-    if start_utc > now + timedelta(days=page.booking_horizon_days):
-        raise OutsideBookingWindowError(_("This time is too far ahead to book yet. Please pick an earlier time."))
+    check_booking_window(page, start_utc, now)
     request = availability.availability_request_at(
         page=page, service=service, start_utc=start_utc, now=now, exclude_booking_id=exclude_booking_id
     )
@@ -117,7 +123,7 @@ def _same_phone_and_name(clients, *, phone: str, name: str) -> Client | None:
     return next((client for client in clients.filter(phone=phone).order_by("pk") if _folded_name(client.name) == wanted), None)
 
 
-def _match_client(business_profile_id: int, *, name: str, email: str, phone: str) -> Client:
+def client_match(business_profile_id: int, *, name: str, email: str, phone: str) -> Client:
     """The business's client with this email (any case), else the one with this phone AND this name, else a new one.
 
     A phone alone is not a person (DESIGN.md 5): a family sharing one number books as separate
@@ -163,7 +169,8 @@ def _release_session(booking: Booking) -> None:
 
 
 def _change_status(
-    booking: Booking, to_status: str, *, actor: str, by: AbstractBaseUser | None = None, note: str = ""
+    page: BusinessBookingSettings, booking: Booking, to_status: str, *, actor: str, by: AbstractBaseUser | None = None,
+    note: str = "", now: datetime | None = None,
 ) -> Booking:
     from_status = booking.status
     if to_status not in ALLOWED_TRANSITIONS.get(from_status, frozenset()):
@@ -181,6 +188,9 @@ def _change_status(
         booking=booking, from_status=from_status, to_status=to_status, actor=actor, changed_by=by, note=note
     )
     events.booking_changed(booking=booking, from_status=from_status)  # emails are written now, sent after commit
+    if to_status in RELEASING_STATUSES:
+        offer_freed_places(page, service_id=booking.session_category_id, start=booking.start_time_utc,
+                           end=booking.end_time_utc, now=now or timezone.now())
     transaction.on_commit(lambda: _log_event(EVENT_NAMES[to_status], booking, actor))
     return booking
 
@@ -214,6 +224,28 @@ def booking_create(
         if asked != made:
             raise OnceKeyReusedError()
         return existing  # a repeated submission answers with the booking already made
+    return book_under_lock(
+        page, service=service, start_time_utc=start_time_utc, client_name=client_name, client_email=client_email,
+        client_phone=client_phone, notes=notes, client_timezone=client_timezone, once_key=once_key, now=now,
+    )
+
+
+def book_under_lock(
+    page: BusinessBookingSettings,
+    *,
+    service: SessionCategory,
+    start_time_utc: datetime,
+    client_name: str,
+    client_email: str,
+    client_phone: str,
+    notes: str,
+    client_timezone: str,
+    now: datetime,
+    once_key: str | None = None,
+    from_waitlist: bool = False,
+) -> Booking:
+    """booking_create's booking, for a caller that holds the business lock in its own transaction:
+    booking_create, and a waitlist claim (bookings.waitlist), which books the same way."""
     if not page.is_booking_page_active:
         raise BookingPageClosedError()
     service = SessionCategory.objects.get(pk=service.pk)  # re-read under the lock
@@ -239,12 +271,13 @@ def booking_create(
     )
     # Validate before touching Client rows, so bad input is a field error, never a database error.
     booking.full_clean(exclude=["client"], validate_unique=False, validate_constraints=False)
-    booking.client = _match_client(page.business_profile_id, name=client_name, email=client_email, phone=client_phone)
+    booking.client = client_match(page.business_profile_id, name=client_name, email=client_email, phone=client_phone)
     if not pending:
         _attach_session(booking)
     booking.save()
     BookingStatusChange.objects.create(booking=booking, from_status="", to_status=booking.status, actor=Actor.CLIENT)
-    events.booking_changed(booking=booking, from_status="")  # emails are written now, sent after commit
+    # emails are written now, sent after commit
+    events.booking_changed(booking=booking, from_status="", from_waitlist=from_waitlist)
     transaction.on_commit(lambda: _log_event("created", booking, Actor.CLIENT))
     return booking
 
@@ -262,7 +295,7 @@ def booking_cancel_by_client(*, booking: Booking, reason: str = "", now: datetim
     booking = Booking.objects.select_related("session").get(pk=booking.pk)
     _check_client_may_change(booking, page, now)
     booking.cancellation_reason = reason
-    return _change_status(booking, Status.CANCELLED_BY_CLIENT, actor=Actor.CLIENT, note=reason)
+    return _change_status(page, booking, Status.CANCELLED_BY_CLIENT, actor=Actor.CLIENT, note=reason, now=now)
 
 
 def _check_client_may_change(booking: Booking, page: BusinessBookingSettings, now: datetime) -> None:
@@ -368,7 +401,7 @@ def booking_reschedule(
     if start_time_utc == booking.start_time_utc:
         raise BookingError(_("The booking is already at this time. Pick another time to move it to."))
     service = booking.session_category
-    from_start = booking.start_time_utc
+    from_start, from_end = booking.start_time_utc, booking.end_time_utc
     _release_session(booking)  # the old place is free from now; a refusal below rolls this back
     if actor == Actor.CLIENT:
         slot = _check_offered(page, service, start_time_utc, now, exclude_booking_id=booking.pk)
@@ -395,6 +428,7 @@ def booking_reschedule(
         from_start_utc=from_start, to_start_utc=start,
     )
     events.booking_changed(booking=booking, from_status=booking.status, moved_from=from_start)
+    offer_freed_places(page, service_id=service.pk, start=from_start, end=from_end, now=now)  # the place it left
     transaction.on_commit(lambda: _log_event("rescheduled", booking, actor))
     return booking
 
@@ -418,35 +452,35 @@ def booking_approve(*, booking: Booking, by: AbstractBaseUser, now: datetime | N
         )
         if free <= 0:
             raise SlotTakenError(_("This session is already full."))
-    return _change_status(booking, Status.CONFIRMED, actor=Actor.OWNER, by=by)
+    return _change_status(page, booking, Status.CONFIRMED, actor=Actor.OWNER, by=by, now=now)
 
 
 @transaction.atomic(durable=True)
 def booking_reject(*, booking: Booking, by: AbstractBaseUser, reason: str = "") -> Booking:
     """The owner declines a pending request; its place is free at once. Raises InvalidTransitionError."""
     reason = _checked_reason(reason)
-    _page, booking = _lock_booking(booking)
+    page, booking = _lock_booking(booking)
     booking.rejection_reason = reason
-    return _change_status(booking, Status.REJECTED, actor=Actor.OWNER, by=by, note=reason)
+    return _change_status(page, booking, Status.REJECTED, actor=Actor.OWNER, by=by, note=reason)
 
 
 @transaction.atomic(durable=True)
 def booking_cancel_by_admin(*, booking: Booking, by: AbstractBaseUser, reason: str = "") -> Booking:
     """The owner cancels a confirmed booking; its place is free at once. Raises InvalidTransitionError."""
     reason = _checked_reason(reason)
-    _page, booking = _lock_booking(booking)
+    page, booking = _lock_booking(booking)
     booking.cancellation_reason = reason
-    return _change_status(booking, Status.CANCELLED_BY_ADMIN, actor=Actor.OWNER, by=by, note=reason)
+    return _change_status(page, booking, Status.CANCELLED_BY_ADMIN, actor=Actor.OWNER, by=by, note=reason)
 
 
 @transaction.atomic(durable=True)
 def booking_expire(*, booking: Booking, now: datetime | None = None) -> Booking | None:
     """A pending request past its expiry becomes expired_pending; None if it was answered meanwhile."""
     now = now or timezone.now()
-    _page, booking = _lock_booking(booking)
+    page, booking = _lock_booking(booking)
     if booking.status != Status.PENDING_APPROVAL or booking.holds_place_at(now):
         return None
-    return _change_status(booking, Status.EXPIRED_PENDING, actor=Actor.SYSTEM)
+    return _change_status(page, booking, Status.EXPIRED_PENDING, actor=Actor.SYSTEM, now=now)
 
 
 @transaction.atomic(durable=True)
@@ -469,7 +503,7 @@ def booking_mark_attendance(
     actions = booking_actions(booking, now, cutoff_hours=page.client_change_cutoff_hours)
     if booking.status == Status.CONFIRMED and not actions.owner_can_mark_attendance:
         raise BookingError(_("This booking hasn’t started yet. Mark it once it has."))
-    return _change_status(booking, status, actor=Actor.OWNER, by=by)
+    return _change_status(page, booking, status, actor=Actor.OWNER, by=by, now=now)
 
 
 @transaction.atomic(durable=True)
@@ -480,10 +514,10 @@ def booking_complete_past(*, booking: Booking, now: datetime | None = None) -> B
     cancelled meanwhile) or not yet that far past its end: the sweep may race the owner or itself.
     """
     now = now or timezone.now()
-    _page, booking = _lock_booking(booking)
+    page, booking = _lock_booking(booking)
     if booking.status != Status.CONFIRMED or booking.end_time_utc > now - COMPLETE_AFTER_END:
         return None
-    return _change_status(booking, Status.COMPLETED, actor=Actor.SYSTEM)
+    return _change_status(page, booking, Status.COMPLETED, actor=Actor.SYSTEM, now=now)
 
 
 @transaction.atomic(durable=True)

@@ -17,6 +17,8 @@ MAX_NOTICE_MINUTES = 60 * 24 * 60
 MAX_HORIZON_DAYS = 730
 MAX_REMINDER_HOURS = 24 * 14
 MAX_CUTOFF_HOURS = 24 * 30
+MIN_CLAIM_MINUTES = 5
+MAX_CLAIM_MINUTES = 60 * 24 * 7
 
 slug_format = RegexValidator(
     r"^[a-z0-9]+(?:-[a-z0-9]+)*$",
@@ -72,6 +74,11 @@ class BusinessBookingSettings(models.Model):
     second_reminder_hours_before = models.PositiveIntegerField(default=0, validators=[MaxValueValidator(MAX_REMINDER_HOURS)])
     # DESIGN.md 5: clients may cancel or move a booking until this many hours before its start (0: until the start).
     client_change_cutoff_hours = models.PositiveIntegerField(default=0, validators=[MaxValueValidator(MAX_CUTOFF_HOURS)])
+    # DESIGN.md 11: a freed place offered to the next on a waitlist is held for them this long.
+    waitlist_claim_minutes = models.PositiveIntegerField(
+        default=120, validators=[MinValueValidator(MIN_CLAIM_MINUTES), MaxValueValidator(MAX_CLAIM_MINUTES)],
+        verbose_name=_("time to claim a waitlist place (minutes)"),
+    )
     # One up on every change that can move the business's availability (bookings, sessions, hours,
     # exception dates, services, these settings): businesses.locking bumps it, and cached
     # availability is keyed by it.
@@ -136,6 +143,8 @@ class SessionCategory(models.Model):
     is_archived = models.BooleanField(default=False)
     # Where this service takes place when not at the business's address: a place, or a meeting URL.
     location = models.CharField(max_length=300, blank=True)
+    # DESIGN.md 11: a full slot offers "Join the waitlist", and a freed place goes to the first in line.
+    waitlist_enabled = models.BooleanField(default=False)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

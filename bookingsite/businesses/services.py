@@ -17,6 +17,7 @@ from django.db.models import Max, ProtectedError
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
+from .events import service_changed
 from .locking import lock_business_for_write
 from .models import BusinessBookingSettings, BusinessProfile, ExceptionDate, RetiredSlug, SessionCategory, WorkingHours
 from .validators import RESERVED_SLUGS
@@ -178,13 +179,14 @@ def service_create(
     price: Decimal | None,
     is_publicly_bookable: bool,
     location: str,
+    waitlist_enabled: bool = False,
 ) -> SessionCategory:
     """A new service, listed after the others. Raises ValidationError on values the model refuses."""
     lock_business_for_write(business_profile_id)
     service = SessionCategory(
         business_profile_id=business_profile_id, name=name, description=description, duration_minutes=duration_minutes,
         capacity=capacity, price=price, is_publicly_bookable=is_publicly_bookable, location=location,
-        position=_next_position(business_profile_id),
+        waitlist_enabled=waitlist_enabled, position=_next_position(business_profile_id),
     )
     service.full_clean()
     service.save()
@@ -202,14 +204,20 @@ def service_update(
     price: Decimal | None,
     is_publicly_bookable: bool,
     location: str,
+    waitlist_enabled: bool | None = None,
 ) -> SessionCategory:
-    """Change a service. Bookings already made keep their times; new slots use the new duration."""
-    lock_business_for_write(service.business_profile_id)
+    """Change a service (`waitlist_enabled` None keeps it). Bookings already made keep their times;
+    new slots use the new duration. More places go to the service's waitlists at once; a service
+    that no longer takes a waitlist closes its lines (bookings.waitlist)."""
+    page = lock_business_for_write(service.business_profile_id)
     service.name, service.description, service.duration_minutes = name, description, duration_minutes
     service.location = location
     service.capacity, service.price, service.is_publicly_bookable = capacity, price, is_publicly_bookable
+    if waitlist_enabled is not None:
+        service.waitlist_enabled = waitlist_enabled
     service.full_clean()
     service.save()
+    service_changed(page=page, service=service)
     return service
 
 
@@ -219,8 +227,8 @@ def service_archive(*, service: SessionCategory) -> bool:
 
     Returns True if the service was deleted, False if it was archived.
     """
-    lock_business_for_write(service.business_profile_id)  # a booking of it cannot start while we decide
-    if not service.bookings.exists() and not service.sessions.exists():
+    page = lock_business_for_write(service.business_profile_id)  # a booking of it cannot start while we decide
+    if not service.bookings.exists() and not service.sessions.exists() and not service.waitlist_entries.exists():
         try:
             with transaction.atomic():
                 service.delete()
@@ -229,6 +237,7 @@ def service_archive(*, service: SessionCategory) -> bool:
             pass  # something refers to it after all: keep it, archived
     service.is_archived = True
     service.save(update_fields=["is_archived"])
+    service_changed(page=page, service=service)
     return False
 
 

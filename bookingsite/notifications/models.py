@@ -7,7 +7,7 @@ causes them; the send task and the beat pickup then move an email from queued to
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from bookingsite.bookings.models import Booking
+from bookingsite.bookings.models import Booking, WaitlistEntry
 from bookingsite.businesses.models import BusinessProfile
 
 
@@ -20,6 +20,10 @@ class EmailKind(models.TextChoices):
     CANCELLED = "cancelled", _("Booking cancelled")
     MOVED = "moved", _("Booking moved")
     REMINDER = "reminder", _("Reminder")
+    WAITLIST_JOINED = "waitlist_joined", _("Joined the waitlist")
+    WAITLIST_OFFER = "waitlist_offer", _("Waitlist place offered")
+    WAITLIST_LAPSED = "waitlist_lapsed", _("Waitlist offer lapsed")
+    WAITLIST_CLOSED = "waitlist_closed", _("Waitlist closed")
     # To the owner
     NEW_REQUEST = "new_request", _("New request")
     NEW_BOOKING = "new_booking", _("New booking")
@@ -41,6 +45,10 @@ class OutboxEmail(models.Model):
 
     business_profile = models.ForeignKey(BusinessProfile, on_delete=models.CASCADE, related_name="outbox_emails")
     booking = models.ForeignKey(Booking, on_delete=models.SET_NULL, null=True, blank=True, related_name="outbox_emails")
+    # A waitlist email concerns an entry, not a booking (DESIGN.md 11).
+    waitlist_entry = models.ForeignKey(
+        WaitlistEntry, on_delete=models.SET_NULL, null=True, blank=True, related_name="outbox_emails"
+    )
     kind = models.CharField(max_length=20, choices=EmailKind.choices)
     to_email = models.EmailField(max_length=254)
     from_email = models.CharField(max_length=320)
@@ -104,6 +112,7 @@ class Notification(models.Model):
         NEW_BOOKING = "new_booking", _("New booking")
         CLIENT_CANCELLED = "client_cancelled", _("Client cancelled")
         BOOKING_MOVED = "booking_moved", _("Booking moved")
+        WAITLIST_CLAIMED = "waitlist_claimed", _("Waitlist place claimed")
 
     business_profile = models.ForeignKey(BusinessProfile, on_delete=models.CASCADE, related_name="notifications")
     booking = models.ForeignKey(Booking, on_delete=models.CASCADE, related_name="notifications")

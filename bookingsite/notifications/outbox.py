@@ -27,8 +27,9 @@ from django.utils.translation import gettext as _
 from kombu.exceptions import OperationalError as BrokerError
 
 from bookingsite.bookings.calendar_links import google_calendar_url, ics_calendar
-from bookingsite.bookings.models import Booking
+from bookingsite.bookings.models import Booking, WaitlistEntry
 from bookingsite.bookings.selectors.actions import booking_actions
+from bookingsite.bookings.selectors.waitlist import waitlist_position
 from bookingsite.lib.outage import Outage
 
 from .models import EmailKind, Notification, OutboxEmail
@@ -56,6 +57,17 @@ SUBJECTS = {
     EmailKind.CLIENT_CANCELLED: "%(client)s cancelled – %(service)s, %(when)s",
     EmailKind.MOVED: "Booking moved – %(service)s, now %(when)s",
     EmailKind.BOOKING_MOVED: "Booking moved: %(client)s – %(service)s, now %(when)s",
+    EmailKind.WAITLIST_JOINED: "You’re on the waitlist – %(service)s, %(when)s",
+    EmailKind.WAITLIST_OFFER: "A place is free for you – %(service)s, %(when)s",
+    EmailKind.WAITLIST_LAPSED: "Your waitlist place has passed on – %(service)s, %(when)s",
+    EmailKind.WAITLIST_CLOSED: "Waitlist closed – %(service)s, %(when)s",
+}
+# The client's email for each step of a waitlist entry (DESIGN.md 11); "" is joining.
+WAITLIST_KINDS = {
+    "": EmailKind.WAITLIST_JOINED,
+    WaitlistEntry.Status.OFFERED: EmailKind.WAITLIST_OFFER,
+    WaitlistEntry.Status.LAPSED: EmailKind.WAITLIST_LAPSED,
+    WaitlistEntry.Status.CLOSED: EmailKind.WAITLIST_CLOSED,
 }
 # A pending request the client cancels was never a booking: say so.
 WITHDRAWN_SUBJECTS = {
@@ -68,7 +80,7 @@ WITHDRAWN_SUBJECTS = {
 
 
 def booking_notifications_queue(
-    *, booking: Booking, from_status: str, moved_from: datetime | None = None
+    *, booking: Booking, from_status: str, moved_from: datetime | None = None, from_waitlist: bool = False
 ) -> list[OutboxEmail]:
     """Record the emails and owner notification for a booking that just went from `from_status`
     ("" when it was just created) to its current status, or that moved from the start
@@ -98,17 +110,78 @@ def booking_notifications_queue(
     if owner_kind is not None:
         # The bell tells the owner what the client did; a move the owner made is theirs already.
         if moved is None or moved.by_client:
-            Notification.objects.create(
-                business_profile_id=booking.business_profile_id, booking=booking, kind=Notification.Kind(owner_kind)
-            )
+            kind = Notification.Kind.WAITLIST_CLAIMED if from_waitlist else Notification.Kind(owner_kind)
+            Notification.objects.create(business_profile_id=booking.business_profile_id, booking=booking, kind=kind)
         if booking.business_profile.owner.email:
-            emails.append(_owner_email(owner_kind, booking, links, from_status=from_status, moved=moved))
+            emails.append(
+                _owner_email(owner_kind, booking, links, from_status=from_status, moved=moved, from_waitlist=from_waitlist)
+            )
+    _save_and_publish(emails)
+    return emails
+
+
+def _save_and_publish(emails: list[OutboxEmail]) -> None:
     now = timezone.now()
     for email in emails:
         email.next_attempt_at = now
         email.save()
         transaction.on_commit(lambda pk=email.pk: _publish(pk))
-    return emails
+
+
+def waitlist_notifications_queue(*, entry: WaitlistEntry, from_status: str) -> list[OutboxEmail]:
+    """Record the client's email for a waitlist entry that just went from `from_status` ("" when
+    it just joined) to its current status: joined, offered a place, offer lapsed, line closed.
+    Other steps (left, declined, removed, claimed: the booking's own emails follow) write none.
+    Call it inside the waitlist service's transaction, like booking_notifications_queue."""
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("waitlist_notifications_queue must run inside the waitlist's transaction")
+    kind = WAITLIST_KINDS.get("" if not from_status else entry.status)
+    if kind is None:
+        return []
+    entry = WaitlistEntry.objects.select_related(
+        "business_profile__owner", "business_profile__booking_settings", "session_category"
+    ).get(pk=entry.pk)
+    email = _waitlist_email(kind, entry)
+    _save_and_publish([email])
+    return [email]
+
+
+def _waitlist_email(kind: str, entry: WaitlistEntry) -> OutboxEmail:
+    business, service = entry.business_profile, entry.session_category
+    slug = business.booking_settings.public_booking_slug
+    zone = _zone(entry.client_timezone, business.timezone)
+    when = _when(entry.start_time_utc, entry.end_time_utc, zone)
+    subject = _one_line(_(SUBJECTS[kind]) % {"service": service.name, "when": when.short})
+    context = {
+        "subject": subject,
+        "business_name": business.name,
+        "logo_url": absolute_url(business.logo.url) if business.logo else None,
+        "service_name": service.name,
+        "duration_minutes": service.duration_minutes,
+        "when": when,
+        "location": service.location or business.address,
+        "client_name": entry.client_name,
+        "owner_email": business.owner.email,
+        "position": waitlist_position(entry),
+        "expires": _moment(entry.offer_expires_at, zone) if entry.offer_expires_at else None,
+        "claim_minutes": business.booking_settings.waitlist_claim_minutes,
+        "entry_url": absolute_url(reverse("public:waitlist-entry", args=[slug, entry.token])),
+        "claim_url": absolute_url(reverse("public:waitlist-claim", args=[slug, entry.token])),
+        "rebook_url": absolute_url(reverse("public:service", args=[slug, service.pk])),
+        "message": business.booking_settings.custom_message_client,
+    }
+    text, html = _render(kind, context)
+    return OutboxEmail(
+        business_profile_id=entry.business_profile_id,
+        waitlist_entry=entry,
+        kind=kind,
+        to_email=entry.client_email,
+        from_email=_from_address(business.name),
+        reply_to=business.owner.email,
+        subject=subject if len(subject) <= 255 else subject[:254] + "…",
+        body_text=text,
+        body_html=html,
+    )
 
 
 def _kinds_for(from_status: str, to_status: str) -> tuple[list[str], str | None]:
@@ -328,7 +401,9 @@ def publish_on_commit(email: OutboxEmail) -> None:
     transaction.on_commit(lambda pk=email.pk: _publish(pk))
 
 
-def _owner_email(kind: str, booking: Booking, links: _Links, *, from_status: str, moved: _Moved | None = None) -> OutboxEmail:
+def _owner_email(
+    kind: str, booking: Booking, links: _Links, *, from_status: str, moved: _Moved | None = None, from_waitlist: bool = False
+) -> OutboxEmail:
     business = booking.business_profile
     owner_zone = _zone(business.timezone, "UTC")
     when = _when(booking.start_time_utc, booking.end_time_utc, owner_zone)
@@ -351,6 +426,7 @@ def _owner_email(kind: str, booking: Booking, links: _Links, *, from_status: str
         was_when=_when(moved.start_utc, moved.end_utc, owner_zone) if moved else None,
         moved_by_client=moved.by_client if moved else False,
         pending=booking.status == Status.PENDING_APPROVAL,
+        from_waitlist=from_waitlist,
     )
     text, html = _render(kind, context)
     return OutboxEmail(

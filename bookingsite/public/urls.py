@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import api, views
+from . import api, views, waitlist_pages
 from .dispatch import page_or_json
 
 app_name = "public"
@@ -26,4 +26,8 @@ urlpatterns = [
     *manage_link("<str:slug>/booking/<str:token>/reschedule/", views.booking_reschedule,
                  api.ManagedBookingMoveView.as_view(), "reschedule"),
     path("<str:slug>/booking/<str:token>/calendar.ics", views.booking_ics, name="ics"),
+    path("<str:slug>/<int:service_id>/waitlist/", waitlist_pages.waitlist_join, name="waitlist-join"),
+    path("<str:slug>/waitlist/<str:token>/", waitlist_pages.waitlist_entry, name="waitlist-entry"),
+    path("<str:slug>/waitlist/<str:token>/claim/", waitlist_pages.waitlist_claim, name="waitlist-claim"),
+    path("<str:slug>/waitlist/<str:token>/leave/", waitlist_pages.waitlist_leave, name="waitlist-leave"),
 ]

@@ -21,7 +21,7 @@ from bookingsite.businesses.models import (
     WorkingHours,
 )
 
-from ..models import HOLDING_STATUSES, Booking, Session
+from ..models import HOLDING_STATUSES, Booking, Session, WaitlistEntry
 
 # How long an offered-days entry may serve: entries are keyed by the minute too, so what the
 # clock moves (minimum notice, a pending request's expiry) is at most a minute behind.
@@ -97,7 +97,7 @@ def _epoch_ticks_per_second() -> int:
 def occupancy(
     business_profile_id: int, start: datetime, end: datetime, *, now: datetime | None = None, exclude_booking_id=None
 ) -> tuple[Occupied, ...]:
-    """Sessions and place-holding bookings of the business that overlap [start, end), as they stand at `now`.
+    """Sessions, place-holding bookings and waitlist offers of the business that overlap [start, end), as they stand at `now`.
 
     `exclude_booking_id` leaves one booking out: a pending request being approved, or a booking
     being moved, must not count against itself.
@@ -127,14 +127,29 @@ def occupancy(
         )
         .exclude(pk=exclude_booking_id)
         .annotate(**span)
+        .order_by()
         .values_list("session_category_id", "starts", "ends", "pending_request_expires_at")
+    )
+    # A waitlist offer holds its place until its deadline, as a pending request does (DESIGN.md 11):
+    # read in the same query as the bookings.
+    offers = (
+        WaitlistEntry.objects.filter(
+            status=WaitlistEntry.Status.OFFERED,
+            business_profile_id=business_profile_id,
+            start_time_utc__gt=start - LONGEST_SPAN,
+            start_time_utc__lt=end,
+            end_time_utc__gt=start,
+        )
+        .annotate(**span)
+        .order_by()
+        .values_list("session_category_id", "starts", "ends", "offer_expires_at")
     )
     ticks = _epoch_ticks_per_second()
     return tuple(
         Occupied(service, _instant(s, ticks), _instant(e, ticks), places=extra) for service, s, e, extra in sessions
     ) + tuple(
         Occupied(service, _instant(s, ticks), _instant(e, ticks), places=1, holds_until=expires)
-        for service, s, e, expires in bookings
+        for service, s, e, expires in bookings.union(offers, all=True)
     )
 
 
@@ -175,6 +190,7 @@ def availability_request(
             business.pk, range_start - buffer - timedelta(days=1), range_end + buffer + timedelta(days=1), now=now,
             exclude_booking_id=exclude_booking_id,
         ),
+        list_full=service.waitlist_enabled,  # its full slots take a waitlist (DESIGN.md 11)
     )
 
 
