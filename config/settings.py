@@ -277,6 +277,7 @@ CELERY_BEAT_SCHEDULE = {
     "complete-past-bookings": {
         "task": "bookings.complete_past_bookings", "schedule": 600.0, "options": {"expires": 590}
     },
+    "sweep-waitlists": {"task": "bookings.sweep_waitlists", "schedule": 60.0, "options": {"expires": 55}},
 }
 # Task modules besides each app's tasks.py (which autodiscovery finds): the reminders' beat task
 # composes through the outbox, which imports notifications.tasks, so it cannot live there.

@@ -1,4 +1,4 @@
-"""Celery tasks of bookings: expire stale pending requests, complete past bookings.
+"""Celery tasks of bookings: expire stale pending requests, complete past bookings, sweep waitlists.
 
 Each task takes ids (or nothing), calls a service, and is safe to run twice or twice at once.
 """
@@ -13,6 +13,7 @@ from django.utils import timezone
 from .exceptions import BookingError
 from .models import Booking
 from .services import COMPLETE_AFTER_END, booking_complete_past, booking_expire
+from .waitlist import waitlist_sweep
 
 log = logging.getLogger("bookingsite.bookings")
 SWEEP_BATCH = 500
@@ -71,3 +72,10 @@ def _sweep(candidates, change: Callable[[Booking], Booking | None], *, name: str
 def complete_past_bookings_task() -> int:
     """Beat, every 10 minutes: complete_past_bookings."""
     return complete_past_bookings()
+
+
+@shared_task(name="bookings.sweep_waitlists")
+def sweep_waitlists_task() -> tuple[int, int]:
+    """Beat, every minute: lapsed waitlist offers pass their place on, and lines inside the
+    minimum notice close (bookings.waitlist.waitlist_sweep); (lapsed, closed)."""
+    return waitlist_sweep()

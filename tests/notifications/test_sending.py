@@ -68,6 +68,7 @@ def test_beat_runs_the_pickup_and_reminders_every_minute_the_expiry_every_five_a
         "notifications.send_reminders": 60.0,
         "bookings.expire_pending_requests": 300.0,
         "bookings.complete_past_bookings": 600.0,
+        "bookings.sweep_waitlists": 60.0,
     }
     assert set(schedule) <= set(celery_app.tasks)
 
