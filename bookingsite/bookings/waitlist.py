@@ -38,6 +38,7 @@ Entry = WaitlistEntry.Status
 log = logging.getLogger("bookingsite.bookings")
 SWEEP_BATCH = 500
 
+NO_WAITLIST = _("This service has no waitlist. Please pick one of the free times.")
 # Why an entry no longer in line can't be claimed or left, as its client reads it.
 NOT_IN_LINE = {
     Entry.CLAIMED: _("You already claimed this place."),
@@ -90,7 +91,7 @@ def waitlist_join(
     if service.is_archived or not service.is_publicly_bookable:
         raise BookingError(_("This service can no longer be booked online."))
     if not service.waitlist_enabled:
-        raise WaitlistError(_("This service has no waitlist. Please pick one of the free times."))
+        raise WaitlistError(NO_WAITLIST)
     check_booking_window(page, start_time_utc, now)
     request = availability.availability_request_at(page=page, service=service, start_utc=start_time_utc, now=now)
     slot = engine.find_slot(dataclasses.replace(request, list_full=True), start_time_utc)

@@ -30,11 +30,13 @@ OPERATOR_EMAIL = "operator@example.com"
 OPERATOR_PASSWORD = "operator-demo-2026"
 MESSAGE = (
     "Welcome! Lessons take place at Riverside Leisure Centre, lane 6; the stroke clinic meets at Clifton Lido.\n"
-    "Please arrive 10 minutes early, and cancel from your confirmation email if plans change."
+    "Please arrive 10 minutes early. If plans change, move or cancel from the link in your confirmation email."
 )
 ADDRESS = "Riverside Leisure Centre, lane 6\n14 Mill Lane\nBristol BS1 4RB"
 # A service held elsewhere shows its own location instead of the address.
 SERVICE_LOCATIONS = {"Stroke technique clinic": "Clifton Lido, 5 Oakfield Place, Bristol BS8 2BJ (outdoor pool)"}
+# Full sessions of these take a waitlist (DESIGN.md 11).
+WAITLIST_SERVICES = {"Kids group class", "Stroke technique clinic"}
 SERVICES = [
     # name, minutes, places, price, public, description
     ("Private lesson", 30, 1, "28", True, "One-to-one coaching for any age and level, in the teaching pool."),
@@ -68,6 +70,8 @@ BOOKINGS = [
     ("demo-adult-1", 1, 40, [3]),
     ("demo-group-1", 2, 14, [2, 4, 0]),
     ("demo-clinic-1", 3, 22, [1]),
+    # A full clinic: its slot shows "Join the waitlist".
+    ("demo-clinic-full", 3, 6, [0, 2, 3, 4]),
 ]
 
 
@@ -135,6 +139,7 @@ def _seed_business() -> BusinessBookingSettings:
                 "description": description,
                 "position": position,
                 "location": SERVICE_LOCATIONS.get(name, ""),
+                "waitlist_enabled": name in WAITLIST_SERVICES,
             },
         )
         made.append(created)

@@ -169,6 +169,7 @@ def _waitlist_email(kind: str, entry: WaitlistEntry) -> OutboxEmail:
         "claim_url": absolute_url(reverse("public:waitlist-claim", args=[slug, entry.token])),
         "rebook_url": absolute_url(reverse("public:service", args=[slug, service.pk])),
         "message": business.booking_settings.custom_message_client,
+        "about_waitlist": True,
     }
     text, html = _render(kind, context)
     return OutboxEmail(

@@ -15,10 +15,12 @@ class CalendarDay:
     is_past: bool
     is_today: bool
     is_selected: bool
+    full_slots: int = 0  # full, with a waitlist to join (DESIGN.md 11)
 
     @property
     def is_bookable(self) -> bool:
-        return self.in_month and self.free_slots > 0
+        """A link: free times to book, or full ones with a waitlist."""
+        return self.in_month and (self.free_slots > 0 or self.full_slots > 0)
 
     # Text for the template, made here: 42 cells through the date filter cost more than the month's slots.
     @property
@@ -51,6 +53,7 @@ def add_months(month: date, count: int) -> date:
 def month_weeks(month: date, days: tuple[Day, ...], *, today: date, selected: date | None) -> list[list[CalendarDay]]:
     """Monday-first weeks covering the month; days outside it are placeholders."""
     free = {day.date: len(day.slots) for day in days}
+    full = {day.date: len(day.full) for day in days}
     start = month - timedelta(days=month.weekday())
     end = last_of_month(month)
     end += timedelta(days=6 - end.weekday())
@@ -63,6 +66,7 @@ def month_weeks(month: date, days: tuple[Day, ...], *, today: date, selected: da
                     date=day,
                     in_month=day.month == month.month,
                     free_slots=free.get(day, 0),
+                    full_slots=full.get(day, 0),
                     is_past=day < today,
                     is_today=day == today,
                     is_selected=day == selected,

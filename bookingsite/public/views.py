@@ -1,5 +1,6 @@
 """The client's pages of a booking link. Any site may frame them; every page works without JavaScript."""
 
+import dataclasses
 from collections.abc import Callable
 from datetime import date, datetime, timedelta
 from functools import cache, wraps
@@ -159,11 +160,12 @@ def _picker_context(
     }
     if moving is None:
         days = availability.offered_days(**asked, service=service)
-    else:
-        days = availability.days_to_move_to(**asked, booking=moving)
-    slots_by_date = {day.date: day.slots for day in days}
-    if chosen_date not in slots_by_date:
-        chosen_date = next((day.date for day in days if day.slots), None)
+    else:  # a booking moves only to a free place: no waitlist there
+        days = tuple(dataclasses.replace(day, full=()) for day in availability.days_to_move_to(**asked, booking=moving))
+    # Free times and full ones (with a waitlist to join) in one list, by start.
+    times_by_date = {day.date: tuple(sorted(day.slots + day.full, key=lambda slot: slot.start_utc)) for day in days}
+    if chosen_date not in times_by_date:
+        chosen_date = next((day.date for day in days if day.slots), None) or next((day.date for day in days if day.full), None)
     return _base_context(
         page,
         service=service,
@@ -174,7 +176,7 @@ def _picker_context(
         previous_month=month_calendar.add_months(month, -1) if month > first_month else None,
         next_month=month_calendar.add_months(month, 1) if month < last_month else None,
         chosen_date=chosen_date,
-        slots=slots_by_date.get(chosen_date, ()),
+        slots=times_by_date.get(chosen_date, ()),
     )
 
 

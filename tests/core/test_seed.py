@@ -1,6 +1,7 @@
 """`manage.py seed_demo` makes a demo worth showing, and running it again changes nothing."""
 
 import io
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -137,3 +138,21 @@ def test_seeding_gives_a_demo_made_before_addresses_its_address(demo_page):
     call_command("seed_demo", stdout=io.StringIO())
 
     assert type(demo_page.business_profile).objects.get(pk=demo_page.pk).address == demo.ADDRESS
+
+
+def test_demo_has_a_full_session_of_a_service_with_a_waitlist(demo_page):
+    from bookingsite.bookings.selectors import availability
+
+    services = SessionCategory.objects.filter(business_profile=demo_page.business_profile, waitlist_enabled=True)
+    assert {service.name for service in services} == demo.WAITLIST_SERVICES
+    today = timezone.localdate()
+    full = [
+        slot
+        for service in services
+        for day in availability.availability_days(
+            page=demo_page, service=service, client_timezone="Europe/London", start_date=today,
+            end_date=today + timedelta(days=30), now=timezone.now(),
+        )
+        for slot in day.full
+    ]
+    assert full, "no full slot to join a waitlist for"
