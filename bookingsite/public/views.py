@@ -44,7 +44,7 @@ from bookingsite.lib.instants import plausible_instant
 from bookingsite.lib.ratelimit import seconds_until_allowed
 
 from . import calendar as month_calendar
-from .form_tokens import FormTokenError, make_form_token, read_form_token
+from .form_tokens import FormToken, FormTokenError, make_form_token, read_form_token
 from .forms import BookingForm
 from .links import booking_links
 
@@ -257,7 +257,19 @@ def booking_form(request: HttpRequest, page: BusinessBookingSettings, service: S
     return render(request, "public/book.html", context)
 
 
-def _submit_booking(request: HttpRequest, page: BusinessBookingSettings, service: SessionCategory) -> HttpResponse:
+class SentDetails(NamedTuple):
+    """A client's details form as sent and checked: the page's context, its token, the details."""
+
+    context: dict
+    token: FormToken
+    details: dict
+
+
+def read_sent_details(
+    request: HttpRequest, page: BusinessBookingSettings, service: SessionCategory, template: str
+) -> SentDetails | HttpResponse:
+    """The booking form or the waitlist's, as sent: its token and valid details, or the page again
+    saying what is wrong (429 too many, 400 a bad token or bad details, the form filled in as sent)."""
     context = _base_context(page, service=service)
     if limited := _rate_limited(request, context):
         return limited
@@ -265,7 +277,7 @@ def _submit_booking(request: HttpRequest, page: BusinessBookingSettings, service
         token = read_form_token(request.POST.get("token", ""), service_id=service.pk)
     except FormTokenError as exc:
         context.update(client_timezone=page.business_profile.timezone, error=exc.message)
-        return render(request, "public/book.html", context, status=400)
+        return render(request, template, context, status=400)
     form = BookingForm(request.POST, country=page.business_profile.country)
     context.update(
         form=form,
@@ -274,8 +286,16 @@ def _submit_booking(request: HttpRequest, page: BusinessBookingSettings, service
         end=token.start_utc + timedelta(minutes=service.duration_minutes),
     )
     if not form.is_valid():
-        return render(request, "public/book.html", context, status=400)
+        return render(request, template, context, status=400)
     details = {key: form.cleaned_data[key] for key in ("client_name", "client_email", "client_phone", "notes")}
+    return SentDetails(context, token, details)
+
+
+def _submit_booking(request: HttpRequest, page: BusinessBookingSettings, service: SessionCategory) -> HttpResponse:
+    sent = read_sent_details(request, page, service, "public/book.html")
+    if isinstance(sent, HttpResponse):
+        return sent
+    context, token, details = sent
     try:
         booking = booking_services.booking_create(
             service=service,

@@ -33,9 +33,17 @@ from bookingsite.businesses.locking import as_busy_error
 from bookingsite.businesses.models import BusinessBookingSettings, SessionCategory
 from bookingsite.lib.instants import plausible_instant
 
-from .form_tokens import FormTokenError, make_form_token, read_form_token
+from .form_tokens import make_form_token
 from .forms import BookingForm
-from .views import _base_context, _busy_again, _client_timezone, _fresh_slots, _rate_limited, booking_link_view
+from .views import (
+    _base_context,
+    _busy_again,
+    _client_timezone,
+    _fresh_slots,
+    _rate_limited,
+    booking_link_view,
+    read_sent_details,
+)
 
 TEMPLATE_JOIN = "public/waitlist_join.html"
 TEMPLATE_ENTRY = "public/waitlist.html"
@@ -92,20 +100,10 @@ def waitlist_join(request: HttpRequest, page: BusinessBookingSettings, service: 
 
 
 def _submit_join(request: HttpRequest, page: BusinessBookingSettings, service: SessionCategory) -> HttpResponse:
-    context = _base_context(page, service=service)
-    if limited := _rate_limited(request, context):
-        return limited
-    try:
-        token = read_form_token(request.POST.get("token", ""), service_id=service.pk)
-    except FormTokenError as exc:
-        context.update(client_timezone=page.business_profile.timezone, error=exc.message)
-        return render(request, TEMPLATE_JOIN, context, status=400)
-    form = BookingForm(request.POST, country=page.business_profile.country)
-    context.update(form=form, client_timezone=token.client_timezone, start=token.start_utc,
-                   end=token.start_utc + timedelta(minutes=service.duration_minutes))
-    if not form.is_valid():
-        return render(request, TEMPLATE_JOIN, context, status=400)
-    details = {key: form.cleaned_data[key] for key in ("client_name", "client_email", "client_phone", "notes")}
+    sent = read_sent_details(request, page, service, TEMPLATE_JOIN)
+    if isinstance(sent, HttpResponse):
+        return sent
+    context, token, details = sent
     try:
         entry, _created = waitlist.waitlist_join(
             service=service, start_time_utc=token.start_utc, client_timezone=token.client_timezone, **details
@@ -151,15 +149,21 @@ def _entry_page(request: HttpRequest, page: BusinessBookingSettings, entry: Wait
     return response
 
 
-def _busy_entry_page(request: HttpRequest, page: BusinessBookingSettings, entry: WaitlistEntry, exc: Exception) -> HttpResponse:
-    """The entry's page again with the "busy" message (503, Retry-After), when the lock was not
-    granted in time; any other exception goes on up."""
-    busy = as_busy_error(exc)
-    if busy is None:
-        raise exc
-    response = _entry_page(request, page, entry, error=busy.message, status=503)
-    response["Retry-After"] = str(busy.retry_after_seconds)
-    return response
+def _entry_step(request: HttpRequest, page: BusinessBookingSettings, entry: WaitlistEntry, step):
+    """Run `step(entry=entry)` (claim or leave): its result, or the entry's page saying why not
+    (409 for an offer that lapsed, 400 for anything else refused, 503 busy with Retry-After)."""
+    try:
+        return step(entry=entry)
+    except BookingError as exc:
+        entry.refresh_from_db()
+        return _entry_page(request, page, entry, error=exc.message, status=409 if isinstance(exc, OfferLapsedError) else 400)
+    except Exception as exc:
+        busy = as_busy_error(exc)
+        if busy is None:
+            raise
+        response = _entry_page(request, page, entry, error=busy.message, status=503)
+        response["Retry-After"] = str(busy.retry_after_seconds)
+        return response
 
 
 @require_http_methods(["GET"])
@@ -181,13 +185,9 @@ def waitlist_claim(request: HttpRequest, page: BusinessBookingSettings, token: s
         return _entry_page(request, page, entry)
     if limited := _rate_limited(request, _base_context(page, service=entry.session_category)):
         return limited
-    try:
-        booking = waitlist.waitlist_claim(entry=entry)
-    except BookingError as exc:
-        entry.refresh_from_db()
-        return _entry_page(request, page, entry, error=exc.message, status=409 if isinstance(exc, OfferLapsedError) else 400)
-    except Exception as exc:
-        return _busy_entry_page(request, page, entry, exc)
+    booking = _entry_step(request, page, entry, waitlist.waitlist_claim)
+    if isinstance(booking, HttpResponse):
+        return booking
     return redirect(reverse("public:booking", args=[page.public_booking_slug, booking.manage_token]))
 
 
@@ -200,11 +200,6 @@ def waitlist_leave(request: HttpRequest, page: BusinessBookingSettings, token: s
     entry = _entry(page, token)
     if request.method == "GET":
         return _entry_page(request, page, entry)
-    try:
-        waitlist.waitlist_leave(entry=entry)
-    except BookingError as exc:
-        entry.refresh_from_db()
-        return _entry_page(request, page, entry, error=exc.message, status=400)
-    except Exception as exc:
-        return _busy_entry_page(request, page, entry, exc)
+    if isinstance(refused := _entry_step(request, page, entry, waitlist.waitlist_leave), HttpResponse):
+        return refused
     return redirect(reverse("public:waitlist-entry", args=[page.public_booking_slug, entry.token]))
