@@ -2,7 +2,7 @@ from django.contrib import admin
 
 from bookingsite.lib.admin import ReadOnlyAdmin
 
-from .models import Booking, BookingStatusChange, Client, Session
+from .models import Booking, BookingStatusChange, Client, Session, WaitlistEntry
 
 
 # Read-only: a client's or a session's rows take places (attendees), so they change only through
@@ -38,3 +38,13 @@ class BookingAdmin(ReadOnlyAdmin):
     search_fields = ["client_name", "client_email"]
     date_hierarchy = "start_time_utc"
     inlines = [StatusChangeInline]
+
+
+@admin.register(WaitlistEntry)
+class WaitlistEntryAdmin(ReadOnlyAdmin):
+    """Read-only: a live offer holds a place, so entries change only through bookings.waitlist."""
+
+    list_display = ["client_name", "session_category", "start_time_utc", "status", "offer_expires_at", "business_profile"]
+    list_filter = ["status"]
+    search_fields = ["client_name", "client_email"]
+    date_hierarchy = "start_time_utc"

@@ -20,7 +20,6 @@ from bookingsite.availability import engine
 from bookingsite.businesses.locking import lock_business_for_write
 from bookingsite.businesses.models import MAX_NOTICE_MINUTES, BusinessBookingSettings, SessionCategory
 
-from . import events
 from .exceptions import (
     BookingError,
     BookingPageClosedError,
@@ -32,7 +31,15 @@ from .exceptions import (
 from .models import Booking, WaitlistEntry
 from .selectors import availability
 from .services import book_under_lock, check_booking_window, client_match
-from .waitlist_offers import closes_at, entry_offer, entry_set_status, free_places, offer_freed_places, waitlist_close
+from .waitlist_offers import (
+    closes_at,
+    entry_changed,
+    entry_offer,
+    entry_set_status,
+    free_places,
+    offer_freed_places,
+    waitlist_close,
+)
 
 Entry = WaitlistEntry.Status
 log = logging.getLogger("bookingsite.bookings")
@@ -116,8 +123,7 @@ def waitlist_join(
     entry.full_clean(exclude=["client"], validate_unique=False, validate_constraints=False)
     entry.client = client_match(page.business_profile_id, name=client_name, email=client_email, phone=client_phone)
     entry.save()
-    events.waitlist_changed(entry=entry, from_status="")
-    return entry, True
+    return entry_changed(entry, from_status=""), True
 
 
 @transaction.atomic(durable=True)
@@ -165,7 +171,7 @@ def waitlist_claim(*, entry: WaitlistEntry, now: datetime | None = None) -> Book
     )
     entry.booking = booking
     entry.save(update_fields=["booking", "updated_at"])
-    events.waitlist_changed(entry=entry, from_status=Entry.OFFERED)
+    entry_changed(entry, from_status=Entry.OFFERED)
     return booking
 
 

@@ -7,7 +7,10 @@ book it. Nothing here takes the lock or opens a transaction: the callers in `boo
 and `bookings.waitlist` do.
 """
 
+import logging
 from datetime import datetime, timedelta
+
+from django.db import transaction
 
 from bookingsite.availability import engine
 from bookingsite.businesses.models import BusinessBookingSettings, SessionCategory
@@ -17,6 +20,7 @@ from .models import WaitlistEntry
 from .selectors import availability
 
 Entry = WaitlistEntry.Status
+event_log = logging.getLogger("bookingsite.bookings.events")
 
 
 def closes_at(page: BusinessBookingSettings, start: datetime) -> datetime:
@@ -36,8 +40,24 @@ def entry_set_status(entry: WaitlistEntry, status: str, **fields) -> WaitlistEnt
     for name, value in fields.items():
         setattr(entry, name, value)
     entry.save()
+    return entry_changed(entry, from_status=from_status)
+
+
+def entry_changed(entry: WaitlistEntry, *, from_status: str) -> WaitlistEntry:
+    """Tell the consumers that the saved `entry` went from `from_status` ("" when it just joined)
+    to its status (its email is written now), and log the step once the transaction commits."""
     events.waitlist_changed(entry=entry, from_status=from_status)
+    transaction.on_commit(lambda: _log_event(entry))
     return entry
+
+
+def _log_event(entry: WaitlistEntry) -> None:
+    """One line per waitlist step, key=value, as booking events are logged."""
+    event_log.info(
+        "waitlist.%s entry_id=%s business_id=%s service_id=%s start_utc=%s offer_expires_at=%s",
+        entry.status, entry.pk, entry.business_profile_id, entry.session_category_id, entry.start_time_utc.isoformat(),
+        entry.offer_expires_at.isoformat() if entry.offer_expires_at else "",
+    )
 
 
 def entry_offer(page: BusinessBookingSettings, entry: WaitlistEntry, now: datetime) -> WaitlistEntry:
