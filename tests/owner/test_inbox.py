@@ -78,3 +78,20 @@ def test_a_reject_reason_over_1000_characters_is_refused_not_cut(owner, booked):
     assert "under 1000 characters" in response.content.decode()
     pending.refresh_from_db()
     assert (pending.status, pending.rejection_reason) == ("pending_approval", "")
+
+
+def test_a_place_claimed_from_the_waitlist_says_so_in_the_list(owner, booked, service):
+    from bookingsite.bookings import waitlist
+
+    first, _request = booked
+    service.waitlist_enabled = True
+    service.save()
+    entry, _created = waitlist.waitlist_join(
+        service=service, start_time_utc=first.start_time_utc, client_name="Cleo", client_email="cleo@example.com",
+        client_timezone="Europe/London",
+    )
+    services.booking_cancel_by_client(booking=first)
+    waitlist.waitlist_claim(entry=entry)
+    listing = owner.get("/app/notifications/").content.decode()
+    assert "Waitlist place claimed by" in listing and ">Cleo</a>" in listing
+    assert Notification.objects.filter(kind="waitlist_claimed").count() == 1
