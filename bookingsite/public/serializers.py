@@ -180,7 +180,7 @@ class FreeDaySerializer(serializers.Serializer):
 class AvailabilityDaySerializer(FreeDaySerializer):
     full_slots = FullSlotSerializer(
         many=True,
-        help_text="The slots with every place taken whose waitlist a client may join (POST .../waitlist/); "
+        help_text="The slots with every place taken, whose waitlist a client may join (`POST /book/{slug}/waitlist/`); "
         "always empty for a service without a waitlist.",
     )
 
