@@ -23,12 +23,20 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from bookingsite.availability.types import Day
+from bookingsite.availability.types import Day, Slot
 from bookingsite.bookings.selectors.actions import booking_actions
 from bookingsite.bookings.selectors.availability import days_to_move_to, offered_days
 from bookingsite.bookings import services as booking_services
-from bookingsite.bookings.exceptions import BookingError, OnceKeyReusedError, SlotTakenError
+from bookingsite.bookings.exceptions import (
+    BookingError,
+    OnceKeyReusedError,
+    SlotHasPlacesError,
+    SlotTakenError,
+    WaitlistError,
+)
 from bookingsite.bookings.models import Booking
+from bookingsite.bookings.selectors.waitlist import waitlist_position
+from bookingsite.bookings.waitlist import waitlist_join
 from bookingsite.businesses.models import BusinessBookingSettings, SessionCategory
 from bookingsite.businesses.selectors import (
     booking_page_by_slug,
@@ -41,7 +49,7 @@ from bookingsite.lib.json_errors import ALL, form_errors
 from bookingsite.lib.throttling import PublicReadRateLimit, PublicWriteRateLimit
 
 from .forms import AvailabilityQueryForm
-from .links import booking_links
+from .links import booking_links, waitlist_entry_url
 from .serializers import (
     AvailabilitySerializer,
     BookingRequestSerializer,
@@ -50,7 +58,9 @@ from .serializers import (
     ManagedBookingSerializer,
     PublicBookingSerializer,
     PublicServiceListSerializer,
+    PublicWaitlistEntrySerializer,
     SlotTakenSerializer,
+    WaitlistJoinSerializer,
 )
 
 NO_PAGE = _("No active booking page has this link.")
@@ -111,26 +121,28 @@ def service_json(service: SessionCategory, currency: str) -> dict:
         "capacity": service.capacity,
         "price": None if service.price is None else str(service.price),
         "currency": currency,
+        "waitlist_enabled": service.waitlist_enabled,
     }
 
 
-def days_json(days: tuple[Day, ...]) -> list[dict]:
-    return [
-        {
-            "date": day.date.isoformat(),
-            "slots": [
-                {
-                    "start_time_utc": _utc(slot.start_utc),
-                    "end_time_utc": _utc(slot.end_utc),
-                    "start_local": slot.start_local.isoformat(timespec="seconds"),
-                    "end_local": slot.end_local.isoformat(timespec="seconds"),
-                    "remaining": slot.remaining,
-                }
-                for slot in day.slots
-            ],
-        }
-        for day in days
-    ]
+def _slot_times(slot: Slot) -> dict:
+    return {
+        "start_time_utc": _utc(slot.start_utc),
+        "end_time_utc": _utc(slot.end_utc),
+        "start_local": slot.start_local.isoformat(timespec="seconds"),
+        "end_local": slot.end_local.isoformat(timespec="seconds"),
+    }
+
+
+def days_json(days: tuple[Day, ...], *, with_full: bool = False) -> list[dict]:
+    """The days' free slots; `with_full` adds each day's full slots (a waitlist may be joined there)."""
+    answer = []
+    for day in days:
+        free = [{**_slot_times(slot), "remaining": slot.remaining} for slot in day.slots]
+        answer.append({"date": day.date.isoformat(), "slots": free})
+        if with_full:
+            answer[-1]["full_slots"] = [_slot_times(slot) for slot in day.full]
+    return answer
 
 
 def booking_json(request: Request, page: BusinessBookingSettings, booking: Booking) -> dict:
@@ -198,7 +210,9 @@ class AvailabilityView(PublicJSONView):
         operation_id="public_availability",
         tags=["public"],
         summary="Free slots of a service between two dates",
-        description="Dates are the client's, inclusive, at most 62 days. Without `client_timezone` the business's zone is used.",
+        description="Dates are the client's, inclusive, at most 62 days. Without `client_timezone` the business's zone is used. "
+        "Each day also lists its full slots (`full_slots`) when the service takes a waitlist: "
+        "`POST /book/{slug}/waitlist/` joins one.",
         parameters=[
             SLUG,
             OpenApiParameter("session_category_id", int, required=True, description="The service's id."),
@@ -244,7 +258,7 @@ class AvailabilityView(PublicJSONView):
                     "capacity": service.capacity,
                 },
                 "client_timezone": client_timezone,
-                "days": days_json(days),
+                "days": days_json(days, with_full=True),
             }
         )
 
@@ -254,6 +268,28 @@ def _idempotency_once_key(business_profile_id: int, header: str) -> str | None:
     if not header:
         return None
     return hashlib.sha256(f"api:{business_profile_id}:{header}".encode()).hexdigest()
+
+
+def _json_body(request: Request, message: str):
+    """The parsed JSON body; anything but JSON is a 415 that says what to send, not only what was wrong."""
+    try:
+        return request.data
+    except exceptions.UnsupportedMediaType as exc:
+        raise exceptions.UnsupportedMediaType(request.content_type, detail=message) from exc
+
+
+def _country(page: BusinessBookingSettings) -> dict:
+    return {"country": page.business_profile.country}  # reads the phone number (BookingRequestSerializer)
+
+
+def _request_and_service(page: BusinessBookingSettings, fields: BookingRequestSerializer) -> tuple[dict, SessionCategory]:
+    """The request's checked fields and its service, one the business offers on its link; else a 400 or a 404."""
+    fields.is_valid(raise_exception=True)
+    data = fields.validated_data
+    service = public_services(page.business_profile_id).filter(pk=data["session_category_id"]).first()
+    if service is None:
+        raise ErrorsByField(status.HTTP_404_NOT_FOUND, session_category_id=[NO_SERVICE])
+    return data, service
 
 
 @method_decorator(never_cache, name="dispatch")  # the answer holds the manage link (see public.views)
@@ -290,19 +326,9 @@ class BookingCreateView(PublicJSONView):
         },
     )
     def post(self, request: Request, slug: str) -> Response:
-        try:
-            body = request.data
-        except exceptions.UnsupportedMediaType as exc:
-            # Say what to send, not only what was wrong.
-            message = _("Send the booking as JSON with Content-Type: application/json.")
-            raise exceptions.UnsupportedMediaType(request.content_type, detail=message) from exc
+        body = _json_body(request, _("Send the booking as JSON with Content-Type: application/json."))
         page = _active_page(slug)
-        fields = BookingRequestSerializer(data=body, context={"country": page.business_profile.country})
-        fields.is_valid(raise_exception=True)
-        data = fields.validated_data
-        service = public_services(page.business_profile_id).filter(pk=data["session_category_id"]).first()
-        if service is None:
-            raise ErrorsByField(status.HTTP_404_NOT_FOUND, session_category_id=[NO_SERVICE])
+        data, service = _request_and_service(page, BookingRequestSerializer(data=body, context=_country(page)))
         try:
             booking = booking_services.booking_create(
                 service=service,
@@ -321,6 +347,62 @@ class BookingCreateView(PublicJSONView):
         except BookingError as exc:
             raise exceptions.ValidationError({exc.field or ALL: [str(exc.message)]}) from exc
         return Response(booking_json(request, page, booking), status=status.HTTP_201_CREATED)
+
+
+@method_decorator(never_cache, name="dispatch")  # the answer holds the waitlist page's link, as the booking POST's
+class WaitlistJoinView(PublicJSONView):
+    """JSON only, with no cookie or form token, as the booking POST (DESIGN.md 6 and 11)."""
+
+    http_method_names = ["post"]
+    throttle_classes = [PublicWriteRateLimit]
+
+    @extend_schema(
+        operation_id="public_waitlist_join",
+        tags=["public"],
+        summary="Join the waitlist of a full slot",
+        description="JSON only (no cookie or form token needed), with the booking POST's fields, for one of the "
+        "availability JSON's `full_slots` of a service with `waitlist_enabled`. When a place frees, the first in line "
+        "is emailed an offer that holds it for a while. The same email again for the same slot answers its place "
+        "in line (200), and adds nobody.",
+        parameters=[SLUG],
+        request=WaitlistJoinSerializer,
+        responses={
+            201: OpenApiResponse(PublicWaitlistEntrySerializer, description="In line: the place and the client's page."),
+            200: OpenApiResponse(PublicWaitlistEntrySerializer, description="This email was already in line for the slot."),
+            400: _errors("Invalid fields (messages by field); a slot that does not exist, is not offered, too soon or too "
+                         "far ahead; a service without a waitlist; a client who already has a place at this time; "
+                         "or a body that is not JSON. Nothing changed."),
+            404: NOT_FOUND,
+            409: _errors("The slot has a free place: book it instead (message under `start_time_utc`). Nothing changed."),
+            415: _errors("The body is not `application/json`."),
+            429: RATE_LIMITED,
+            503: _errors("Busy: nothing was changed; `Retry-After` says how many seconds to wait before sending it again."),
+        },
+    )
+    def post(self, request: Request, slug: str) -> Response:
+        body = _json_body(request, _("Send the request as JSON with Content-Type: application/json."))
+        page = _active_page(slug)
+        data, service = _request_and_service(page, WaitlistJoinSerializer(data=body, context=_country(page)))
+        try:
+            entry, created = waitlist_join(
+                service=service,
+                start_time_utc=data["start_time_utc"],
+                client_name=data["client_name"],
+                client_email=data["client_email"],
+                client_phone=data["client_phone"],
+                notes=data["notes"],
+                client_timezone=data["client_timezone"],
+            )
+        except SlotHasPlacesError as exc:
+            raise ErrorsByField(status.HTTP_409_CONFLICT, start_time_utc=[str(exc.message)]) from exc
+        except WaitlistError as exc:
+            # The service's own "no waitlist" belongs to the service chosen; "you already have a place" to the request.
+            field = ALL if service.waitlist_enabled else "session_category_id"
+            raise exceptions.ValidationError({field: [str(exc.message)]}) from exc
+        except BookingError as exc:
+            raise exceptions.ValidationError({exc.field or ALL: [str(exc.message)]}) from exc
+        answer = {"id": entry.pk, "position": waitlist_position(entry), "manage_url": waitlist_entry_url(request, page, entry)}
+        return Response(answer, status=status.HTTP_201_CREATED if created else status.HTTP_200_OK)
 
 
 # --- The manage link's JSON ------------------------------------------------------------------

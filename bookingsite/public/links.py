@@ -1,4 +1,4 @@
-"""Absolute links to a booking's client pages, for the pages, the JSON and emails."""
+"""Absolute links to a booking's client pages (and a waitlist entry's), for the pages, the JSON and emails."""
 
 from dataclasses import dataclass
 
@@ -6,7 +6,7 @@ from django.http import HttpRequest
 from django.urls import reverse
 
 from bookingsite.bookings.calendar_links import google_calendar_url
-from bookingsite.bookings.models import Booking
+from bookingsite.bookings.models import Booking, WaitlistEntry
 from bookingsite.businesses.models import BusinessBookingSettings
 
 
@@ -27,3 +27,8 @@ def booking_links(request: HttpRequest, page: BusinessBookingSettings, booking: 
         ics_url=request.build_absolute_uri(reverse("public:ics", args=args)),
         google_calendar_url=google_calendar_url(booking, manage_url),
     )
+
+
+def waitlist_entry_url(request: HttpRequest, page: BusinessBookingSettings, entry: WaitlistEntry) -> str:
+    """The client's page for their place in line; its token is the key, as a booking's manage link's."""
+    return request.build_absolute_uri(reverse("public:waitlist-entry", args=[page.public_booking_slug, entry.token]))

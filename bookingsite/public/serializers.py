@@ -93,6 +93,13 @@ class BookingRequestSerializer(serializers.Serializer):
         return form.cleaned_data
 
 
+class WaitlistJoinSerializer(BookingRequestSerializer):
+    """The waitlist's request: the booking request's fields, read the same way."""
+
+    start_time_utc = _like_form(UTCTime, "start_time_utc", help_text="One of the full slots' start_time_utc "
+                                "(the availability JSON's `full_slots`).")
+
+
 class _JSONObject(serializers.Serializer):
     default_error_messages = {"invalid": _("The body must be a JSON object.")}
 
@@ -139,6 +146,7 @@ class PublicServiceSerializer(serializers.Serializer):
     capacity = serializers.IntegerField(help_text="Places per session.")
     price = serializers.DecimalField(max_digits=8, decimal_places=2, allow_null=True)
     currency = serializers.CharField(help_text="ISO 4217 code of the price.")
+    waitlist_enabled = serializers.BooleanField(help_text="Whether a full slot of it takes a waitlist.")
 
 
 class PublicServiceListSerializer(serializers.Serializer):
@@ -153,24 +161,37 @@ class AvailabilityServiceSerializer(serializers.Serializer):
     capacity = serializers.IntegerField()
 
 
-class SlotSerializer(serializers.Serializer):
+class FullSlotSerializer(serializers.Serializer):
     start_time_utc = serializers.DateTimeField()
     end_time_utc = serializers.DateTimeField()
     start_local = serializers.DateTimeField(help_text="The start in the client's time zone, with its offset.")
     end_local = serializers.DateTimeField()
+
+
+class SlotSerializer(FullSlotSerializer):
     remaining = serializers.IntegerField(help_text="Places still free.")
 
 
-class AvailabilityDaySerializer(serializers.Serializer):
+class FreeDaySerializer(serializers.Serializer):
     date = serializers.DateField(help_text="A date in the client's time zone.")
     slots = SlotSerializer(many=True)
+
+
+class AvailabilityDaySerializer(FreeDaySerializer):
+    full_slots = FullSlotSerializer(
+        many=True,
+        help_text="The slots with every place taken, whose waitlist a client may join (`POST /book/{slug}/waitlist/`); "
+        "always empty for a service without a waitlist.",
+    )
 
 
 class AvailabilitySerializer(serializers.Serializer):
     business = PublicBusinessSerializer()
     service = AvailabilityServiceSerializer()
     client_timezone = serializers.CharField()
-    days = AvailabilityDaySerializer(many=True, help_text="Every date asked for, in order, with its free slots (maybe none).")
+    days = AvailabilityDaySerializer(
+        many=True, help_text="Every date asked for, in order, with its free slots and its full ones (maybe none)."
+    )
 
 
 class PublicBookingSerializer(serializers.Serializer):
@@ -207,4 +228,10 @@ class SlotTakenSerializer(serializers.Serializer):
     errors = serializers.DictField(
         child=serializers.ListField(child=serializers.CharField()), help_text="The message is under `start_time_utc`."
     )
-    days = AvailabilityDaySerializer(many=True, help_text="The times still free that day, in the client's zone.")
+    days = FreeDaySerializer(many=True, help_text="The times still free that day, in the client's zone.")
+
+
+class PublicWaitlistEntrySerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    position = serializers.IntegerField(min_value=1, help_text="1 for the first in line.")
+    manage_url = serializers.URLField(help_text="The client's own page for the place in line (leave, or claim an offer there).")

@@ -25,6 +25,7 @@ OPERATIONS = {
     ("/api/v1/exception-dates/", "get"), ("/api/v1/exception-dates/", "post"),
     ("/api/v1/exception-dates/{id}/", "get"), ("/api/v1/exception-dates/{id}/", "delete"),
     ("/book/{slug}/services/", "get"), ("/book/{slug}/availability/", "get"), ("/book/{slug}/bookings/", "post"),
+    ("/book/{slug}/waitlist/", "post"),
     ("/book/{slug}/booking/{token}/", "get"), ("/book/{slug}/booking/{token}/reschedule/", "post"),
     ("/book/{slug}/booking/{token}/cancel/", "post"),
 }
@@ -93,6 +94,26 @@ def test_public_json_is_described_with_its_errors(schema):
         assert {"404", "429", "503"} <= set(read["responses"])
     assert {p["name"] for p in availability["parameters"] if p.get("required")} == {
         "slug", "session_category_id", "start_date", "end_date"}
+
+
+def test_the_waitlist_json_is_described_with_its_answers(schema):
+    join = schema["paths"]["/book/{slug}/waitlist/"]["post"]
+    assert join["security"] == [{}] or "security" not in join
+    assert set(join["responses"]) == {"200", "201", "400", "404", "409", "413", "415", "429", "503"}
+    assert all(join["responses"][code]["content"]["application/json"]["schema"] == ERRORS_REF
+               for code in ("400", "404", "409", "413", "415", "429", "503"))
+    entry = join["responses"]["201"]["content"]["application/json"]["schema"]
+    assert entry == join["responses"]["200"]["content"]["application/json"]["schema"]
+    assert set(schema["components"]["schemas"][entry["$ref"].rsplit("/", 1)[1]]["required"]) == {"id", "position", "manage_url"}
+    body = join["requestBody"]["content"]["application/json"]["schema"]["$ref"].rsplit("/", 1)[1]
+    assert set(schema["components"]["schemas"][body]["required"]) == {
+        "session_category_id", "start_time_utc", "client_name", "client_email", "client_phone", "client_timezone"}
+    days = schema["components"]["schemas"]["Availability"]["properties"]["days"]["items"]["$ref"].rsplit("/", 1)[1]
+    assert {"date", "slots", "full_slots"} <= set(schema["components"]["schemas"][days]["required"])
+    full = schema["components"]["schemas"][days]["properties"]["full_slots"]["items"]["$ref"].rsplit("/", 1)[1]
+    times = {"start_time_utc", "end_time_utc", "start_local", "end_local"}
+    assert set(schema["components"]["schemas"][full]["required"]) == times
+    assert "waitlist_enabled" in schema["components"]["schemas"]["PublicService"]["required"]
 
 
 def test_the_manage_links_json_is_described_at_the_pages_addresses(schema):

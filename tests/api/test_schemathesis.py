@@ -66,6 +66,8 @@ class World:
     exception_ids: list[int]
     bookable_service_id: int
     offered_start: str
+    waitlist_service_id: int
+    full_start: str  # a full slot of the waitlist service: joining it is a 201, then a 200
     today: date
 
 
@@ -83,6 +85,7 @@ def world(settings, alice, business, page, service) -> World:
     group = ServiceFactory(business_profile=business, name="Group class", capacity=4, price="12.50")
     unused = ServiceFactory(business_profile=business, name="Unused")
     archived = ServiceFactory(business_profile=business, name="Old class", is_archived=True)
+    waitlisted = ServiceFactory(business_profile=business, name="Waitlisted class", capacity=1, waitlist_enabled=True)
     today = timezone.now().date()  # the business's today: it works in UTC
     day = today + timedelta(days=5)
 
@@ -107,6 +110,10 @@ def world(settings, alice, business, page, service) -> World:
 
     started = attended(10, "s@example.com")
     missed = booking_services.booking_mark_attendance(booking=attended(14, "m@example.com"), status="no_show", by=alice)
+    full = booking_services.booking_create(  # its only place, on a day with nothing else booked
+        service=waitlisted, start_time_utc=at(today + timedelta(days=4), 10), client_name="Wu", client_email="w@example.com",
+        client_phone="", client_timezone="UTC",
+    )
     closed = ExceptionDateFactory(business_profile=business, date=today + timedelta(days=20))
     special = ExceptionDateFactory(
         business_profile=business, date=today + timedelta(days=21), start_time=time(10), end_time=time(12)
@@ -129,6 +136,8 @@ def world(settings, alice, business, page, service) -> World:
         exception_ids=[closed.pk, special.pk, bobs_exception.pk],  # bob's last
         bookable_service_id=group.pk,
         offered_start=days[0].slots[0].start_utc.strftime("%Y-%m-%dT%H:%M:%SZ"),
+        waitlist_service_id=waitlisted.pk,
+        full_start=full.start_time_utc.strftime("%Y-%m-%dT%H:%M:%SZ"),
         today=today,
     )
 
@@ -166,6 +175,9 @@ def use_real_values(case, world: World) -> bool:
             query["end_date"] = (world.today + timedelta(days=pick.randint(1, 70))).isoformat()
     if path.endswith("/bookings/") and case.method.upper() == "POST" and isinstance(case.body, dict):
         case.body.update(session_category_id=world.bookable_service_id, start_time_utc=world.offered_start,
+                         client_phone="+447911123456", client_timezone="Europe/London")
+    if path.endswith("/waitlist/") and case.method.upper() == "POST" and isinstance(case.body, dict):
+        case.body.update(session_category_id=world.waitlist_service_id, start_time_utc=world.full_start,
                          client_phone="+447911123456", client_timezone="Europe/London")
     if path.endswith("/reschedule/") and isinstance(case.body, dict):
         case.body["start_time_utc"] = world.offered_start

@@ -8,6 +8,7 @@ import pytest
 
 from bookingsite.bookings.models import Booking
 from bookingsite.bookings.services import booking_create
+from bookingsite.businesses.services import service_update
 from tests.factories import (
     BookingFactory,
     BookingSettingsFactory,
@@ -46,8 +47,15 @@ class TestServices:
         assert [s["name"] for s in body["services"]] == ["Private lesson", "Group"]
         assert body["services"][1] == {
             "id": group.pk, "name": "Group", "description": "", "duration_minutes": 60, "capacity": 6,
-            "price": "14.50", "currency": "GBP",
+            "price": "14.50", "currency": "GBP", "waitlist_enabled": False,
         }
+
+    def test_says_which_services_take_a_waitlist(self, client, page, business, service):
+        ServiceFactory(business_profile=business, name="Group", capacity=6, waitlist_enabled=True, position=1)
+
+        services = client.get("/book/alices-aqua/services/").json()["services"]
+
+        assert [(s["name"], s["waitlist_enabled"]) for s in services] == [("Private lesson", False), ("Group", True)]
 
     def test_unknown_and_inactive_pages_answer_404(self, client, page):
         assert client.get("/book/nobody-here/services/").status_code == 404
@@ -69,6 +77,8 @@ class TestAvailabilityShape:
         assert body["service"] == {"id": service.pk, "name": "Private lesson", "duration_minutes": 60, "capacity": 1}
         assert body["client_timezone"] == "Asia/Tokyo"
         assert [d["date"] for d in body["days"]] == [day.isoformat()]
+        assert set(body["days"][0]) == {"date", "slots", "full_slots"}
+        assert body["days"][0]["full_slots"] == []  # nothing is full, and this service has no waitlist anyway
         slots = body["days"][0]["slots"]
         assert slots, "an open day in the horizon has slots"
         first = slots[0]
@@ -112,6 +122,90 @@ class TestAvailabilityShape:
                              client_timezone="UTC")
         assert taken not in [s["start_time_utc"] for s in after.json()["days"][0]["slots"]]
         assert start  # the day is a normal open day
+
+
+def utc(text: str) -> datetime:
+    return datetime.strptime(text, "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=UTC)
+
+
+def one_day(client, service, day: date, zone: str = "Asia/Tokyo") -> dict:
+    response = availability(client, session_category_id=service.pk, start_date=day.isoformat(), end_date=day.isoformat(),
+                            client_timezone=zone)
+    assert response.status_code == 200
+    [only] = response.json()["days"]
+    return only
+
+
+class TestFullSlots:
+    """Each day's `full_slots`: where a client may join the waitlist (DESIGN.md 11), for a service that takes one."""
+
+    @pytest.fixture
+    def group(self, business):
+        return ServiceFactory(business_profile=business, name="Group swim", capacity=2, waitlist_enabled=True)
+
+    @staticmethod
+    def book(service, start_utc: str, email: str):
+        booking_create(service=service, start_time_utc=utc(start_utc), client_name="Jo Bloggs", client_email=email,
+                       client_timezone="UTC")
+
+    def test_a_full_slot_of_a_waitlist_service_leaves_slots_for_full_slots(self, client, open_week, group):
+        day = date.today() + timedelta(days=5)
+        before = one_day(client, group, day)
+        chosen = before["slots"][2]
+        self.book(group, chosen["start_time_utc"], "jo@example.com")
+        half = one_day(client, group, day)
+        self.book(group, chosen["start_time_utc"], "kim@example.com")
+
+        after = one_day(client, group, day)
+
+        assert before["full_slots"] == half["full_slots"] == []
+        assert {**chosen, "remaining": 1} in half["slots"]  # one place left: still bookable
+        times = ("start_time_utc", "end_time_utc", "start_local", "end_local")
+        assert after["full_slots"] == [{key: chosen[key] for key in times}]  # no `remaining`: there is none
+        assert chosen["start_time_utc"] not in [s["start_time_utc"] for s in after["slots"]]
+        assert after["slots"] == [s for s in before["slots"] if s != chosen]
+        assert after["full_slots"][0]["start_local"].endswith("+09:00")  # in the client's zone, as the slots
+
+    def test_every_day_has_full_slots_in_order(self, client, open_week, group):
+        first, second = date.today() + timedelta(days=4), date.today() + timedelta(days=5)
+        late = one_day(client, group, second)["slots"][3]["start_time_utc"]
+        early = one_day(client, group, second)["slots"][0]["start_time_utc"]
+        for start in (late, early):
+            for email in ("jo@example.com", "kim@example.com"):
+                self.book(group, start, email)
+
+        response = availability(client, session_category_id=group.pk, start_date=first.isoformat(),
+                                end_date=(second + timedelta(days=1)).isoformat(), client_timezone="Asia/Tokyo")
+
+        days = response.json()["days"]
+        assert [len(d["full_slots"]) for d in days] == [0, 2, 0]
+        assert [s["start_time_utc"] for s in days[1]["full_slots"]] == [early, late]
+
+    def test_a_service_without_a_waitlist_never_lists_full_slots(self, client, open_week, service):
+        day = date.today() + timedelta(days=5)
+        chosen = one_day(client, service, day)["slots"][1]
+        self.book(service, chosen["start_time_utc"], "jo@example.com")  # its only place
+
+        after = one_day(client, service, day)
+
+        assert after["full_slots"] == []
+        assert chosen["start_time_utc"] not in [s["start_time_utc"] for s in after["slots"]]
+
+    def test_turning_the_waitlist_on_lists_the_full_slots_at_once(self, client, open_week, service):
+        day = date.today() + timedelta(days=5)
+        chosen = one_day(client, service, day)["slots"][1]
+        self.book(service, chosen["start_time_utc"], "jo@example.com")
+        assert one_day(client, service, day)["full_slots"] == []  # now in the cache
+
+        service_update(service=service, name=service.name, description="", duration_minutes=60, capacity=1, price=None,
+                       is_publicly_bookable=True, location="", waitlist_enabled=True)
+
+        assert [s["start_time_utc"] for s in one_day(client, service, day)["full_slots"]] == [chosen["start_time_utc"]]
+
+    def test_a_past_range_has_empty_full_slots_every_day(self, client, open_week, group):
+        response = availability(client, session_category_id=group.pk, start_date="2020-01-01", end_date="2020-01-03")
+
+        assert [(d["slots"], d["full_slots"]) for d in response.json()["days"]] == [([], [])] * 3
 
 
 class TestAvailabilityBadInput:
