@@ -79,8 +79,9 @@ def waitlist_join(
     client_timezone: str,
     now: datetime | None = None,
 ) -> tuple[WaitlistEntry, bool]:
-    """Put a client on the waitlist of a full slot; returns the entry and whether it is new (the
-    same email again answers the entry it already has).
+    """Put a client on the waitlist of a full slot; returns the entry and whether it is new. The
+    same email again answers the entry it already has and emails its link to that address again:
+    a caller shows the link only for a new entry, since anyone may know a client's email.
 
     Raises BookingPageClosedError, WaitlistError (the service has no waitlist, or the client
     already has a place there), OutsideBookingWindowError, SlotNotOfferedError (no such slot),
@@ -91,7 +92,7 @@ def waitlist_join(
     line = WaitlistEntry.objects.in_line().filter(session_category_id=service.pk, start_time_utc=start_time_utc)
     existing = line.annotate(email_ci=Lower("client_email")).filter(email_ci=client_email.lower()).first()
     if existing is not None:
-        return existing, False
+        return entry_changed(existing, from_status=existing.status), False  # where it stands, emailed again
     if not page.is_booking_page_active:
         raise BookingPageClosedError()
     service = SessionCategory.objects.get(pk=service.pk)  # re-read under the lock

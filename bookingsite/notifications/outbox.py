@@ -132,10 +132,12 @@ def waitlist_notifications_queue(*, entry: WaitlistEntry, from_status: str) -> l
     """Record the client's email for a waitlist entry that just went from `from_status` ("" when
     it just joined) to its current status: joined, offered a place, offer lapsed, line closed.
     Other steps (left, declined, removed, claimed: the booking's own emails follow) write none.
+    `from_status` equal to its status is a repeated join: the email of where it stands, again.
     Call it inside the waitlist service's transaction, like booking_notifications_queue."""
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("waitlist_notifications_queue must run inside the waitlist's transaction")
-    kind = WAITLIST_KINDS.get("" if not from_status else entry.status)
+    joined = not from_status or (from_status == entry.status == WaitlistEntry.Status.WAITING)
+    kind = WAITLIST_KINDS.get("" if joined else entry.status)
     if kind is None:
         return []
     entry = WaitlistEntry.objects.select_related(

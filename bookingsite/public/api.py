@@ -363,12 +363,15 @@ class WaitlistJoinView(PublicJSONView):
         description="JSON only (no cookie or form token needed), with the booking POST's fields, for one of the "
         "availability JSON's `full_slots` of a service with `waitlist_enabled`. When a place frees, the first in line "
         "is emailed an offer that holds it for a while. The same email again for the same slot answers its place "
-        "in line (200), and adds nobody.",
+        "in line (200) without its link, which is emailed to that address again, and adds nobody.",
         parameters=[SLUG],
         request=WaitlistJoinSerializer,
         responses={
             201: OpenApiResponse(PublicWaitlistEntrySerializer, description="In line: the place and the client's page."),
-            200: OpenApiResponse(PublicWaitlistEntrySerializer, description="This email was already in line for the slot."),
+            200: OpenApiResponse(
+                PublicWaitlistEntrySerializer,
+                description="This email was already in line for the slot: `manage_url` is null, and the link was emailed again.",
+            ),
             400: _errors("Invalid fields (messages by field); a slot that does not exist, is not offered, too soon or too "
                          "far ahead; a service without a waitlist; a client who already has a place at this time; "
                          "or a body that is not JSON. Nothing changed."),
@@ -401,7 +404,10 @@ class WaitlistJoinView(PublicJSONView):
             raise exceptions.ValidationError({field: [str(exc.message)]}) from exc
         except BookingError as exc:
             raise exceptions.ValidationError({exc.field or ALL: [str(exc.message)]}) from exc
-        answer = {"id": entry.pk, "position": waitlist_position(entry), "manage_url": waitlist_entry_url(request, page, entry)}
+        # Only the first join gets the link: anyone may know a client's email, and the link is the
+        # key to their place (leave it, claim its offer). A repeat has it emailed to them again.
+        manage_url = waitlist_entry_url(request, page, entry) if created else None
+        answer = {"id": entry.pk, "position": waitlist_position(entry), "manage_url": manage_url}
         return Response(answer, status=status.HTTP_201_CREATED if created else status.HTTP_200_OK)
 
 

@@ -234,4 +234,8 @@ class SlotTakenSerializer(serializers.Serializer):
 class PublicWaitlistEntrySerializer(serializers.Serializer):
     id = serializers.IntegerField()
     position = serializers.IntegerField(min_value=1, help_text="1 for the first in line.")
-    manage_url = serializers.URLField(help_text="The client's own page for the place in line (leave, or claim an offer there).")
+    manage_url = serializers.URLField(
+        allow_null=True,
+        help_text="The client's own page for the place in line (leave, or claim an offer there). Null when the email "
+        "was already in line: the link is then emailed to that address again, never given to whoever asks.",
+    )

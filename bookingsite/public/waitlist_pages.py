@@ -105,7 +105,7 @@ def _submit_join(request: HttpRequest, page: BusinessBookingSettings, service: S
         return sent
     context, token, details = sent
     try:
-        entry, _created = waitlist.waitlist_join(
+        entry, created = waitlist.waitlist_join(
             service=service, start_time_utc=token.start_utc, client_timezone=token.client_timezone, **details
         )
     except BookingError as exc:
@@ -115,6 +115,10 @@ def _submit_join(request: HttpRequest, page: BusinessBookingSettings, service: S
         if busy is None:
             raise
         return _busy_again(request, TEMPLATE_JOIN, context, busy)
+    if not created:
+        # Anyone may know a client's email: the link to their place goes to their mailbox, not here.
+        context.update(form=None, already_in_line=details["client_email"])
+        return render(request, TEMPLATE_JOIN, context)
     return redirect(reverse("public:waitlist-entry", args=[page.public_booking_slug, entry.token]))
 
 

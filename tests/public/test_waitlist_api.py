@@ -9,7 +9,7 @@ import json
 import time as time_module
 from datetime import UTC, datetime, time, timedelta
 from types import SimpleNamespace
-from urllib.parse import urlencode
+from urllib.parse import urlencode, urlsplit
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -22,6 +22,7 @@ from bookingsite.bookings.models import Booking, BookingStatusChange, Client, Wa
 from bookingsite.bookings.selectors import availability
 from bookingsite.bookings.services import booking_cancel_by_client, booking_create
 from bookingsite.businesses.locking import LOCK_TIMEOUT_SECONDS, BusyError
+from bookingsite.notifications.models import EmailKind, OutboxEmail
 from tests.factories import ServiceFactory
 from tests.locking import LockHolder
 
@@ -137,8 +138,19 @@ class TestJoined:
         again = post(client, body_for(group, full.start_utc, client_email="Dana@Example.COM", client_name="Dana D."))
 
         assert (first.status_code, again.status_code) == (201, 200)
-        assert again.json() == first.json()
+        assert again.json() == {**first.json(), "manage_url": None}
         assert WaitlistEntry.objects.count() == 1
+
+    def test_the_same_email_again_never_shows_the_link_but_emails_it_to_that_address(self, client, group, full):
+        first = post(client, body_for(group, full.start_utc))
+        link = first.json()["manage_url"]
+
+        again = post(client, body_for(group, full.start_utc, client_name="Someone Else"))
+
+        assert link not in again.content.decode()
+        joined = OutboxEmail.objects.filter(kind=EmailKind.WAITLIST_JOINED).order_by("pk")
+        assert [email.to_email for email in joined] == ["dana@example.com", "dana@example.com"]
+        assert urlsplit(link).path in joined.last().body_text  # (emails build links from SITE_URL)
 
     def test_another_email_is_second_in_line(self, client, group, full):
         first = post(client, body_for(group, full.start_utc))

@@ -130,12 +130,17 @@ def test_a_second_client_is_second_in_line(client, lessons, taken):
     assert "You’re number 2 in line" in text(client.get(entry_url(second)))
 
 
-def test_joining_twice_with_the_same_email_answers_the_entry_already_there(client, lessons, taken):
+def test_joining_twice_with_the_same_email_emails_the_link_again_and_never_shows_it(client, lessons, taken):
     first = join(client, lessons, taken.start_time_utc)
-    before = counts()
-    again = join(client, lessons, taken.start_time_utc, name="Nina W.", email="NINA@example.com")
-    assert again["Location"] == first["Location"]
-    assert counts() == before
+    entries, bookings, _emails = counts()
+    again = join(client, lessons, taken.start_time_utc, name="Someone Else", email="NINA@example.com")
+    assert again.status_code == 200
+    assert "You’re already on this waitlist" in text(again)
+    assert "emailed the link to your place in line to NINA@example.com again" in text(again)
+    assert first["Location"] not in again.content.decode()  # anyone may know an email: the link goes to the mailbox
+    assert counts()[:2] == (entries, bookings)
+    resent = OutboxEmail.objects.filter(kind=EmailKind.WAITLIST_JOINED).order_by("pk").last()
+    assert resent.to_email == "nina@example.com" and first["Location"] in resent.body_text
 
 
 def test_joining_a_slot_with_a_free_place_says_book_it_instead(client, open_page, lessons):
