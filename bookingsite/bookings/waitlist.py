@@ -6,7 +6,6 @@ the entry under it, and raises only `BookingError` subclasses, whose messages ar
 Places freed on the way go to the next in line through `waitlist_offers.offer_freed_places`.
 """
 
-import dataclasses
 import logging
 from datetime import datetime, timedelta
 
@@ -101,8 +100,10 @@ def waitlist_join(
     if not service.waitlist_enabled:
         raise WaitlistError(NO_WAITLIST)
     check_booking_window(page, start_time_utc, now)
-    request = availability.availability_request_at(page=page, service=service, start_utc=start_time_utc, now=now)
-    slot = engine.find_slot(dataclasses.replace(request, list_full=True), start_time_utc)
+    request = availability.availability_request_at(
+        page=page, service=service, start_utc=start_time_utc, now=now, list_full=True
+    )
+    slot = engine.find_slot(request, start_time_utc)
     if slot is None:
         raise SlotNotOfferedError()
     if slot.remaining > 0:

@@ -1,6 +1,5 @@
 """The client's pages of a booking link. Any site may frame them; every page works without JavaScript."""
 
-import dataclasses
 from collections.abc import Callable
 from datetime import date, datetime, timedelta
 from functools import cache, wraps
@@ -160,8 +159,8 @@ def _picker_context(
     }
     if moving is None:
         days = availability.offered_days(**asked, service=service)
-    else:  # a booking moves only to a free place: no waitlist there
-        days = tuple(dataclasses.replace(day, full=()) for day in availability.days_to_move_to(**asked, booking=moving))
+    else:
+        days = availability.days_to_move_to(**asked, booking=moving)
     # Free times and full ones (with a waitlist to join) in one list, by start.
     times_by_date = {day.date: tuple(sorted(day.slots + day.full, key=lambda slot: slot.start_utc)) for day in days}
     if chosen_date not in times_by_date:

@@ -5,7 +5,6 @@ carry a form token or an entry's link are never cached. The entry's unguessable 
 client's key, as a booking's manage link is.
 """
 
-import dataclasses
 from datetime import datetime, timedelta
 
 from django.http import HttpRequest, HttpResponse
@@ -53,8 +52,10 @@ Entry = WaitlistEntry.Status
 def _slot_now(page: BusinessBookingSettings, service: SessionCategory, start: datetime) -> Slot | None:
     """The slot at exactly `start` as a client sees it now: free (remaining > 0), full (0, for a
     service with a waitlist), or None when it is not offered."""
-    request = availability.availability_request_at(page=page, service=service, start_utc=start, now=timezone.now())
-    return engine.find_slot(dataclasses.replace(request, list_full=True), start)
+    request = availability.availability_request_at(
+        page=page, service=service, start_utc=start, now=timezone.now(), list_full=True
+    )
+    return engine.find_slot(request, start)
 
 
 def _book_url(page: BusinessBookingSettings, service: SessionCategory, start: datetime, client_timezone: str) -> str:

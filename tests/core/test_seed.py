@@ -151,7 +151,7 @@ def test_demo_has_a_full_session_of_a_service_with_a_waitlist(demo_page):
         for service in services
         for day in availability.availability_days(
             page=demo_page, service=service, client_timezone="Europe/London", start_date=today,
-            end_date=today + timedelta(days=30), now=timezone.now(),
+            end_date=today + timedelta(days=30), now=timezone.now(), list_full=True,
         )
         for slot in day.full
     ]

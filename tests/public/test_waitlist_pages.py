@@ -306,3 +306,10 @@ def test_a_paused_page_takes_no_one_on_its_waitlists(client, open_page, lessons,
     assert response.status_code == 404
     assert WaitlistEntry.objects.count() == 0
 
+
+
+def test_the_booking_form_of_a_full_slot_with_a_waitlist_is_refused_not_offered(client, lessons, taken):
+    response = client.get(f"/book/alices-aqua/{lessons.pk}/book/", {"start": utc_iso(taken.start_time_utc)})
+    assert response.status_code == 409
+    assert "this time was just taken" in text(response)
+    assert 'name="token"' not in response.content.decode()

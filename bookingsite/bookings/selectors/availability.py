@@ -162,11 +162,13 @@ def availability_request(
     end_date: date,
     now: datetime,
     exclude_booking_id=None,
+    list_full: bool = False,
 ) -> AvailabilityRequest:
     """Everything the engine needs for a range of the client's dates, in four queries.
 
     `page` must come with its business (select_related), as `businesses.selectors` returns it.
-    `exclude_booking_id`: as `occupancy`'s (a booking being moved).
+    `exclude_booking_id`: as `occupancy`'s (a booking being moved). `list_full`: the full slots
+    too, for a list that offers their waitlists; never for a check before a write.
     """
     business = page.business_profile
     buffer = timedelta(minutes=page.global_buffer_time_minutes_between_sessions)
@@ -190,14 +192,15 @@ def availability_request(
             business.pk, range_start - buffer - timedelta(days=1), range_end + buffer + timedelta(days=1), now=now,
             exclude_booking_id=exclude_booking_id,
         ),
-        list_full=service.waitlist_enabled,  # its full slots take a waitlist (DESIGN.md 11)
+        list_full=list_full,
     )
 
 
 def availability_request_at(
-    *, page: BusinessBookingSettings, service: SessionCategory, start_utc: datetime, now: datetime, exclude_booking_id=None
+    *, page: BusinessBookingSettings, service: SessionCategory, start_utc: datetime, now: datetime, exclude_booking_id=None,
+    list_full: bool = False,
 ) -> AvailabilityRequest:
-    """The engine's inputs around one instant, to re-check a single slot."""
+    """The engine's inputs around one instant, to re-check a single slot (`list_full`: as availability_request's)."""
     business_day = start_utc.astimezone(ZoneInfo(page.business_profile.timezone)).date()
     return availability_request(
         page=page,
@@ -207,6 +210,7 @@ def availability_request_at(
         end_date=business_day,
         now=now,
         exclude_booking_id=exclude_booking_id,
+        list_full=list_full,
     )
 
 
@@ -219,14 +223,16 @@ def availability_days(
     end_date: date,
     now: datetime,
     exclude_booking_id=None,
+    list_full: bool = False,
 ) -> tuple[Day, ...]:
     """The offered slots of a service, by the client's date: four queries whatever the range holds.
 
-    With `exclude_booking_id`, as they would be without that booking (the times it may move to).
+    With `exclude_booking_id`, as they would be without that booking (the times it may move to);
+    with `list_full`, each day's full slots too (Day.full).
     """
     request = availability_request(
         page=page, service=service, client_timezone=client_timezone, start_date=start_date, end_date=end_date, now=now,
-        exclude_booking_id=exclude_booking_id,
+        exclude_booking_id=exclude_booking_id, list_full=list_full,
     )
     return engine.free_slots(request)
 
@@ -277,7 +283,8 @@ def offered_days(
     days = cache.get(key)
     if days is None:
         days = availability_days(
-            page=page, service=service, client_timezone=client_timezone, start_date=start_date, end_date=end_date, now=now
+            page=page, service=service, client_timezone=client_timezone, start_date=start_date, end_date=end_date, now=now,
+            list_full=service.waitlist_enabled,  # a full slot of it takes a waitlist (DESIGN.md 11)
         )
         cache.set(key, days, OFFERED_DAYS_SECONDS)
     return days
