@@ -128,6 +128,7 @@ def _page(request: OwnerRequest, form: SessionCreateForm, shown: date, status: i
             "earlier": monday - timedelta(days=AGENDA_DAYS),
             "later": monday + timedelta(days=AGENDA_DAYS),
             "has_services": bool(services),
+            "has_waitlists": any(service.waitlist_enabled for service in services),
             "legend": [(service.name, PALETTE[service.pk % len(PALETTE)]) for service in services],
         },
         status=status,
