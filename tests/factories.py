@@ -6,7 +6,7 @@ import factory
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
-from bookingsite.bookings.models import Booking, BookingStatusChange, Client, Session
+from bookingsite.bookings.models import Booking, BookingStatusChange, Client, Session, WaitlistEntry
 from bookingsite.businesses.models import (
     BusinessBookingSettings,
     BusinessProfile,
@@ -126,3 +126,18 @@ class BookingStatusChangeFactory(factory.django.DjangoModelFactory):
     from_status = ""
     to_status = Booking.Status.CONFIRMED
     actor = BookingStatusChange.Actor.CLIENT
+
+
+class WaitlistEntryFactory(factory.django.DjangoModelFactory):
+    """Rows for read-side tests only; real entries are made by bookings.waitlist."""
+
+    class Meta:
+        model = WaitlistEntry
+
+    business_profile = factory.SubFactory(BusinessProfileFactory)
+    session_category = factory.SubFactory(ServiceFactory, business_profile=factory.SelfAttribute("..business_profile"))
+    start_time_utc = factory.LazyFunction(lambda: timezone.now().replace(minute=0, second=0, microsecond=0) + timedelta(days=2))
+    end_time_utc = factory.LazyAttribute(lambda o: o.start_time_utc + timedelta(minutes=o.session_category.duration_minutes))
+    client_name = factory.Faker("name")
+    client_email = factory.Sequence(lambda n: f"waiting{n}@example.com")
+    client_timezone = "Europe/London"

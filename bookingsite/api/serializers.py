@@ -98,6 +98,11 @@ class BookingSettingsSerializer(FormSerializer):
     reminder_hours_before = from_form(BookingLinkSettingsForm, "reminder_hours_before", default=24)
     second_reminder_hours_before = from_form(BookingLinkSettingsForm, "second_reminder_hours_before", default=0)
     client_change_cutoff_hours = from_form(BookingLinkSettingsForm, "client_change_cutoff_hours", default=0)
+    waitlist_claim_minutes = from_form(
+        BookingLinkSettingsForm, "waitlist_claim_minutes", default=120,
+        help_text="How long a place freed in a full session is held for the first client on its waitlist before it "
+        "goes to the next in line. Offers already made keep their deadline.",
+    )
     custom_message_client = from_form(BookingLinkSettingsForm, "custom_message_client", default="")
     booking_url = serializers.SerializerMethodField(help_text="The public booking link.")
     updated_at = serializers.DateTimeField(read_only=True)
@@ -123,6 +128,11 @@ class ServiceSerializer(FormSerializer):
     is_publicly_bookable = from_form(ServiceForm, "is_publicly_bookable", default=True)
     location = from_form(
         ServiceForm, "location", default="", help_text="Where it takes place, or a meeting URL; empty: the business's address."
+    )
+    waitlist_enabled = from_form(
+        ServiceForm, "waitlist_enabled", default=False,
+        help_text="A full session takes a waitlist: a freed place is offered to the first in line and held for them "
+        "for the settings' `waitlist_claim_minutes`. Turning it off closes the service's waitlists.",
     )
     position = serializers.IntegerField(read_only=True, help_text="Its place in the clients' list (0 first).")
     is_archived = serializers.BooleanField(read_only=True)

@@ -115,8 +115,9 @@ def business_settings_update(
     reminder_hours_before: int,
     second_reminder_hours_before: int,
     client_change_cutoff_hours: int,
+    waitlist_claim_minutes: int | None = None,
 ) -> BusinessBookingSettings:
-    """Save the business's details and its link's rules together.
+    """Save the business's details and its link's rules together (`waitlist_claim_minutes` None keeps it).
 
     `logo`: a new upload replaces the logo (pass it through logos.logo_reencoded first, as the
     settings form does), False removes it, anything else keeps it. A new link name goes through
@@ -145,6 +146,8 @@ def business_settings_update(
     page.reminder_hours_before = reminder_hours_before
     page.second_reminder_hours_before = second_reminder_hours_before
     page.client_change_cutoff_hours = client_change_cutoff_hours
+    if waitlist_claim_minutes is not None:  # offers already made keep their deadline
+        page.waitlist_claim_minutes = waitlist_claim_minutes
     profile.full_clean(exclude=["owner"])
     page.full_clean(exclude=["business_profile"])
 

@@ -1,4 +1,6 @@
-from django.urls import path
+from django.urls import path, register_converter
+
+from .converters import InstantConverter
 
 from .views import (
     booking_pages,
@@ -11,7 +13,10 @@ from .views import (
     link_settings,
     pending,
     service_pages,
+    waitlist_pages,
 )
+
+register_converter(InstantConverter, "instant")
 
 app_name = "owner"
 
@@ -42,6 +47,9 @@ urlpatterns = [
     path("calendar/", calendar_pages.calendar_page, name="calendar"),
     path("calendar/events/", calendar_pages.events, name="calendar-events"),
     path("calendar/sessions/new/", calendar_pages.session_create, name="session-create"),
+    path("waitlist/<int:service_id>/<instant:start>/", waitlist_pages.slot_waitlist, name="slot-waitlist"),
+    path("waitlist/entries/<int:pk>/remove/", waitlist_pages.waitlist_remove, name="waitlist-remove"),
+    path("waitlist/entries/<int:pk>/offer/", waitlist_pages.waitlist_offer, name="waitlist-offer"),
     path("notifications/", inbox.notifications_page, name="notifications"),
     path("emails/", inbox.emails_page, name="emails"),
 ]

@@ -76,9 +76,22 @@
       eventDidMount: function (info) {
         // A readable name for screen readers and a tooltip on hover: time, title, kind.
         var props = info.event.extendedProps;
-        var label = info.timeText + " " + info.event.title + (props.kind === "pending" ? " (waiting for your answer)" : "");
+        var label = info.timeText + " " + info.event.title + (props.kind === "pending" ? " (waiting for your answer)" : "")
+          + (props.kind === "waitlist" ? " (waitlist: the place is held for the first in line)" : "");
         info.el.setAttribute("aria-label", label);
         info.el.setAttribute("title", label);
+        // The list view (phones' default) gets a link to a session's waitlist beside its title; elsewhere
+        // the event is itself a link, and the booking or bookings page it opens links the waitlist.
+        var cell = props.kind === "session" && props.waitlist_url && info.el.querySelector(".fc-list-event-title");
+        if (cell) {
+          var link = document.createElement("a");
+          link.href = props.waitlist_url;
+          link.className = "fk-waitlist-link";
+          link.textContent = "Waitlist (" + props.waiting + ")";
+          // FullCalendar opens the event's url on a click anywhere in its row: this link goes to its own.
+          link.addEventListener("click", function (event) { event.stopPropagation(); });
+          cell.appendChild(link);
+        }
       },
       datesSet: function (info) {
         // Keep the address on what is shown, so a reload or a shared link opens the same place.

@@ -20,10 +20,12 @@ WRITES = {
     ("post", "/api/v1/services/"): {
         "name": ["Stroke clinic"], "description": ["", "Fix your crawl."], "duration_minutes": [45, 60],
         "capacity": [1, 4], "price": ["35.50", None, 12], "is_publicly_bookable": [True, False],
+        "waitlist_enabled": [True, False],
     },
     ("patch", "/api/v1/business-booking-settings/"): {
         "public_booking_slug": ["alices-aqua", "alices-pool"], "requires_approval": [True, False],
         "minimum_notice_minutes": [0, 60], "custom_message_client": ["", "Bring a towel."],
+        "waitlist_claim_minutes": [120, 30],
         "name": ["Alice's Aqua Studio"], "timezone": ["Europe/London", "Asia/Tokyo"],
     },
     ("post", "/api/v1/exception-dates/"): {

@@ -13,7 +13,7 @@ pytestmark = pytest.mark.django_db
 
 URL = "/api/v1/services/"
 FIELDS = {"id", "name", "description", "duration_minutes", "capacity", "price", "is_publicly_bookable", "position", "location",
-          "is_archived", "in_use"}
+          "waitlist_enabled", "is_archived", "in_use"}
 
 
 def detail(service) -> str:
@@ -22,7 +22,8 @@ def detail(service) -> str:
 
 def body(**changes) -> dict:
     return {"name": "Stroke clinic", "description": "Fix your crawl.", "duration_minutes": 45, "capacity": 4,
-            "price": "35.50", "is_publicly_bookable": True, "location": "Pool 2, Leisure Centre"} | changes
+            "price": "35.50", "is_publicly_bookable": True, "location": "Pool 2, Leisure Centre",
+            "waitlist_enabled": False} | changes
 
 
 def test_lists_active_services_in_order_then_archived_ones(api, business, service, other_business):
@@ -57,7 +58,8 @@ def test_optional_fields_have_the_pages_defaults(api, page):
     assert response.status_code == 201
     assert response.json() | {"id": 0} == {"id": 0, "name": "Taster", "description": "", "duration_minutes": 30,
                                           "capacity": 1, "price": None, "is_publicly_bookable": True, "position": 0,
-                                          "is_archived": False, "in_use": False, "location": ""}
+                                          "is_archived": False, "in_use": False, "location": "",
+                                          "waitlist_enabled": False}
 
 
 @pytest.mark.parametrize("price", [35, 35.5, "35.5"])
@@ -80,6 +82,7 @@ def test_a_price_may_be_a_number_or_text(api, page, price):
     ({"price": "1000000"}, "price", "Keep the price under 1,000,000."),
     ({"price": "free"}, "price", "Enter a price like 35 or 35.50."),
     ({"is_publicly_bookable": 1}, "is_publicly_bookable", "Must be a valid boolean."),
+    ({"waitlist_enabled": "yes"}, "waitlist_enabled", "Must be a valid boolean."),
     ({"description": "x" * 2001}, "description", "Keep the description under 2000 characters (it has 2001)."),
 ])
 def test_refuses_what_the_services_page_refuses(api, page, service, nothing_changes, changes, field, message):
@@ -109,6 +112,27 @@ def test_put_replaces_the_details(api, service):
     assert response.status_code == 200
     service.refresh_from_db()
     assert (service.name, service.duration_minutes, service.capacity, service.price) == ("Private lesson (45)", 45, 4, None)
+
+
+def test_creates_a_service_with_a_waitlist(api, page):
+    response = api.post(URL, body(waitlist_enabled=True))
+
+    assert response.status_code == 201
+    assert response.json()["waitlist_enabled"] is True
+    assert SessionCategory.objects.get(pk=response.json()["id"]).waitlist_enabled is True
+
+
+def test_patch_switches_the_waitlist_and_keeps_the_rest(api, service):
+    response = api.patch(detail(service), {"waitlist_enabled": True})
+
+    assert response.status_code == 200
+    assert response.json()["waitlist_enabled"] is True
+    service.refresh_from_db()
+    assert (service.waitlist_enabled, service.name, service.capacity) == (True, "Private lesson", 1)
+
+    api.patch(detail(service), {"waitlist_enabled": False})
+    service.refresh_from_db()
+    assert service.waitlist_enabled is False
 
 
 def test_patch_changes_only_what_it_sends(api, service):

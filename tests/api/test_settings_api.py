@@ -13,7 +13,7 @@ FIELDS = {
     "public_booking_slug", "is_booking_page_active", "requires_approval", "pending_booking_expiry_hours",
     "global_buffer_time_minutes_between_sessions", "minimum_notice_minutes", "booking_horizon_days",
     "custom_message_client", "booking_url", "updated_at", "reminder_hours_before",
-    "second_reminder_hours_before", "client_change_cutoff_hours",
+    "second_reminder_hours_before", "client_change_cutoff_hours", "waitlist_claim_minutes",
 }
 
 
@@ -80,6 +80,17 @@ def test_patch_changes_only_what_it_sends(api, page):
     assert response.json()["minimum_notice_minutes"] == page.minimum_notice_minutes
 
 
+def test_reads_and_changes_the_time_to_claim_a_waitlist_place(api, page):
+    assert api.get(URL).json()["waitlist_claim_minutes"] == 120
+
+    response = api.patch(URL, {"waitlist_claim_minutes": 30})
+
+    assert response.status_code == 200
+    assert response.json()["waitlist_claim_minutes"] == 30
+    page.refresh_from_db()
+    assert (page.waitlist_claim_minutes, page.public_booking_slug) == (30, "alices-aqua")
+
+
 @pytest.mark.parametrize("changes, field, message", [
     ({"public_booking_slug": "bobs-boxing"}, "public_booking_slug", "This link name is already taken."),
     ({"public_booking_slug": "Bobs-BOXING"}, "public_booking_slug", "This link name is already taken."),
@@ -102,6 +113,9 @@ def test_patch_changes_only_what_it_sends(api, page):
      "The second reminder comes after the first: set it to fewer hours."),
     ({"client_change_cutoff_hours": -1}, "client_change_cutoff_hours", "Use 0 to let clients change until the session starts."),
     ({"client_change_cutoff_hours": "2"}, "client_change_cutoff_hours", "Enter a whole number."),
+    ({"waitlist_claim_minutes": 4}, "waitlist_claim_minutes", "Give clients at least 5 minutes to claim a place."),
+    ({"waitlist_claim_minutes": 10081}, "waitlist_claim_minutes", "Keep the time to claim under a week (10080 minutes)."),
+    ({"waitlist_claim_minutes": "30"}, "waitlist_claim_minutes", "Enter a whole number."),
 ])
 def test_refuses_what_the_settings_page_refuses(api, page, other_business, nothing_changes, changes, field, message):
     response = api.put(URL, body(**changes))

@@ -10,7 +10,8 @@ import pytest
 from playwright.sync_api import expect
 
 from bookingsite.bookings import services as booking_services
-from bookingsite.bookings.models import Booking
+from bookingsite.bookings.models import Booking, WaitlistEntry
+from bookingsite.bookings.waitlist import waitlist_join
 from bookingsite.businesses.models import WorkingHours
 from tests.conftest import AT_BOTH_WIDTHS
 from tests.factories import (
@@ -32,7 +33,8 @@ EMAIL = "nora@example.com"
 
 
 def a_busy_business():
-    """Nora's studio in Berlin with two services, a confirmed booking, a request, a day off and special hours.
+    """Nora's studio in Berlin with two services, a confirmed booking (with a client on its waitlist), a
+    request, a day off and special hours.
 
     Its working hours are removed once the bookings are made, so the dashboard shows the first-run
     checklist next to the request; the test puts them back before it opens the hours page.
@@ -42,7 +44,8 @@ def a_busy_business():
     page = BookingSettingsFactory(business_profile=business, public_booking_slug="noras-nails")
     for weekday in range(7):
         WorkingHoursFactory(business_profile=business, weekday=weekday, start_time=time(9), end_time=time(17))
-    manicure = ServiceFactory(business_profile=business, name="Manicure", duration_minutes=60, capacity=1, position=0)
+    manicure = ServiceFactory(business_profile=business, name="Manicure", duration_minutes=60, capacity=1, position=0,
+                              waitlist_enabled=True)
     ServiceFactory(business_profile=business, name="Nail art class", duration_minutes=90, capacity=4, position=1)
     day = owner_steps.booking_day(BERLIN)
 
@@ -54,6 +57,8 @@ def a_busy_business():
         )
 
     confirmed = book(9, "Ann")
+    waitlist_join(service=manicure, start_time_utc=confirmed.start_time_utc, client_name="Cleo",
+                  client_email="cleo@example.com", client_phone="+49 151 23456799", client_timezone="Europe/Berlin")
     page.requires_approval = True
     page.save(update_fields=["requires_approval"])
     pending = book(11, "Ben")
@@ -124,6 +129,13 @@ def test_owner_pages_have_no_serious_accessibility_violations(settings, live_ser
         tab.goto(f"{base}/app/bookings/{confirmed.pk}/")
         tab.get_by_text("Cancel booking…").click()
         check("booking detail (confirmed, cancel open)", tab.get_by_role("button", name="Yes, cancel this booking"))
+
+        entry = WaitlistEntry.objects.get()
+        tab.goto(f"{base}/app/waitlist/{entry.session_category_id}/{entry.start_time_utc:%Y-%m-%dT%H:%M:%SZ}/")
+        check("slot waitlist", tab.get_by_role("heading", name="1 on the waitlist"))
+        tab.get_by_text("Remove…").click()
+        check("slot waitlist, remove open", tab.get_by_role("button", name="Yes, remove Cleo"))
+        assert tab.evaluate("document.documentElement.scrollWidth <= document.documentElement.clientWidth")
 
         tab.goto(f"{base}/app/notifications/")
         check("notifications", tab.get_by_role("heading", name="Notifications"))

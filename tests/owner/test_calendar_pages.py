@@ -137,7 +137,7 @@ def test_feed_shape_for_a_session_and_a_pending_request(owner, business, service
         "classNames": ["fk-session"],
         "extendedProps": {
             "kind": "session", "service_id": service.pk, "service": "Private lesson", "client": "",
-            "taken": 1, "capacity": 1, "created_by_owner": False,
+            "taken": 1, "capacity": 1, "created_by_owner": False, "waiting": 0, "waitlist_url": "",
         },
     }
     assert second["title"] == "Pending: Pat Pending"

@@ -57,6 +57,7 @@ FORMS = {
         "reminder_hours_before": ["24", "48"],
         "second_reminder_hours_before": ["0", "2"],
         "client_change_cutoff_hours": ["0", "12"],
+        "waitlist_claim_minutes": ["120", "30"],
         "address": ["", "1 Harbour Road\nBristol"],
         "name": ["Alice's Aqua Studio", "Aqua Zoë"],
         "timezone": ["Europe/London", "Asia/Tokyo"],
@@ -70,6 +71,7 @@ FORMS = {
         "price": ["", "20.50"],
         "is_publicly_bookable": ["on", ""],
         "location": ["", "https://meet.example.com/swim"],
+        "waitlist_enabled": ["on", ""],
     },
     "/app/hours/": {
         "row": ["n0"],

@@ -6,7 +6,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from bookingsite.bookings.models import Booking
+from bookingsite.bookings.models import Booking, WaitlistEntry
 from tests.factories import (
     BookingFactory,
     BookingSettingsFactory,
@@ -15,6 +15,7 @@ from tests.factories import (
     ExceptionDateFactory,
     ServiceFactory,
     UserFactory,
+    WaitlistEntryFactory,
 )
 
 PLAIN_URLS = [
@@ -48,6 +49,8 @@ OBJECT_URLS = [
     ("owner:service-archive", "post", "service"),
     ("owner:service-move", "post", "service"),
     ("owner:exception-delete", "post", "exception"),
+    ("owner:waitlist-remove", "post", "entry"),
+    ("owner:waitlist-offer", "post", "entry"),
 ]
 
 
@@ -67,11 +70,15 @@ def carol_rows(db):
                                   status=Booking.Status.PENDING_APPROVAL,
                                   pending_request_expires_at=timezone.now() + timedelta(hours=3)),
         "exception": ExceptionDateFactory(business_profile=business),
+        "entry": WaitlistEntryFactory(business_profile=business, session_category=service),
     }
 
 
 def snapshot():
-    return list(Booking.objects.order_by("pk").values_list("pk", "status", "cancellation_reason", "rejection_reason"))
+    return (
+        list(Booking.objects.order_by("pk").values_list("pk", "status", "cancellation_reason", "rejection_reason")),
+        list(WaitlistEntry.objects.order_by("pk").values_list("pk", "status", "offer_expires_at")),
+    )
 
 
 @pytest.mark.parametrize(("name", "kwargs"), PLAIN_URLS)

@@ -35,6 +35,7 @@ def form_data(**changes) -> dict:
         "reminder_hours_before": "24",
         "second_reminder_hours_before": "0",
         "client_change_cutoff_hours": "0",
+        "waitlist_claim_minutes": "120",
         "name": "Alice's Aqua Studio",
         "timezone": "Europe/London",
         "country": "GB",
@@ -136,6 +137,18 @@ def test_saves_the_rules_and_the_business(owner, page, business):
     assert "Settings saved." in text(owner.get(URL))
 
 
+@pytest.mark.parametrize("minutes", [5, 45, 10080])
+def test_saves_the_time_to_claim_a_waitlist_place(owner, page, minutes):
+    assert "Time to claim a waitlist place (minutes)" in text(owner.get(URL))
+
+    response = owner.post(URL, form_data(waitlist_claim_minutes=str(minutes)))
+
+    assert response.status_code == 302
+    page.refresh_from_db()
+    assert page.waitlist_claim_minutes == minutes
+    assert f'name="waitlist_claim_minutes" value="{minutes}"' in owner.get(URL).content.decode()
+
+
 def test_switching_the_page_off_shows_clients_the_paused_page(owner, client, page):
     owner.post(URL, form_data(is_booking_page_active=None))
 
@@ -173,6 +186,10 @@ def test_custom_message_is_escaped_on_the_booking_page(owner, client, page):
         ("second_reminder_hours_before", "-2", "Use 0 for no second reminder."),
         ("client_change_cutoff_hours", "721", "Keep the cut-off under 30 days (720 hours)."),
         ("client_change_cutoff_hours", "a day", "Enter a whole number."),
+        ("waitlist_claim_minutes", "4", "Give clients at least 5 minutes to claim a place."),
+        ("waitlist_claim_minutes", "10081", "Keep the time to claim under a week (10080 minutes)."),
+        ("waitlist_claim_minutes", "", "Enter a number."),
+        ("waitlist_claim_minutes", "2 hours", "Enter a whole number."),
         ("public_booking_slug", "", "Give your link a name."),
         ("public_booking_slug", "admin", "“admin” is reserved; choose another link name."),
         ("public_booking_slug", "Static", "“static” is reserved; choose another link name."),

@@ -145,6 +145,42 @@ def test_edits_a_service(owner, service):
     assert (service.name, service.duration_minutes, service.capacity) == ("Private lesson (long)", 90, 1)
 
 
+def test_the_form_offers_a_waitlist_for_full_sessions_off_by_default(owner):
+    response = owner.get("/app/services/new/")
+
+    content = response.content.decode()
+    assert "Waitlist for full sessions" in text(response)
+    assert "When a session is full, clients can join a waitlist." in text(response)
+    assert re.search(r'<input type="checkbox" name="waitlist_enabled" id="id_waitlist_enabled"\s+class=', content)
+
+
+def test_creates_a_service_with_a_waitlist(owner, business):
+    owner.post("/app/services/new/", form_data(waitlist_enabled="on"))
+
+    assert SessionCategory.objects.get(name="Group lesson").waitlist_enabled is True
+    assert "Group lesson Public 45 min · 6 places · £20.50 · waitlist when full" in text(owner.get("/app/services/"))
+
+
+def test_a_service_without_the_box_ticked_has_no_waitlist(owner, business):
+    owner.post("/app/services/new/", form_data())
+
+    assert SessionCategory.objects.get(name="Group lesson").waitlist_enabled is False
+    assert "waitlist when full" not in text(owner.get("/app/services/"))
+
+
+def test_edit_shows_the_waitlist_ticked_and_unticking_turns_it_off(owner, service):
+    service.waitlist_enabled = True
+    service.save()
+    assert re.search(r'name="waitlist_enabled" id="id_waitlist_enabled" checked', owner.get(
+        f"/app/services/{service.pk}/").content.decode())
+
+    response = owner.post(f"/app/services/{service.pk}/", form_data(name="Private lesson", capacity="1"))
+
+    assert response.status_code == 302
+    service.refresh_from_db()
+    assert service.waitlist_enabled is False
+
+
 @pytest.mark.parametrize(("field", "value", "message"), BAD_INPUT)
 def test_edit_refuses_bad_input_and_saves_nothing(owner, business, service, field, value, message):
     before = snapshot(business)

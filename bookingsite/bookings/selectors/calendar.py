@@ -1,14 +1,17 @@
 """What the owner's calendar shows. Always scoped to one business."""
 
-from dataclasses import dataclass
-from datetime import datetime
+from dataclasses import dataclass, replace
+from datetime import datetime, timedelta
 
 from django.db.models import Prefetch
 from django.utils import timezone
 
-from ..models import EXPECTED_STATUSES, Booking, Session
+from bookingsite.businesses.models import MAX_DURATION_MINUTES
+
+from ..models import EXPECTED_STATUSES, Booking, Session, WaitlistEntry
 from .actions import booking_actions
 from .availability import attendees_without_holding_booking
+from .waitlist import waitlist_counts
 
 Status = Booking.Status
 
@@ -26,9 +29,10 @@ class CalendarBooking:
 
 @dataclass(frozen=True)
 class CalendarEntry:
-    """One thing on the owner's calendar: a session, or a pending request not on it yet."""
+    """One thing on the owner's calendar: a session, a pending request not on it yet, or a slot
+    with a waitlist but no session (its one place freed and held for the first in line)."""
 
-    kind: str  # "session" or "pending"
+    kind: str  # "session", "pending" or "waitlist"
     key: str
     service_id: int
     service_name: str
@@ -41,12 +45,14 @@ class CalendarEntry:
     booking_id: str | None  # the one booking to open: a pending request, or a session's only booking
     # A session that has started: its clients (confirmed, completed or no-show), by name; else empty.
     bookings: tuple[CalendarBooking, ...] = ()
+    waiting: int = 0  # clients in the slot's waitlist line (waiting or offered a place); 0 for a pending request
 
 
 def calendar_entries(
     business_profile_id: int, start: datetime, end: datetime, *, now: datetime | None = None
 ) -> list[CalendarEntry]:
-    """Sessions and still-holding pending requests overlapping [start, end), by start; three queries."""
+    """Sessions, still-holding pending requests and slots with only a waitlist overlapping [start,
+    end), by start; four queries, a fifth only when some waitlist has no session."""
     now = now or timezone.now()
     in_range = {"business_profile_id": business_profile_id, "start_time_utc__lt": end, "end_time_utc__gt": start}
     shown = Booking.objects.holding_at(now) | Booking.objects.filter(status__in=EXPECTED_STATUSES)
@@ -104,7 +110,57 @@ def calendar_entries(
         )
         for booking in pending
     ]
+    entries = _with_waitlists(entries, business_profile_id, start, end)
     return sorted(entries, key=lambda entry: (entry.start_utc, entry.kind, entry.service_name))
+
+
+def _with_waitlists(
+    entries: list[CalendarEntry], business_profile_id: int, start: datetime, end: datetime
+) -> list[CalendarEntry]:
+    """Each session with its waitlist count, plus a "waitlist" entry for a line whose slot has no
+    session: a one-place session goes when its booking is cancelled, while the freed place is held
+    for the first in line, and the owner should still see that time as taken."""
+    # A slot that started up to a session's longest length before `start` may still overlap it.
+    counts = waitlist_counts(business_profile_id, start - timedelta(minutes=MAX_DURATION_MINUTES), end)
+    if not counts:
+        return entries
+    entries = [
+        replace(entry, waiting=counts.pop((entry.service_id, entry.start_utc), 0)) if entry.kind == "session" else entry
+        for entry in entries
+    ]
+    if counts:
+        entries += _waitlist_only(business_profile_id, counts, start)
+    return entries
+
+
+def _waitlist_only(business_profile_id: int, counts: dict[tuple[int, datetime], int], start: datetime) -> list[CalendarEntry]:
+    rows = (
+        WaitlistEntry.objects.in_line()
+        .filter(business_profile_id=business_profile_id, start_time_utc__in={slot_start for _id, slot_start in counts},
+                end_time_utc__gt=start)
+        .values_list("session_category_id", "session_category__name", "session_category__capacity", "start_time_utc",
+                     "end_time_utc")
+        .order_by()
+        .distinct()
+    )
+    slots = {(row[0], row[3]): row for row in rows if (row[0], row[3]) in counts}  # one entry per slot
+    return [
+        CalendarEntry(
+            kind="waitlist",
+            key=f"waitlist-{service_id}-{slot_start:%Y%m%dT%H%M%SZ}",
+            service_id=service_id,
+            service_name=name,
+            client_name="",
+            start_utc=slot_start,
+            end_utc=slot_end,
+            taken=0,
+            capacity=capacity,
+            created_by_owner=False,
+            booking_id=None,
+            waiting=counts[service_id, slot_start],
+        )
+        for service_id, name, capacity, slot_start, slot_end in slots.values()
+    ]
 
 
 def _calendar_booking(booking: Booking, now: datetime) -> CalendarBooking:

@@ -11,6 +11,7 @@ from bookingsite.businesses.selectors import service_choices
 from ..models import Booking
 from .actions import BookingActions, with_actions
 from .bookings import bookings_between, day_bookings, pending_requests
+from .owner_waitlist import with_waitlist_counts
 
 REQUESTS_SHOWN = 10
 COMING_DAYS = 7
@@ -23,6 +24,7 @@ class Dashboard:
     # beside each, what the owner may do (mark attendance once it has started).
     today: list[tuple[Booking, BookingActions]]
     coming: list[Booking]  # holding a place and starting in the COMING_DAYS after today, by start
+    # today's and coming bookings carry `waitlist_count`: how many wait for their slot
     has_services: bool  # an active one
     has_hours: bool
 
@@ -34,7 +36,8 @@ class Dashboard:
 
 def owner_dashboard(business: BusinessProfile, *, now: datetime) -> Dashboard:
     """The dashboard of `business` at `now`, in five queries, and one more for each list with
-    actions (requests, today) that has bookings: it reads the business's change cut-off.
+    actions (requests, today) that has bookings: it reads the business's change cut-off; one more
+    counts the waitlists of today's and coming bookings, when there are any.
 
     Its days are the business's, cut by the engine's day rule, so a day whose midnight the clocks
     skip or repeat still holds exactly its own bookings.
@@ -42,10 +45,13 @@ def owner_dashboard(business: BusinessProfile, *, now: datetime) -> Dashboard:
     zone = ZoneInfo(business.timezone)
     today = now.astimezone(zone).date()
     start, tomorrow, end = (engine.day_start(today + timedelta(days=n), zone) for n in (0, 1, 1 + COMING_DAYS))
+    today = with_actions(day_bookings(business.pk, start, tomorrow, now=now), now)
+    coming = list(bookings_between(business.pk, tomorrow, end, now=now))
+    with_waitlist_counts(business.pk, [booking for booking, _actions in today] + coming)
     return Dashboard(
         requests=with_actions(pending_requests(business.pk, now=now)[:REQUESTS_SHOWN], now),
-        today=with_actions(day_bookings(business.pk, start, tomorrow, now=now), now),
-        coming=list(bookings_between(business.pk, tomorrow, end, now=now)),
+        today=today,
+        coming=coming,
         has_services=service_choices(business.pk).exists(),
         has_hours=WorkingHours.objects.filter(business_profile_id=business.pk).exists(),
     )

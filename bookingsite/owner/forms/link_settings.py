@@ -18,11 +18,13 @@ from phonenumbers.geocoder import country_name_for_number
 
 from bookingsite.businesses.models import (
     MAX_BUFFER_MINUTES,
+    MAX_CLAIM_MINUTES,
     MAX_CUTOFF_HOURS,
     MAX_EXPIRY_HOURS,
     MAX_HORIZON_DAYS,
     MAX_NOTICE_MINUTES,
     MAX_REMINDER_HOURS,
+    MIN_CLAIM_MINUTES,
     BusinessBookingSettings,
     BusinessProfile,
 )
@@ -115,6 +117,16 @@ class BookingLinkSettingsForm(forms.ModelForm):
         too_big=_("Keep the cut-off under 30 days (720 hours)."),
         help_text=_("After that, their booking page shows your policy and how to reach you. You can always cancel or move it."),
     )
+    waitlist_claim_minutes = number(
+        _("Time to claim a waitlist place (minutes)"),
+        min_value=MIN_CLAIM_MINUTES, max_value=MAX_CLAIM_MINUTES,
+        too_small=_("Give clients at least 5 minutes to claim a place."),
+        too_big=_("Keep the time to claim under a week (10080 minutes)."),
+        help_text=_(
+            "A place freed in a full session is held this long for the first client on its waitlist (services with "
+            "a waitlist only); then it goes to the next in line. 120 is two hours. Offers already made keep their time."
+        ),
+    )
     custom_message_client = forms.CharField(
         label=_("Message to clients (optional)"),
         required=False,
@@ -142,6 +154,7 @@ class BookingLinkSettingsForm(forms.ModelForm):
             "reminder_hours_before",
             "second_reminder_hours_before",
             "client_change_cutoff_hours",
+            "waitlist_claim_minutes",
             "custom_message_client",
         ]
 

@@ -67,6 +67,14 @@ class ServiceForm(forms.Form):
         initial=True,
         help_text=_("Off: it stays off your booking page; you can still add sessions of it in the calendar."),
     )
+    waitlist_enabled = forms.BooleanField(
+        label=_("Waitlist for full sessions"),
+        required=False,
+        help_text=_(
+            "When a session is full, clients can join a waitlist. A freed place is offered to the first in line "
+            "and held for them for the time to claim set on your Booking link page."
+        ),
+    )
 
     def __init__(self, *args, currency: str = "", **kwargs):
         super().__init__(*args, **kwargs)

@@ -17,6 +17,7 @@ from bookingsite.bookings.models import Booking
 from bookingsite.bookings.selectors import availability
 from bookingsite.bookings.selectors.actions import booking_actions, with_actions
 from bookingsite.bookings.selectors.bookings import booking_history, booking_search, owner_booking
+from bookingsite.bookings.selectors.owner_waitlist import with_waitlist_counts
 from bookingsite.bookings.services import booking_cancel_by_admin, booking_mark_attendance, booking_reschedule
 from bookingsite.businesses.selectors import business_for_settings, service_choices
 from bookingsite.lib.instants import plausible_instant
@@ -50,12 +51,14 @@ def booking_list(request: OwnerRequest) -> HttpResponse:
     else:
         bookings, status = booking_search(business.pk).none(), 400
     page_obj = Paginator(bookings, PAGE_SIZE).get_page(request.GET.get("page"))
+    rows = with_actions(page_obj, timezone.now())
+    with_waitlist_counts(business.pk, [booking for booking, _actions in rows])
     context = {
         "form": form,
         "page_obj": page_obj,
         # A started session's booking offers Completed / No-show here too: the calendar's group
         # sessions open this list for their day.
-        "rows": with_actions(page_obj, timezone.now()),
+        "rows": rows,
         "query": query_without_page(request),
         "filtered": form.is_bound and any(form.data.get(name) for name in form.fields),
     }
@@ -64,6 +67,7 @@ def booking_list(request: OwnerRequest) -> HttpResponse:
 
 
 def _detail(request: OwnerRequest, booking: Booking, cancel_form: AdminCancelForm, status: int = 200) -> HttpResponse:
+    with_waitlist_counts(request.business.pk, [booking])
     return render(
         request,
         "owner/booking.html",

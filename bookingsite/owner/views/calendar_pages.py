@@ -32,6 +32,8 @@ from ..forms.inputs import asked_date
 # Dark enough for white text (WCAG AA); amber stays free for pending requests.
 PALETTE = ["#0f766e", "#1d4ed8", "#7e22ce", "#be123c", "#047857", "#4338ca", "#a21caf", "#334155"]
 PENDING_COLORS = {"backgroundColor": "#fef3c7", "borderColor": "#d97706", "textColor": "#78350f"}
+# A slot with only a waitlist: its place is held for the first in line; light, in the service's colour.
+WAITLIST_TEXT = "#0f172a"
 VIEWS = ("dayGridMonth", "timeGridWeek", "listWeek")
 AGENDA_DAYS = 14  # the no-JavaScript list: two weeks from the Monday of the date shown
 
@@ -40,7 +42,13 @@ def _wall_clock(instant: datetime, zone: ZoneInfo) -> str:
     return instant.astimezone(zone).replace(tzinfo=None).isoformat(timespec="seconds")
 
 
+def _waitlist_url(entry: CalendarEntry) -> str:
+    return reverse("owner:slot-waitlist", kwargs={"service_id": entry.service_id, "start": entry.start_utc})
+
+
 def _entry_url(entry: CalendarEntry, zone: ZoneInfo) -> str:
+    if entry.kind == "waitlist":
+        return _waitlist_url(entry)
     if entry.booking_id:
         return reverse("owner:booking", args=[entry.booking_id])
     day = entry.start_utc.astimezone(zone).date().isoformat()
@@ -50,11 +58,16 @@ def _entry_url(entry: CalendarEntry, zone: ZoneInfo) -> str:
 
 def _event(entry: CalendarEntry, zone: ZoneInfo) -> dict:
     """One FullCalendar event; start and end are the business's wall clock, without offset."""
+    color = PALETTE[entry.service_id % len(PALETTE)]
     if entry.kind == "pending":
         title, colors = f"Pending: {entry.client_name}", PENDING_COLORS
+    elif entry.kind == "waitlist":
+        title = f"{entry.service_name} · {entry.waiting} waiting"
+        colors = {"backgroundColor": "#ffffff", "borderColor": color, "textColor": WAITLIST_TEXT}
     else:
-        color = PALETTE[entry.service_id % len(PALETTE)]
         title = f"{entry.service_name} · {entry.taken}/{entry.capacity}"
+        if entry.waiting:
+            title += f" · {entry.waiting} waiting"
         colors = {"backgroundColor": color, "borderColor": color, "textColor": "#ffffff"}
     return {
         "id": entry.key,
@@ -72,6 +85,8 @@ def _event(entry: CalendarEntry, zone: ZoneInfo) -> dict:
             "taken": entry.taken,
             "capacity": entry.capacity,
             "created_by_owner": entry.created_by_owner,
+            "waiting": entry.waiting,
+            "waitlist_url": _waitlist_url(entry) if entry.waiting else "",
         },
     }
 
@@ -113,6 +128,7 @@ def _page(request: OwnerRequest, form: SessionCreateForm, shown: date, status: i
             "earlier": monday - timedelta(days=AGENDA_DAYS),
             "later": monday + timedelta(days=AGENDA_DAYS),
             "has_services": bool(services),
+            "has_waitlists": any(service.waitlist_enabled for service in services),
             "legend": [(service.name, PALETTE[service.pk % len(PALETTE)]) for service in services],
         },
         status=status,

@@ -15,7 +15,8 @@ from ..access import OwnerRequest, owner_required
 from ..forms.errors import add_model_errors
 from ..forms.service_pages import ServiceForm
 
-FORM_FIELDS = ["name", "description", "duration_minutes", "capacity", "price", "is_publicly_bookable", "location"]
+FORM_FIELDS = ["name", "description", "duration_minutes", "capacity", "price", "is_publicly_bookable", "location",
+               "waitlist_enabled"]
 
 
 def _list(request: OwnerRequest, *, notice: str = "", status: int = 200) -> HttpResponse:
