@@ -288,3 +288,31 @@ def test_control_without_the_lock_the_lapsed_offer_race_oversells(page, lesson, 
         assert len(bookings) + len(offers) > 1, "without the lock the race should oversell"
     else:
         assert len(bookings) + len(offers) == 1
+
+
+def test_control_without_the_lock_an_offer_is_both_claimed_and_lapsed(page, lesson, t0, monkeypatch):
+    """The control for the claim-or-lapse race: with the lock switched off, on PostgreSQL some claim
+    and the lapse of the same offer both go through (the client is booked, yet their entry says
+    lapsed and they are told the place passed on), so that test can fail. SQLite still serialises
+    them: one outcome each."""
+    from bookingsite.businesses import locking
+
+    slots = lines_with_offers_due_at(lesson, page, t0, THREADS // 2)
+    monkeypatch.setattr(locking, "_enabled", False)
+    calls = []
+    for _start, a, _b in slots:
+        calls += [lambda a=a: waitlist_claim(entry=a, now=t0 - timedelta(seconds=1)),
+                  lambda a=a: waitlist_lapse(entry=a, now=t0) or "unchanged"]
+
+    results = run_together(calls)
+
+    odd = [r for r in results if isinstance(r, BaseException) and not isinstance(r, (WaitlistError, SlotTakenError))]
+    assert odd == [], odd[:3]
+    both = [a for _start, a, _b in slots
+            if fresh(a).status == Entry.LAPSED and Booking.objects.filter(client_email=a.client_email).exists()]
+    if connection.vendor == "postgresql":
+        assert both, "without the lock some offer should be both claimed and lapsed"
+    else:
+        assert both == []
+        for n, (start, a, b) in enumerate(slots):
+            assert_one_outcome(lesson, start, a, b, results[2 * n], t0)
