@@ -735,3 +735,21 @@ def test_leaving_declining_and_being_removed_write_no_email(lesson, alice):
     assert [e.kind for e in emails_of(decliner)] == [EmailKind.WAITLIST_JOINED, EmailKind.WAITLIST_OFFER]
     assert [e.kind for e in emails_of(removed)] == [EmailKind.WAITLIST_JOINED, EmailKind.WAITLIST_OFFER]
     assert places_shown(lesson, now=NOW + timedelta(minutes=2)) == 1  # nobody left in line: the place is free
+
+
+def test_the_owner_cannot_offer_a_place_that_a_lowered_capacity_took_away(group, alice):
+    """Two places, one booked and one held by an offer; the owner then cuts the service to one
+    place. Taking the offer back frees nothing (the booking alone fills it), so there is no place to
+    offer, and the offer stays where it was."""
+    bookings = [book(group, n=0), book(group, n=1)]
+    first, second = join(group, n=1), join(group, n=2)
+    booking_cancel_by_client(booking=bookings[1], now=NOW)
+    assert statuses(first, second) == [Entry.OFFERED, Entry.WAITING]
+    service_update(service=group, name=group.name, description="", duration_minutes=60, capacity=1, price=None,
+                   is_publicly_bookable=True, location="")
+
+    with pytest.raises(WaitlistError):
+        waitlist_offer_to(entry=second, by=alice, now=NOW + timedelta(minutes=1))
+
+    assert_offered(first, at_=NOW, until=NOW + CLAIM)
+    assert statuses(second) == [Entry.WAITING]
