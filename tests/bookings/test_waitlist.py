@@ -316,6 +316,21 @@ def test_a_refused_move_offers_nothing(lesson, group):
     assert emails_of(waiting, EmailKind.WAITLIST_OFFER) == []
 
 
+@pytest.mark.parametrize("by_owner", [False, True], ids=["client", "owner"])
+def test_a_place_held_by_an_offer_is_no_place_to_move_to(lesson, alice, by_owner):
+    booking = book(lesson)
+    waiting = join(lesson)
+    booking_cancel_by_client(booking=booking, now=NOW)
+    assert statuses(waiting) == [Entry.OFFERED]
+    mover = book(lesson, at(13), n=5)
+
+    with pytest.raises(SlotTakenError):
+        booking_reschedule(booking=mover, start_time_utc=SLOT, by=alice if by_owner else None, now=NOW + timedelta(minutes=1))
+
+    assert Booking.objects.get(pk=mover.pk).start_time_utc == at(13)
+    assert_offered(waiting, at_=NOW, until=NOW + CLAIM)
+
+
 def test_a_raised_capacity_offers_each_new_place_in_line_order(group):
     book(group, n=0), book(group, n=1)
     first, second, third = (join(group, n=n) for n in (1, 2, 3))
