@@ -216,6 +216,10 @@ def waitlist_offer_to(*, entry: WaitlistEntry, by: AbstractBaseUser, now: dateti
         if withdrawn is None:
             raise WaitlistError(_("Every place in this session is taken, so there is none to offer yet."))
         entry_set_status(withdrawn, Entry.WAITING, offered_at=None, offer_expires_at=None)
+        # A slot held beyond its capacity (the owner lowered it) has no place even without that
+        # offer: the new one would hold a place that is not there. Raising rolls the withdrawal back.
+        if free_places(page, entry.session_category, entry.start_time_utc, entry.end_time_utc, now) <= 0:
+            raise WaitlistError(_("Every place in this session is taken, so there is none to offer yet."))
     return entry_offer(page, entry, now)
 
 
