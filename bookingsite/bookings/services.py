@@ -103,12 +103,8 @@ def _check_offered(
         page=page, service=service, start_utc=start_utc, now=now, exclude_booking_id=exclude_booking_id
     )
     slot = engine.find_slot(request, start_utc)
-    if slot is not None and slot.remaining > 0:
-        return slot
-    # A waitlist service's request also lists its full slots (list_full, remaining 0) so a client
-    # can join their line; such a slot is there, but it has no place to book.
     if slot is not None:
-        raise SlotTakenError()
+        return slot
     if engine.find_slot(dataclasses.replace(request, occupancy=()), start_utc) is None:
         raise SlotNotOfferedError()
     raise SlotTakenError()
