@@ -52,7 +52,7 @@ NOT_IN_LINE = {
     Entry.LAPSED: _("Sorry, the time to claim this place has passed, and it went to the next person in line."),
     Entry.LEFT: _("You left this waitlist."),
     Entry.REMOVED: _("The business took you off this waitlist."),
-    Entry.CLOSED: _("This waitlist has closed: the session is about to start."),
+    Entry.CLOSED: _("This waitlist has closed before a place came free for you."),
 }
 
 

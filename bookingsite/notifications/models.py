@@ -24,6 +24,7 @@ class EmailKind(models.TextChoices):
     WAITLIST_OFFER = "waitlist_offer", _("Waitlist place offered")
     WAITLIST_LAPSED = "waitlist_lapsed", _("Waitlist offer lapsed")
     WAITLIST_CLOSED = "waitlist_closed", _("Waitlist closed")
+    WAITLIST_WITHDRAWN = "waitlist_withdrawn", _("Waitlist offer withdrawn")
     # To the owner
     NEW_REQUEST = "new_request", _("New request")
     NEW_BOOKING = "new_booking", _("New booking")

@@ -61,6 +61,7 @@ SUBJECTS = {
     EmailKind.WAITLIST_OFFER: "A place is free for you – %(service)s, %(when)s",
     EmailKind.WAITLIST_LAPSED: "Your waitlist place has passed on – %(service)s, %(when)s",
     EmailKind.WAITLIST_CLOSED: "Waitlist closed – %(service)s, %(when)s",
+    EmailKind.WAITLIST_WITHDRAWN: "Waitlist update – %(service)s, %(when)s",
 }
 # The client's email for each step of a waitlist entry (DESIGN.md 11); "" is joining.
 WAITLIST_KINDS = {
@@ -133,11 +134,16 @@ def waitlist_notifications_queue(*, entry: WaitlistEntry, from_status: str) -> l
     it just joined) to its current status: joined, offered a place, offer lapsed, line closed.
     Other steps (left, declined, removed, claimed: the booking's own emails follow) write none.
     `from_status` equal to its status is a repeated join: the email of where it stands, again.
+    An offer the owner gave to someone else (offered -> waiting) says so.
     Call it inside the waitlist service's transaction, like booking_notifications_queue."""
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("waitlist_notifications_queue must run inside the waitlist's transaction")
-    joined = not from_status or (from_status == entry.status == WaitlistEntry.Status.WAITING)
-    kind = WAITLIST_KINDS.get("" if joined else entry.status)
+    waiting, offered = WaitlistEntry.Status.WAITING, WaitlistEntry.Status.OFFERED
+    if from_status == offered and entry.status == waiting:
+        kind = EmailKind.WAITLIST_WITHDRAWN
+    else:
+        joined = not from_status or from_status == entry.status == waiting
+        kind = WAITLIST_KINDS.get("" if joined else entry.status)
     if kind is None:
         return []
     entry = WaitlistEntry.objects.select_related(

@@ -677,6 +677,11 @@ def test_the_owner_offering_a_full_slot_takes_back_the_latest_live_offer(group, 
     assert_place_held(group, now=later)
     with pytest.raises(WaitlistError):
         waitlist_claim(entry=second, now=later)
+    # Their claim link no longer books: they are told, and still hold their place in line.
+    told = emails_of(second, EmailKind.WAITLIST_WITHDRAWN)
+    assert [email.to_email for email in told] == [second.client_email]
+    assert "given the place we offered you to someone else" in told[0].body_text
+    assert "number 2 in line" in told[0].body_text and "number 2 in line" in told[0].body_html
 
 
 def test_the_owner_cannot_offer_a_place_that_nobody_holds(lesson, alice):
