@@ -258,7 +258,8 @@ class AvailabilityView(PublicJSONView):
                     "capacity": service.capacity,
                 },
                 "client_timezone": client_timezone,
-                "days": days_json(days, with_full=True),
+                # Only a service with a waitlist lists its full slots: the others' answer stays as small as it was.
+                "days": days_json(days, with_full=service.waitlist_enabled),
             }
         )
 

@@ -180,8 +180,9 @@ class FreeDaySerializer(serializers.Serializer):
 class AvailabilityDaySerializer(FreeDaySerializer):
     full_slots = FullSlotSerializer(
         many=True,
+        required=False,
         help_text="The slots with every place taken, whose waitlist a client may join (`POST /book/{slug}/waitlist/`); "
-        "always empty for a service without a waitlist.",
+        "on every day for a service with `waitlist_enabled` (maybe empty), absent for one without a waitlist.",
     )
 
 
