@@ -7,7 +7,7 @@ place it has (200); a slot with a free place is a 409 (book it instead).
 
 import json
 import time as time_module
-from datetime import UTC, datetime, time, timedelta
+from datetime import datetime, time, timedelta
 from types import SimpleNamespace
 from urllib.parse import urlencode, urlsplit
 from zoneinfo import ZoneInfo
@@ -25,6 +25,9 @@ from bookingsite.businesses.locking import LOCK_TIMEOUT_SECONDS, BusyError
 from bookingsite.notifications.models import EmailKind, OutboxEmail
 from tests.factories import ServiceFactory
 from tests.locking import LockHolder
+
+from .test_booking_api import body_for, errors, z
+from .test_booking_api import post as post_json
 
 pytestmark = pytest.mark.django_db
 
@@ -78,35 +81,8 @@ def nothing_written(full):
     assert counts() == before
 
 
-def z(moment: datetime) -> str:
-    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
-
-
-def body_for(service, start: datetime, **changes) -> dict:
-    body = {
-        "session_category_id": service.pk,
-        "start_time_utc": z(start),
-        "client_name": "Dana Diver",
-        "client_email": "dana@example.com",
-        "client_phone": "07911 123456",
-        "notes": "Any lane is fine",
-        "client_timezone": "Asia/Tokyo",
-    }
-    return body | changes
-
-
-def post(client, body, *, url=URL, headers=None, **extra):
-    raw = body if isinstance(body, (str, bytes)) else json.dumps(body)
-    headers = {"Accept": "application/json", **(headers or {})}
-    return client.post(url, raw, content_type="application/json", headers=headers, **extra)
-
-
-def errors(response) -> dict[str, list[str]]:
-    assert response["Content-Type"] == "application/json"
-    payload = response.json()
-    assert set(payload) == {"errors"}
-    assert all(isinstance(m, list) and m and all(isinstance(s, str) and s for s in m) for m in payload["errors"].values())
-    return payload["errors"]
+def post(client, body, *, url=URL, **extra):
+    return post_json(client, body, url=url, **extra)
 
 
 class TestJoined:
@@ -130,7 +106,7 @@ class TestJoined:
         assert entry.status == WaitlistEntry.Status.WAITING
         assert (entry.client_name, entry.client_email) == ("Dana Diver", "dana@example.com")
         assert entry.client_phone == "+447911123456"  # read as the booking form reads it
-        assert (entry.client_timezone, entry.notes_from_client) == ("Asia/Tokyo", "Any lane is fine")
+        assert (entry.client_timezone, entry.notes_from_client) == ("Asia/Tokyo", "First lesson")
 
     def test_the_same_email_again_answers_the_same_place_with_200(self, client, group, full):
         first = post(client, body_for(group, full.start_utc))
