@@ -274,11 +274,27 @@ def waitlist_sweep(*, now: datetime | None = None) -> tuple[int, int]:
 
 def service_waitlist_refresh(*, page: BusinessBookingSettings, service: SessionCategory, now: datetime | None = None) -> None:
     """After a service changed (inside its transaction, under the lock): a service that no longer
-    takes a waitlist closes its lines; one with more places offers them to the lines it has."""
+    takes a waitlist closes its lines, and so do lines of a length it no longer has (no slot of
+    theirs will come); one with more places offers them to the lines it has."""
     now = now or timezone.now()
     waiting = WaitlistEntry.objects.filter(session_category=service, status=Entry.WAITING, start_time_utc__gt=now)
     if not (service.waitlist_enabled and service.is_publicly_bookable) or service.is_archived:
         waitlist_close(waiting.select_related("session_category"))
         return
-    for start, end in sorted(set(waiting.values_list("start_time_utc", "end_time_utc"))):
+    length = timedelta(minutes=service.duration_minutes)
+    entries = list(waiting.select_related("session_category"))
+    waitlist_close(entry for entry in entries if entry.end_time_utc - entry.start_time_utc != length)
+    for start, end in sorted({(entry.start_time_utc, entry.end_time_utc) for entry in entries
+                              if entry.end_time_utc - entry.start_time_utc == length}):
         offer_freed_places(page, service_id=service.pk, start=start, end=end, now=now)
+
+
+def page_waitlist_refresh(*, page: BusinessBookingSettings, now: datetime | None = None) -> None:
+    """After the booking page's settings changed (inside that transaction, under the lock): a page
+    taking bookings offers the places that came free while it was paused to its waiting lines."""
+    if not page.is_booking_page_active:
+        return
+    now = now or timezone.now()
+    waiting = WaitlistEntry.objects.filter(business_profile_id=page.pk, status=Entry.WAITING, start_time_utc__gt=now)
+    for service_id, start, end in sorted(set(waiting.values_list("session_category_id", "start_time_utc", "end_time_utc"))):
+        offer_freed_places(page, service_id=service_id, start=start, end=end, now=now)

@@ -17,7 +17,7 @@ from django.db.models import Max, ProtectedError
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
-from .events import service_changed
+from .events import page_changed, service_changed
 from .locking import lock_business_for_write
 from .models import BusinessBookingSettings, BusinessProfile, ExceptionDate, RetiredSlug, SessionCategory, WorkingHours
 from .validators import RESERVED_SLUGS
@@ -160,6 +160,7 @@ def business_settings_update(
             raise LinkNameTakenError from exc
     profile.save()
     page.save()
+    page_changed(page=page)
     if old_logo and old_logo != (profile.logo.name if profile.logo else ""):
         storage = profile.logo.storage
         transaction.on_commit(lambda: storage.delete(old_logo))

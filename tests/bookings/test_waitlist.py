@@ -46,6 +46,7 @@ from bookingsite.bookings.waitlist import (
 from bookingsite.businesses.models import BusinessBookingSettings, SessionCategory
 from bookingsite.businesses.services import service_update
 from bookingsite.notifications.models import EmailKind, Notification, OutboxEmail
+from tests.bookings.selectors.test_offered_days import settings_update
 from tests.factories import ServiceFactory, WorkingHoursFactory
 
 pytestmark = pytest.mark.django_db
@@ -619,6 +620,32 @@ def test_switching_the_waitlist_off_closes_the_services_lines(lesson):
 
     assert statuses(first, second) == [Entry.CLOSED, Entry.CLOSED]
     assert len(emails_of(first, EmailKind.WAITLIST_CLOSED)) == len(emails_of(second, EmailKind.WAITLIST_CLOSED)) == 1
+
+
+def test_a_new_length_closes_the_lines_of_the_old_one(lesson):
+    book(lesson)
+    first = join(lesson, n=1)
+
+    service_update(service=lesson, name=lesson.name, description="", duration_minutes=45, capacity=1, price=None,
+                   is_publicly_bookable=True, location=lesson.location)
+
+    # No 10:00-11:00 slot of it will come again: its line is told now, not at the minimum notice.
+    assert statuses(first) == [Entry.CLOSED]
+    assert len(emails_of(first, EmailKind.WAITLIST_CLOSED)) == 1
+
+
+def test_a_page_taking_bookings_again_offers_what_freed_while_it_was_paused(page, business, lesson, alice):
+    booking = book(lesson)
+    first, second = join(lesson, n=1), join(lesson, n=2)
+    settings_update(business, is_booking_page_active=False)
+    booking_cancel_by_admin(booking=booking, by=alice)
+    assert statuses(first, second) == [Entry.WAITING, Entry.WAITING]  # a claim could not book it
+
+    settings_update(business, is_booking_page_active=True)
+
+    assert_offered(first, at_=NOW, until=NOW + CLAIM)
+    assert statuses(second) == [Entry.WAITING]
+    assert_place_held(lesson)
 
 
 # --- The owner's remove and offer ---------------------------------------------------------------
