@@ -23,6 +23,13 @@
     window.addEventListener("load", report);
   }
 
+  // A form sent back with mistakes: its error summary takes the focus, as autofocus would where
+  // the browser ignores it (a framed page), so the first thing read is what to fix.
+  document.addEventListener("DOMContentLoaded", function () {
+    var summary = document.getElementById("error-summary");
+    if (summary && document.activeElement !== summary) summary.focus();
+  });
+
   // The service page: show times in the visitor's own zone unless they chose one (or, moving a
   // booking, it is the zone they booked in: data-zone-known).
   document.addEventListener("DOMContentLoaded", function () {

@@ -125,6 +125,12 @@ def submit_with_mistakes_then_fix(scope: Scope, *, button: str = "Confirm bookin
     fill_details(scope, name=NAME, email=BAD_EMAIL, phone=BAD_PHONE)
     scope.get_by_role("button", name=button).click()
 
+    # The error summary comes first, has the focus, and links to each field to fix (GOV.UK's pattern).
+    summary = scope.locator("#error-summary")
+    expect(summary).to_be_focused()
+    expect(summary.get_by_role("link")).to_have_count(2)
+    expect(summary.get_by_role("link", name=f"Email: {EMAIL_ERROR}")).to_have_attribute("href", "#id_client_email")
+    expect(summary.get_by_role("link", name=f"Phone: {PHONE_ERROR}")).to_have_attribute("href", "#id_client_phone")
     email, phone = scope.get_by_label("Email"), scope.get_by_label("Phone")
     expect(email).to_have_attribute("aria-invalid", "true")
     expect(email).to_have_accessible_description(EMAIL_ERROR)

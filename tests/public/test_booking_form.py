@@ -548,7 +548,10 @@ class TestBadInput:
     def test_missing_name_and_email(self, client, service, token):
         response = self.refused(client, service, details(token, client_name="  ", client_email=""))
 
-        assert text(response).count("This field is required.") == 2
+        page = response.content.decode()
+        assert text(response).count("This field is required.") == 4  # under each field, and in the summary
+        assert 'href="#id_client_name">Your name: This field is required.</a>' in page
+        assert 'href="#id_client_email">Email: This field is required.</a>' in page
 
     def test_bad_input_keeps_what_was_typed_and_the_token(self, client, service, token):
         response = self.refused(client, service, details(token, client_email="dana@"))

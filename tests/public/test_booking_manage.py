@@ -77,6 +77,7 @@ class TestManagePage:
         start, end = booking.start_time_utc.astimezone(TOKYO), booking.end_time_utc.astimezone(TOKYO)
         shown = text(response)
         assert "Booking confirmed!" in shown
+        assert "We’ve emailed the details and a calendar file to dana@example.com." in shown
         assert f"{start:%A} {start.day} {start:%B %Y}" in shown
         assert f"{start:%H:%M} – {end:%H:%M} (Asia/Tokyo)" in shown
         assert "Private lesson" in shown and "Dana Diver" in shown
@@ -98,7 +99,7 @@ class TestManagePage:
         start = booking.start_time_utc.astimezone(TOKYO)
         assert f"{start:%H:%M} – {start + timedelta(hours=1):%H:%M} (Asia/Tokyo)" in shown
         expires = booking.pending_request_expires_at.astimezone(TOKYO)
-        assert f"held until {expires:%A} {expires.day} {expires:%B}, {expires:%H:%M}" in shown
+        assert f"held until {expires:%A} {expires.day} {expires:%B}, {expires:%H:%M} (Asia/Tokyo time)" in shown
         assert google_link(response) is None
         assert "Download .ics" not in shown
         assert "Cancel booking" in shown  # a client may withdraw a request
