@@ -151,20 +151,41 @@ def _picker_context(
     first_month = month_calendar.first_of_month(today)
     last_month = month_calendar.first_of_month(today + timedelta(days=page.booking_horizon_days))
     chosen_date = query.date
-    month = query.month or (chosen_date and month_calendar.first_of_month(chosen_date)) or first_month
-    month = min(max(month, first_month), last_month)
-    asked = {
-        "page": page, "client_timezone": query.client_timezone, "start_date": month,
-        "end_date": month_calendar.last_of_month(month), "now": now,
+    asked_month = query.month or (chosen_date and month_calendar.first_of_month(chosen_date)) or first_month
+    month = min(max(asked_month, first_month), last_month)
+    # Asked for a month out of reach: say so, rather than silently show another one.
+    month_note = ""
+    if asked_month < first_month:
+        month_note = _("%(asked)s has passed, so here is %(month)s.")
+    elif asked_month > last_month:
+        month_note = _("Bookings open %(days)d days ahead, so %(month)s is the furthest month to book.")
+    month_note = month_note and month_note % {
+        "asked": f"{asked_month:%B %Y}", "month": f"{month:%B %Y}", "days": page.booking_horizon_days,
     }
-    if moving is None:
-        days = availability.offered_days(**asked, service=service)
-    else:
-        days = availability.days_to_move_to(**asked, booking=moving)
+
+    def month_days(month_start):
+        asked = {
+            "page": page, "client_timezone": query.client_timezone, "start_date": month_start,
+            "end_date": month_calendar.last_of_month(month_start), "now": now,
+        }
+        if moving is None:
+            return availability.offered_days(**asked, service=service)
+        return availability.days_to_move_to(**asked, booking=moving)
+
+    days = month_days(month)
     # Free times and full ones (with a waitlist to join) in one list, by start.
     times_by_date = {day.date: tuple(sorted(day.slots + day.full, key=lambda slot: slot.start_utc)) for day in days}
     if chosen_date not in times_by_date:
         chosen_date = next((day.date for day in days if day.slots), None) or next((day.date for day in days if day.full), None)
+    next_available = None
+    if not any(slot.remaining for slot in times_by_date.get(chosen_date, ())):
+        # A day with no free time, or a month with none: the next day that has one, in the months ahead if need be.
+        after = chosen_date or month - timedelta(days=1)
+        next_available = next((day.date for day in days if day.date > after and day.slots), None)
+        ahead = month
+        while next_available is None and ahead < last_month:
+            ahead = month_calendar.add_months(ahead, 1)
+            next_available = next((day.date for day in month_days(ahead) if day.slots), None)
     return _base_context(
         page,
         service=service,
@@ -176,6 +197,8 @@ def _picker_context(
         next_month=month_calendar.add_months(month, 1) if month < last_month else None,
         chosen_date=chosen_date,
         slots=times_by_date.get(chosen_date, ()),
+        next_available=next_available,
+        month_note=month_note,
     )
 
 

@@ -52,9 +52,38 @@
     focusTarget = source && source.getAttribute ? source.getAttribute("data-focus-after") : null;
   });
   document.addEventListener("htmx:afterSettle", function () {
+    var status = document.getElementById("picker-status");
+    var heading = document.getElementById("slots-heading");
+    // The swap replaced the picker: say what it now shows, from a live region outside it.
+    if (status && heading) status.textContent = heading.textContent + ": " + document.querySelectorAll("#slots li").length + " times";
     if (!focusTarget) return;
     var target = document.getElementById(focusTarget);
+    var chosenDay = focusTarget === "slots-heading";
     focusTarget = null;
-    if (target) target.focus({ preventScroll: false });
+    if (!target) return;
+    target.focus({ preventScroll: true });
+    // A phone shows the times below the month: bring the chosen day's first times into view.
+    var first = document.querySelector("#slots li") || target;
+    var box = first.getBoundingClientRect();
+    if (chosenDay && (box.bottom > window.innerHeight || box.top < 0)) document.getElementById("slots").scrollIntoView({ block: "start" });
+    else if (!chosenDay) target.scrollIntoView({ block: "nearest" });
+  });
+
+  // Arrow keys move between the month's days (left/right a day, up/down a week), as in a date grid.
+  var steps = { ArrowLeft: -1, ArrowRight: 1, ArrowUp: -7, ArrowDown: 7 };
+  document.addEventListener("keydown", function (event) {
+    var step = steps[event.key];
+    var cell = event.target.closest && event.target.closest("#picker td");
+    if (!step || !cell) return;
+    var cells = Array.prototype.slice.call(document.querySelectorAll("#picker tbody td"));
+    // The nearest day that can be chosen, from a day or a week away, onwards in that direction.
+    for (var i = cells.indexOf(cell) + step; i >= 0 && i < cells.length; i += step > 0 ? 1 : -1) {
+      var link = cells[i].querySelector("a");
+      if (link) {
+        event.preventDefault();
+        link.focus();
+        return;
+      }
+    }
   });
 })();

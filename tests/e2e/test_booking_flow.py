@@ -143,7 +143,7 @@ def test_book_a_group_place_and_cancel_without_javascript(live_server, browser, 
 
         day = steps.today_in(TOKYO) + timedelta(days=2)
         steps.choose_day(tab, day)
-        expect(tab).to_have_url(re.compile(rf"\?date={day:%Y-%m-%d}&tz=Asia%2FTokyo$"))
+        expect(tab).to_have_url(re.compile(rf"\?date={day:%Y-%m-%d}&tz=Asia%2FTokyo#slots$"))  # lands on the times
         slot, start = steps.first_slot(tab)
         expect(slot).to_contain_text(steps.times_label(start, 60, TOKYO))
         expect(slot).to_contain_text("3 places left")
