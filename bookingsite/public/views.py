@@ -261,22 +261,35 @@ def _offered_slot(
 @never_cache
 @booking_link_view(with_service=True)
 def booking_form(request: HttpRequest, page: BusinessBookingSettings, service: SessionCategory) -> HttpResponse:
-    if request.method == "POST":
+    if request.method == "POST" and "start" not in request.POST:
         return _submit_booking(request, page, service)
+    # A GET: the time picked on the calendar. A POST with `start`: another time picked after a
+    # miss (_fresh_slots.html), carrying the details typed so far in its body, not in the address
+    # where history and logs would keep them. Either way the form for that time, never a booking.
+    sent = request.POST if request.method == "POST" else request.GET
+    typed = _typed_details(sent) if request.method == "POST" else {}
     client_timezone, _unknown = _client_timezone(request, page)
-    start = plausible_instant(request.GET.get("start", ""))
+    start = plausible_instant(sent.get("start", ""))
     context = _base_context(page, service=service, client_timezone=client_timezone)
     if start is None:
         return redirect(reverse("public:service", args=[page.public_booking_slug, service.pk]))
     slot = _offered_slot(page, service, start)
     if slot is None:
-        context["error"] = SlotTakenError.message
+        context.update(error=SlotTakenError.message, typed=typed)
         context["fresh_day"], context["fresh_slots"] = _fresh_slots(page, service, start, client_timezone)
         return render(request, "public/book.html", context, status=409)
     token = make_form_token(service_id=service.pk, start_utc=slot.start_utc, client_timezone=client_timezone)
-    context.update(form=BookingForm(initial={"token": token}, country=page.business_profile.country), start=slot.start_utc,
-                   end=slot.end_utc, remaining=slot.remaining)
+    form = BookingForm(initial={"token": token, **typed}, country=page.business_profile.country)
+    context.update(form=form, start=slot.start_utc, end=slot.end_utc, remaining=slot.remaining)
     return render(request, "public/book.html", context)
+
+
+TYPED_FIELDS = ("client_name", "client_email", "client_phone", "notes")
+
+
+def _typed_details(data) -> dict[str, str]:
+    """The details as the client typed them, to fill in the form again for another time."""
+    return {key: data.get(key, "") for key in TYPED_FIELDS}
 
 
 class SentDetails(NamedTuple):
@@ -329,7 +342,9 @@ def _submit_booking(request: HttpRequest, page: BusinessBookingSettings, service
     except OnceKeyReusedError as exc:
         return _book_anew(request, context, exc)
     except BookingError as exc:
-        context["error"] = exc.message
+        # The time can't be booked: take it and its "Confirm" off the page, and let each time
+        # still free carry what was typed to the form for that time.
+        context.update(error=exc.message, form=None, typed=_typed_details(request.POST))
         context["fresh_day"], context["fresh_slots"] = _fresh_slots(page, service, token.start_utc, token.client_timezone)
         return render(request, "public/book.html", context, status=409 if isinstance(exc, SlotTakenError) else 400)
     except Exception as exc:
@@ -347,8 +362,7 @@ def _book_anew(request: HttpRequest, context: dict, reused: OnceKeyReusedError) 
     page, service, start = context["page"], context["service"], context["start"]
     slot = _offered_slot(page, service, start)
     if slot is None:
-        context["error"] = f"{reused.message} {SlotTakenError.message}"
-        context["form"] = None
+        context.update(error=f"{reused.message} {SlotTakenError.message}", form=None, typed=_typed_details(request.POST))
         context["fresh_day"], context["fresh_slots"] = _fresh_slots(page, service, start, context["client_timezone"])
         return render(request, "public/book.html", context, status=409)
     data = request.POST.copy()

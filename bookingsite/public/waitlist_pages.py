@@ -40,6 +40,7 @@ from .views import (
     _client_timezone,
     _fresh_slots,
     _rate_limited,
+    _typed_details,
     booking_link_view,
     read_sent_details,
 )
@@ -67,6 +68,8 @@ def _join_refused(request, context: dict, error: BookingError, start: datetime) 
     """The join page with why it can't be joined, and what the client can do instead."""
     page, service, client_timezone = context["page"], context["service"], context["client_timezone"]
     context.update(error=error.message, form=None)
+    if request.method == "POST":  # the details typed go along to the booking form of the time picked
+        context["typed"] = _typed_details(request.POST)
     if isinstance(error, SlotHasPlacesError):
         context["book_url"] = _book_url(page, service, start, client_timezone)
         return render(request, TEMPLATE_JOIN, context, status=409)

@@ -19,6 +19,10 @@
     document.addEventListener("DOMContentLoaded", function () {
       report();
       if (window.ResizeObserver) new ResizeObserver(report).observe(document.getElementById("page-frame") || document.body);
+      // Each page is a step (the form, the confirmation...): on a phone the host page may be
+      // scrolled far down from the frame's top, so ask it to bring the top into view. embed.js
+      // leaves the first page alone (the visitor is reading the host page) and acts on the rest.
+      window.parent.postMessage({ type: "flowkey:scroll-top" }, "*");
     });
     window.addEventListener("load", report);
   }

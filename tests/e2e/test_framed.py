@@ -10,7 +10,11 @@ from datetime import timedelta
 import pytest
 from playwright.sync_api import Page, expect
 
+from django.utils import timezone
+
 from bookingsite.bookings.models import Booking
+from bookingsite.bookings.selectors import availability
+from bookingsite.bookings.services import booking_create
 
 from . import steps
 from .steps import TOKYO
@@ -126,3 +130,71 @@ def test_embed_script_frames_the_page_and_fits_its_height(live_server, tab, stud
     assert frame.evaluate("document.documentElement.scrollHeight <= document.documentElement.clientHeight + 1")
     # The frame sits where the owner pasted the script, between their heading and text.
     assert tab.evaluate("document.querySelector('script[data-slug]').nextElementSibling.tagName") == "IFRAME"
+
+
+EMAILED_LINK = "We’ve emailed you the link to this page, so you can come back to it"
+KEEP_ADDRESS = "Keep this page’s address"
+
+
+def test_a_framed_confirmation_offers_the_emailed_link_not_the_address(live_server, tab, studio, host_site):
+    day = steps.today_in(steps.LONDON) + timedelta(days=2)
+    [offered] = availability.availability_days(page=studio.page, service=studio.private, client_timezone="Europe/London",
+                                               start_date=day, end_date=day, now=timezone.now())
+    start = offered.slots[0].start_utc
+    booking = booking_create(service=studio.private, start_time_utc=start, client_name=steps.NAME,
+                             client_email=steps.EMAIL, client_timezone="Europe/London")
+    booking_page = f"{live_server.url}/book/{studio.slug}/booking/{booking.manage_token}/"
+
+    # On its own the page's address is the client's link (and the email has it too).
+    tab.goto(booking_page)
+    expect(tab.get_by_text(KEEP_ADDRESS)).to_be_visible()
+    expect(tab.get_by_text(EMAILED_LINK)).to_be_hidden()
+
+    # In an owner's frame the address bar shows their site: only the emailed link is offered.
+    host_url = host_site.url_for(
+        "/confirmation.html",
+        f'<!doctype html><title>Harbour Yoga</title><h1>Our classes</h1>'
+        f'<iframe src="{booking_page}" title="Book online" style="width:100%;height:1400px;border:0"></iframe>',
+        other_than=live_server.url,
+    )
+    tab.goto(host_url)
+    framed = tab.frame_locator("iframe")
+    expect(framed.get_by_role("heading", level=1)).to_have_text("Booking confirmed!")
+    expect(framed.get_by_text(EMAILED_LINK)).to_be_visible()
+    expect(framed.get_by_text(KEEP_ADDRESS)).to_be_hidden()
+
+
+FRAME_TOP_JS = "document.querySelector('iframe').getBoundingClientRect().top"
+
+
+def test_each_step_in_an_embedded_frame_brings_its_top_into_view_on_a_phone(live_server, tab, studio, host_site):
+    host_url = host_site.url_for(
+        "/long.html",
+        f'<!doctype html><meta name="viewport" content="width=device-width"><title>Harbour Yoga</title>'
+        f'<h1>Book a class</h1><div style="height:1200px">About us…</div>'
+        f'<script src="{live_server.url}/static/embed.js" data-slug="{studio.slug}"></script>'
+        f'<div style="height:2000px">Find us…</div>',
+        other_than=live_server.url,
+    )
+    tab.goto(host_url)
+    iframe = tab.locator("iframe")
+    iframe.scroll_into_view_if_needed()  # embed.js's frame loads lazily
+    framed = tab.frame_locator("iframe")
+    expect(framed.get_by_role("heading", name="Choose a service")).to_be_visible()
+    frame = next(f for f in tab.frames if f.url.startswith(live_server.url))
+    wait_until_frame_fits(tab, frame.evaluate(FRAME_HEIGHT_JS))
+
+    # The visitor scrolls on down the host page: the frame's top goes out of sight above.
+    tab.evaluate(f"window.scrollBy(0, {FRAME_TOP_JS} + 180)")
+    assert tab.evaluate(FRAME_TOP_JS) < -150
+    card = framed.get_by_role("link", name=re.compile(re.escape(studio.group.name)))
+    expect(card).to_be_in_viewport()
+
+    card.click()  # a step: the service's own page loads inside the frame
+
+    expect(framed.get_by_role("heading", level=1)).to_have_text(studio.group.name)
+    tab.wait_for_function(f"Math.abs({FRAME_TOP_JS}) <= 1")
+    assert -1 <= tab.evaluate(FRAME_TOP_JS) < tab.viewport_size["height"]  # (subpixel layout)
+    # And the frame still takes its new page's height.
+    frame = next(f for f in tab.frames if f.url.startswith(live_server.url))
+    wait_until_frame_fits(tab, frame.evaluate(FRAME_HEIGHT_JS))

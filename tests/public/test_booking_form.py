@@ -93,8 +93,20 @@ def picker_slots(response) -> dict[str, str]:
 
 
 def fresh_slots(response) -> dict[str, str]:
-    """The "still free" links offered after a miss: start (UTC) -> the local time shown."""
-    return dict(re.findall(r'\?start=([0-9T:\-]+Z)&amp;tz=[^"]*">(\d\d:\d\d)</a>', response.content.decode()))
+    """The "still free" times offered after a miss, as links or as the buttons that carry the typed
+    details: start (UTC) -> the local time shown."""
+    page = response.content.decode()
+    links = re.findall(r'\?start=([0-9T:\-]+Z)&amp;tz=[^"]*">(\d\d:\d\d)</a>', page)
+    buttons = re.findall(r'<button type="submit" name="start" value="([0-9T:\-]+Z)"[^>]*>(\d\d:\d\d)</button>', page)
+    return dict(links + buttons)
+
+
+def carried_details(response) -> dict[str, str]:
+    """The hidden fields of the "still free" form: what the client typed, carried to the next time."""
+    form = re.search(r'<form id="fresh-slots" method="post" action="([^"]+)">(.*?)</form>', response.content.decode(), re.S)
+    assert form, "no form of times carrying the details"
+    fields = re.findall(r'<input type="hidden" name="(\w+)" value="([^"]*)">', form.group(2))
+    return {"action": html.unescape(form.group(1))} | {name: html.unescape(value) for name, value in fields}
 
 
 def token_in(response) -> str:
@@ -573,6 +585,62 @@ class TestBadInput:
         assert fresh_slots(response) == expected
         assert z(slot.start_utc) not in expected and len(expected) == 7
         assert Booking.objects.get().client_name == "Eve Early"
+
+    def test_slot_taken_keeps_the_typed_details_and_drops_the_stale_time(self, client, open_page, service):
+        slot = a_slot(open_page, service)
+        token = fresh_token(client, service, slot, tz="Asia/Tokyo")
+        booking_create(service=service, start_time_utc=slot.start_utc, client_name="Eve Early",
+                       client_email="eve@example.com", client_timezone="Europe/London")
+        typed = details(token, notes="First lesson.\nA bit nervous & shy.")
+
+        response = self.refused(client, service, typed, status=409)
+
+        # The stale time and its "Confirm" are gone: no summary, no form to send, no token.
+        stale = f"{slot.start_utc.astimezone(TOKYO):%H:%M} – {slot.end_utc.astimezone(TOKYO):%H:%M}"
+        assert stale not in text(response)
+        assert "Confirm booking" not in text(response) and 'name="token"' not in response.content.decode()
+        assert "Pick another time" in text(response)
+        # Each time still free is a button of a form that carries what was typed.
+        assert carried_details(response) == {
+            "action": f"{form_url(service)}?tz=Asia%2FTokyo",
+            "client_name": "Dana Diver", "client_email": "dana@example.com", "client_phone": "07911 123456",
+            "notes": "First lesson.\nA bit nervous & shy.",
+        }
+        other = next(iter(fresh_slots(response)))
+        assert other != z(slot.start_utc)
+
+        # Picking one brings the form for that time back filled in, with a token for it: nothing booked yet.
+        picked = client.post(f"{form_url(service)}?tz=Asia/Tokyo", {**carried_details(response), "start": other})
+
+        assert picked.status_code == 200
+        assert Booking.objects.count() == 1
+        page = picked.content.decode()
+        assert 'value="Dana Diver"' in page and 'value="dana@example.com"' in page and 'value="07911 123456"' in page
+        assert re.search(r"<textarea [^>]*>\s*First lesson.\nA bit nervous &amp; shy.</textarea>", page)
+        assert "This field is required." not in text(picked)
+        new_token = read_form_token(token_in(picked), service_id=service.pk)
+        assert (z(new_token.start_utc), new_token.client_timezone) == (other, "Asia/Tokyo")
+
+        booked = client.post(form_url(service), details(token_in(picked), notes="First lesson.\nA bit nervous & shy."))
+        assert booked.status_code == 302
+        mine = Booking.objects.get(client_email="dana@example.com")
+        assert (z(mine.start_time_utc), mine.client_name) == (other, "Dana Diver")
+
+    def test_a_picked_time_taken_too_offers_the_rest_with_the_details_still_carried(self, client, open_page, service):
+        first, second = a_slot(open_page, service, index=1), a_slot(open_page, service, index=2)
+        for slot in (first, second):
+            booking_create(service=service, start_time_utc=slot.start_utc, client_name="Eve Early",
+                           client_email="eve@example.com", client_timezone="Europe/London")
+
+        picked = client.post(f"{form_url(service)}?tz=Europe/London",
+                             {"start": z(second.start_utc), "client_name": "Dana Diver", "client_email": "dana@example.com",
+                              "client_phone": "07911 123456", "notes": ""})
+
+        assert picked.status_code == 409
+        assert TAKEN in text(picked) and 'name="token"' not in picked.content.decode()
+        assert carried_details(picked)["client_name"] == "Dana Diver"
+        assert fresh_slots(picked) and not {z(first.start_utc), z(second.start_utc)} & set(fresh_slots(picked))
+        assert Booking.objects.count() == 2
 
     def test_slot_in_the_past_at_post_time(self, client, open_page, service):
         past = at_london(london_today() - timedelta(days=1), 10)

@@ -162,6 +162,19 @@ def test_a_place_freed_after_the_form_was_opened_is_booked_instead(client, lesso
     })
     assert response.status_code == 409 and "book it instead" in text(response)
     assert counts() == before
+    # "Book this time" carries what was typed to the booking form of that time, filled in: nothing booked yet.
+    page = response.content.decode()
+    assert f'<form id="book-instead" method="post" action="/book/alices-aqua/{lessons.pk}/book/?tz=Europe%2FLondon">' in page
+    assert '<input type="hidden" name="client_name" value="Nina">' in page
+    assert f'name="start" value="{utc_iso(taken.start_time_utc)}"' in page
+    booking_form = client.post(f"/book/alices-aqua/{lessons.pk}/book/?tz=Europe%2FLondon", {
+        "start": utc_iso(taken.start_time_utc), "client_name": "Nina", "client_email": "nina@example.com",
+        "client_phone": "+447911123457", "notes": "",
+    })
+    assert booking_form.status_code == 200 and "Your details" in text(booking_form)
+    assert 'value="Nina"' in booking_form.content.decode() and 'value="nina@example.com"' in booking_form.content.decode()
+    assert 'name="token"' in booking_form.content.decode()
+    assert counts() == before
 
 
 @pytest.mark.parametrize("minutes_off", [17, None])
