@@ -150,9 +150,9 @@ def _holding_places(occupancy: Iterable[Occupied], now: datetime) -> dict[Key, i
     return places
 
 
-def _offered(request: AvailabilityRequest, starts: list[datetime], *, with_full: bool = False) -> list[tuple[datetime, int]]:
-    """Rule 5 for sorted `starts`: the (start, remaining) pairs that are offered; `with_full` adds
-    (start, 0) for the starts that only a lack of places keeps from being offered.
+def _offered(request: AvailabilityRequest, starts: list[datetime]) -> list[tuple[datetime, int]]:
+    """Rule 5 for sorted `starts`: the (start, remaining) pairs that are offered; with
+    `request.list_full`, (start, 0) too for the starts that only a lack of places keeps from being offered.
 
     A sweep: occupancy enters the active set once `t0 < s + D + B` and leaves it once
     `t1 + B <= s`; both bounds only grow with `s`, so each interval enters and leaves once.
@@ -182,7 +182,7 @@ def _offered(request: AvailabilityRequest, starts: list[datetime], *, with_full:
         remaining = request.capacity - places.get(own, 0)
         if remaining > 0:
             offered.append((start, remaining))
-        elif with_full:
+        elif request.list_full:
             offered.append((start, 0))
     return offered
 
@@ -223,7 +223,7 @@ def free_slots(request: AvailabilityRequest) -> tuple[Day, ...]:
     dates_asked = [request.start_date + timedelta(days=i) for i in range((request.end_date - request.start_date).days + 1)]
     by_date: dict[date, list[Slot]] = {day: [] for day in dates_asked}
     full_by_date: dict[date, list[Slot]] = {day: [] for day in dates_asked}
-    for start, remaining in _offered(request, starts, with_full=request.list_full):
+    for start, remaining in _offered(request, starts):
         slot = _slot(start, remaining, duration, client_zone)
         # Rule 6: grouped by the client's date, which can differ from the business's.
         day_slots = (by_date if remaining else full_by_date).get(slot.start_local.date())
@@ -247,7 +247,7 @@ def find_slot(request: AvailabilityRequest, start_utc: datetime) -> Slot | None:
         return None
     if not _within_notice_and_horizon(request, [start]):
         return None
-    offered = _offered(request, [start], with_full=request.list_full)
+    offered = _offered(request, [start])
     if not offered:
         return None
     duration = timedelta(minutes=request.duration_minutes)

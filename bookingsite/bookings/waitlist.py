@@ -61,6 +61,11 @@ def _lock_entry(entry: WaitlistEntry) -> tuple[BusinessBookingSettings, Waitlist
     return page, WaitlistEntry.objects.select_related("session_category", "booking").get(pk=entry.pk)
 
 
+def _pass_place_on(page: BusinessBookingSettings, entry: WaitlistEntry, now: datetime) -> None:
+    """The place `entry` held (or may have) goes to the next in line of its slot."""
+    offer_freed_places(page, service_id=entry.session_category_id, start=entry.start_time_utc, end=entry.end_time_utc, now=now)
+
+
 def _check_still_in_line(entry: WaitlistEntry) -> None:
     if not entry.in_line:
         raise WaitlistError(NOT_IN_LINE[entry.status])
@@ -141,7 +146,7 @@ def waitlist_leave(*, entry: WaitlistEntry, now: datetime | None = None) -> Wait
     if entry.status == Entry.WAITING:
         return entry_set_status(entry, Entry.LEFT)
     entry_set_status(entry, Entry.DECLINED)
-    offer_freed_places(page, service_id=entry.session_category_id, start=entry.start_time_utc, end=entry.end_time_utc, now=now)
+    _pass_place_on(page, entry, now)
     return entry
 
 
@@ -190,8 +195,7 @@ def waitlist_remove(*, entry: WaitlistEntry, by: AbstractBaseUser, now: datetime
     was_offered = entry.status == Entry.OFFERED
     entry_set_status(entry, Entry.REMOVED)
     if was_offered:
-        offer_freed_places(page, service_id=entry.session_category_id, start=entry.start_time_utc, end=entry.end_time_utc,
-                           now=now)
+        _pass_place_on(page, entry, now)
     return entry
 
 
@@ -210,16 +214,17 @@ def waitlist_offer_to(*, entry: WaitlistEntry, by: AbstractBaseUser, now: dateti
     if closes_at(page, entry.start_time_utc) <= now:
         raise WaitlistError(_("This session is inside your minimum notice, so its waitlist has closed."))
     slot = {"service_id": entry.session_category_id, "start": entry.start_time_utc, "end": entry.end_time_utc}
+    none_to_offer = WaitlistError(_("Every place in this session is taken, so there is none to offer yet."))
     if free_places(page, entry.session_category, entry.start_time_utc, entry.end_time_utc, now) <= 0:
         held = WaitlistEntry.objects.holding_at(now).for_slot(**slot).exclude(pk=entry.pk).order_by("-offered_at", "-pk")
         withdrawn = held.first()
         if withdrawn is None:
-            raise WaitlistError(_("Every place in this session is taken, so there is none to offer yet."))
+            raise none_to_offer
         entry_set_status(withdrawn, Entry.WAITING, offered_at=None, offer_expires_at=None)
         # A slot held beyond its capacity (the owner lowered it) has no place even without that
         # offer: the new one would hold a place that is not there. Raising rolls the withdrawal back.
         if free_places(page, entry.session_category, entry.start_time_utc, entry.end_time_utc, now) <= 0:
-            raise WaitlistError(_("Every place in this session is taken, so there is none to offer yet."))
+            raise none_to_offer
     return entry_offer(page, entry, now)
 
 
@@ -232,7 +237,7 @@ def waitlist_lapse(*, entry: WaitlistEntry, now: datetime | None = None) -> Wait
     if entry.status != Entry.OFFERED or entry.offer_expires_at > now:
         return None
     entry_set_status(entry, Entry.LAPSED)
-    offer_freed_places(page, service_id=entry.session_category_id, start=entry.start_time_utc, end=entry.end_time_utc, now=now)
+    _pass_place_on(page, entry, now)
     return entry
 
 
@@ -282,10 +287,11 @@ def service_waitlist_refresh(*, page: BusinessBookingSettings, service: SessionC
         waitlist_close(waiting.select_related("session_category"))
         return
     length = timedelta(minutes=service.duration_minutes)
-    entries = list(waiting.select_related("session_category"))
-    waitlist_close(entry for entry in entries if entry.end_time_utc - entry.start_time_utc != length)
-    for start, end in sorted({(entry.start_time_utc, entry.end_time_utc) for entry in entries
-                              if entry.end_time_utc - entry.start_time_utc == length}):
+    fitting, stale = [], []
+    for entry in waiting.select_related("session_category"):
+        (fitting if entry.end_time_utc - entry.start_time_utc == length else stale).append(entry)
+    waitlist_close(stale)
+    for start, end in sorted({(entry.start_time_utc, entry.end_time_utc) for entry in fitting}):
         offer_freed_places(page, service_id=service.pk, start=start, end=end, now=now)
 
 

@@ -159,11 +159,11 @@ def _waitlist_email(kind: str, entry: WaitlistEntry) -> OutboxEmail:
     slug = business.booking_settings.public_booking_slug
     zone = _zone(entry.client_timezone, business.timezone)
     when = _when(entry.start_time_utc, entry.end_time_utc, zone)
-    subject = _one_line(_(SUBJECTS[kind]) % {"service": service.name, "when": when.short})
+    subject = _subject_line(_(SUBJECTS[kind]) % {"service": service.name, "when": when.short})
     context = {
         "subject": subject,
         "business_name": business.name,
-        "logo_url": absolute_url(business.logo.url) if business.logo else None,
+        "logo_url": _logo_url(business),
         "service_name": service.name,
         "duration_minutes": service.duration_minutes,
         "when": when,
@@ -187,7 +187,7 @@ def _waitlist_email(kind: str, entry: WaitlistEntry) -> OutboxEmail:
         to_email=entry.client_email,
         from_email=_from_address(business.name),
         reply_to=business.owner.email,
-        subject=subject if len(subject) <= 255 else subject[:254] + "…",
+        subject=subject,
         body_text=text,
         body_html=html,
     )
@@ -225,6 +225,10 @@ def absolute_url(path: str) -> str:
     return urljoin(settings.SITE_URL + "/", path)
 
 
+def _logo_url(business) -> str | None:
+    return absolute_url(business.logo.url) if business.logo else None
+
+
 def _links(booking: Booking) -> _Links:
     business = booking.business_profile
     slug = business.booking_settings.public_booking_slug
@@ -233,7 +237,7 @@ def _links(booking: Booking) -> _Links:
         rebook=absolute_url(reverse("public:services", args=[slug])),
         owner_booking=absolute_url(reverse("owner:booking", args=[booking.pk])),
         owner_pending=absolute_url(reverse("owner:pending")),
-        logo=absolute_url(business.logo.url) if business.logo else None,
+        logo=_logo_url(business),
     )
 
 
@@ -333,8 +337,14 @@ def _render(kind: str, context: dict) -> tuple[str, str]:
 def _subject(kind: str, booking: Booking, when: _When, *, from_status: str) -> str:
     withdrawn = from_status == Status.PENDING_APPROVAL and booking.status == Status.CANCELLED_BY_CLIENT
     template = WITHDRAWN_SUBJECTS[kind] if withdrawn and kind in WITHDRAWN_SUBJECTS else SUBJECTS[kind]
-    subject = _(template) % {"service": booking.session_category.name, "when": when.short, "client": booking.client_name}
-    subject = _one_line(subject)
+    return _subject_line(
+        _(template) % {"service": booking.session_category.name, "when": when.short, "client": booking.client_name}
+    )
+
+
+def _subject_line(text: str) -> str:
+    """A subject as stored and sent: one line, at most the 255 characters OutboxEmail.subject holds."""
+    subject = _one_line(text)
     return subject if len(subject) <= 255 else subject[:254] + "…"
 
 

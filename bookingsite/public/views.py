@@ -322,7 +322,7 @@ def read_sent_details(
     )
     if not form.is_valid():
         return render(request, template, context, status=400)
-    details = {key: form.cleaned_data[key] for key in ("client_name", "client_email", "client_phone", "notes")}
+    details = {key: form.cleaned_data[key] for key in TYPED_FIELDS}
     return SentDetails(context, token, details)
 
 
