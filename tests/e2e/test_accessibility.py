@@ -8,6 +8,8 @@ from django.utils import timezone
 from playwright.sync_api import Page, expect
 
 from bookingsite.bookings import services as booking_services
+from bookingsite.bookings.selectors import availability
+from bookingsite.businesses.services import exception_date_add
 from tests.conftest import AT_BOTH_WIDTHS
 from tests.factories import BookingSettingsFactory, BusinessProfileFactory
 
@@ -102,3 +104,38 @@ def test_public_pages_have_no_serious_accessibility_violations(live_server, tab,
     assert len(found) == 12
     report = "\n".join(f"[{page}] {line}" for page, lines in found.items() for line in lines)
     assert not report, f"axe found serious or critical problems at {viewport['width']}px:\n{report}"
+
+
+@AT_BOTH_WIDTHS
+def test_the_pickers_other_states_have_no_serious_accessibility_violations(live_server, tab, viewport, studio):
+    """A closed day with "Next available", a month out of reach, a time taken meanwhile."""
+    base = f"{live_server.url}/book/{studio.slug}/{studio.private.pk}/"
+    closed = steps.today_in(steps.LONDON) + timedelta(days=4)
+    exception_date_add(business_profile_id=studio.business.pk, date=closed, start_time=None, end_time=None)
+    found: dict[str, list[str]] = {}
+
+    def check(name: str, ready) -> None:
+        expect(ready).to_be_visible()
+        found[name] = blocking_violations(tab)
+
+    tab.goto(f"{base}?date={closed:%Y-%m-%d}&tz=Europe%2FLondon")
+    check("closed day", tab.get_by_text("Next available:"))
+
+    tab.goto(f"{base}?month=2020-01&tz=Europe%2FLondon")
+    check("month passed", tab.get_by_text("January 2020 has passed"))
+
+    [offered] = availability.availability_days(
+        page=studio.page, service=studio.private, client_timezone="Europe/London",
+        start_date=closed + timedelta(days=1), end_date=closed + timedelta(days=1), now=timezone.now(),
+    )
+    taken = offered.slots[1]
+    tab.goto(f"{live_server.url}/book/{studio.slug}/{studio.private.pk}/book/"
+             f"?start={taken.start_utc:%Y-%m-%dT%H:%M:%SZ}&tz=Europe%2FLondon")
+    steps.fill_details(tab, name=steps.NAME, email=steps.EMAIL, phone=steps.PHONE)
+    booking_services.booking_create(service=studio.private, start_time_utc=taken.start_utc, client_name="Eve Early",
+                                    client_email="eve@example.com", client_timezone="Europe/London")
+    tab.get_by_role("button", name="Confirm booking").click()
+    check("time taken meanwhile", tab.locator("#fresh-slots"))
+
+    report = "\n".join(f"[{page}] {line}" for page, lines in found.items() for line in lines)
+    assert len(found) == 3 and not report, f"axe found serious or critical problems at {viewport['width']}px:\n{report}"
