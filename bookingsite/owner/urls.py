@@ -51,5 +51,6 @@ urlpatterns = [
     path("waitlist/entries/<int:pk>/remove/", waitlist_pages.waitlist_remove, name="waitlist-remove"),
     path("waitlist/entries/<int:pk>/offer/", waitlist_pages.waitlist_offer, name="waitlist-offer"),
     path("notifications/", inbox.notifications_page, name="notifications"),
+    path("notifications/read/", inbox.notifications_read, name="notifications-read"),
     path("emails/", inbox.emails_page, name="emails"),
 ]

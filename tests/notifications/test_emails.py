@@ -59,6 +59,16 @@ def local(moment, zone) -> tuple[str, str]:
     return f"{at:%A} {at.day} {at:%B %Y}", f"{at:%H:%M}"
 
 
+def test_a_booking_without_notes_shows_no_notes_line(client, open_page, service, business, alice):
+    booking = book_on_page(client, open_page, service, a_slot(open_page, service), notes="")
+
+    [owner_mail] = rows_to(OWNER)
+    for part in row_parts(owner_mail):
+        assert "Notes" not in part and "None" not in part
+    client.force_login(alice)
+    assert "Notes from the client" not in client.get(f"/app/bookings/{booking.pk}/").content.decode()
+
+
 def uid(booking: Booking) -> str:
     return f"booking-{booking.pk}@flowkey-booking-links"
 

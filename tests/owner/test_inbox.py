@@ -33,15 +33,24 @@ def owner(client, alice):
     return client
 
 
-def test_the_bell_counts_unread_and_opening_the_list_marks_them_read(owner, booked, other_business):
+def test_the_bell_counts_unread_and_only_mark_all_as_read_clears_them(owner, booked, other_business):
     dashboard = owner.get("/app/").content.decode()
     assert "2<span class=\"sr-only\"> unread</span>" in dashboard
     listing = owner.get("/app/notifications/").content.decode()
-    assert "Booking by" in listing and "Request from" in listing
-    assert listing.count(">New</span>") == 2
+    assert "Booked by" in listing and "Booking request from" in listing
+    assert "New Request" not in listing and "New Cancelled" not in listing
+    assert listing.count(">Unread: </span>") == 2
+    # Opening the list (a GET, perhaps a prefetch) changes nothing.
+    assert Notification.objects.filter(business_profile=booked[0].business_profile, read_at__isnull=True).count() == 2
+    assert owner.get("/app/notifications/read/").status_code == 405
+
+    response = owner.post("/app/notifications/read/", follow=True)
+
+    assert "Marked 2 notifications as read." in response.content.decode()
     assert not Notification.objects.filter(business_profile=booked[0].business_profile, read_at__isnull=True).exists()
     assert " unread</span>" not in owner.get("/app/").content.decode()
-    assert ">New</span>" not in owner.get("/app/notifications/").content.decode()
+    listing = owner.get("/app/notifications/").content.decode()
+    assert ">Unread: </span>" not in listing and "Mark all as read" not in listing
 
 
 def test_emails_page_lists_the_business_emails_with_their_status(owner, booked, business):
@@ -59,6 +68,7 @@ def test_another_owner_sees_none_of_it(client, booked, other_business):
     client.force_login(other_business.owner)
     assert "ann@example.com" not in client.get("/app/emails/").content.decode()
     assert "Ann" not in client.get("/app/notifications/").content.decode()
+    client.post("/app/notifications/read/")  # marks their own, none of Alice's
     assert Notification.objects.filter(read_at__isnull=True).count() == 2
 
 

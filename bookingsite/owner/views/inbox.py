@@ -2,8 +2,9 @@
 
 from django.core.paginator import Paginator
 from django.http import HttpResponse
-from django.shortcuts import render
-from django.views.decorators.http import require_GET
+from django.contrib import messages
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_GET, require_POST
 
 from bookingsite.notifications import selectors
 from bookingsite.notifications.models import OutboxEmail
@@ -17,11 +18,20 @@ EMAILS_PER_PAGE = 25
 @require_GET
 @owner_required
 def notifications_page(request: OwnerRequest) -> HttpResponse:
-    """The newest notifications; opening the list marks them read (they still show as new this once)."""
+    """The newest notifications. Reading the list changes nothing (a GET never does: a prefetch
+    or a second tab would clear them unseen); "Mark all as read" does."""
     notifications = selectors.recent_notifications(request.business.pk, limit=50)
-    response = render(request, "owner/notifications.html", {"notifications": notifications})
-    notifications_mark_all_read(business_profile_id=request.business.pk)
-    return response
+    has_unread = any(note.is_unread for note in notifications)
+    return render(request, "owner/notifications.html", {"notifications": notifications, "has_unread": has_unread})
+
+
+@require_POST
+@owner_required
+def notifications_read(request: OwnerRequest) -> HttpResponse:
+    marked = notifications_mark_all_read(business_profile_id=request.business.pk)
+    messages.success(request, f"Marked {marked} notification{'s' if marked != 1 else ''} as read." if marked
+                     else "Nothing new to mark.")
+    return redirect("owner:notifications")
 
 
 @require_GET
