@@ -1,5 +1,7 @@
 """Sign-up, log-in with its rate limit, log-out and password reset."""
 
+import re
+
 import pytest
 from django.contrib.auth import get_user_model
 from django.core import mail
@@ -141,6 +143,23 @@ def test_the_reset_link_is_on_site_url_whatever_host_the_request_named(client, s
     [message] = mailbox
     assert "https://book.example.test/accounts/reset/" in message.body
     assert "x.y.localhost" not in message.body + message.subject
+
+
+def test_the_reset_email_is_ours_in_text_and_html_and_names_no_host_as_a_team(client, settings, alice, mailbox):
+    settings.SITE_URL = "http://127.0.0.1:8302"
+
+    client.post("/accounts/password-reset/", {"email": "alice@example.com"})
+
+    [message] = mailbox
+    assert message.subject == "Reset your Flowkey Booking password"
+    [(html, mimetype)] = message.alternatives
+    assert mimetype == "text/html"
+    link = re.search(r"http://127\.0\.0\.1:8302/accounts/reset/[^/\s]+/[^/\s]+/", message.body).group(0)
+    assert f'href="{link}"' in html
+    for part in (message.body, html):
+        assert "Reset your password" in part or "RESET YOUR PASSWORD" in part
+        assert "alice@example.com" in part and "within 3 days" in part and "Flowkey Booking" in part
+        assert " team" not in part and "127.0.0.1:8302 " not in part
 
 
 def test_logout_is_a_post(client, alice, business, page):
