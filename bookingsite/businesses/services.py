@@ -2,7 +2,7 @@
 
 from collections.abc import Sequence
 from datetime import date as date_type
-from datetime import time
+from datetime import time, timedelta
 from decimal import Decimal
 from itertools import pairwise
 from typing import Literal
@@ -326,6 +326,19 @@ def working_hours_replace(*, business_profile_id: int, blocks: Sequence[tuple[in
 
 
 @transaction.atomic
+def working_hours_copy(*, business_profile_id: int, from_weekday: int, to_weekdays: Sequence[int]) -> list[WorkingHours]:
+    """Give each weekday of `to_weekdays` the saved blocks of `from_weekday` (a day without any
+    makes them days off); the other days keep theirs. One replace of the week, under the lock."""
+    lock_business_for_write(business_profile_id)
+    rows = WorkingHours.objects.filter(business_profile_id=business_profile_id)
+    week = [(row.weekday, row.start_time, row.end_time) for row in rows]
+    source = [(start, end) for weekday, start, end in week if weekday == from_weekday]
+    kept = [block for block in week if block[0] not in to_weekdays or block[0] == from_weekday]
+    copied = [(weekday, start, end) for weekday in to_weekdays if weekday != from_weekday for start, end in source]
+    return working_hours_replace(business_profile_id=business_profile_id, blocks=kept + copied)
+
+
+@transaction.atomic
 def exception_date_add(
     *, business_profile_id: int, date: date_type, start_time: time | None, end_time: time | None, note: str = ""
 ) -> ExceptionDate:
@@ -339,6 +352,35 @@ def exception_date_add(
     row.full_clean()
     row.save()
     return row
+
+
+# A range of days off at most a year and a day long: a typo of a year ("2062") would otherwise close decades.
+DAYS_OFF_RANGE_MAX = 366
+
+
+@transaction.atomic
+def exception_dates_close(*, business_profile_id: int, first: date_type, last: date_type, note: str = "") -> list[ExceptionDate]:
+    """Close every date from `first` to `last` (a holiday in one step). Dates already closed stay as
+    they are; the new rows are returned. Raises ValidationError, closing nothing, when the range is
+    backwards or too long, or when a date in it has special hours (the owner chooses which wins)."""
+    days = (last - first).days + 1
+    if days < 1:
+        raise ValidationError({"last_date": _("The last day must be on or after the first.")})
+    if days > DAYS_OFF_RANGE_MAX:
+        raise ValidationError({"last_date": _("Close at most %(max)d days in one step.") % {"max": DAYS_OFF_RANGE_MAX}})
+    lock_business_for_write(business_profile_id)
+    rows = ExceptionDate.objects.filter(business_profile_id=business_profile_id, date__range=(first, last))
+    with_hours = sorted({row.date for row in rows if not row.is_closed})
+    if with_hours:
+        named = ", ".join(f"{day:%a} {day.day} {day:%b}" for day in with_hours[:5]) + (" …" if len(with_hours) > 5 else "")
+        raise ValidationError({"last_date": _(
+            "These dates have special hours: %(dates)s. Remove them first, or close a shorter range."
+        ) % {"dates": named}})
+    closed = {row.date for row in rows}
+    return ExceptionDate.objects.bulk_create(
+        ExceptionDate(business_profile_id=business_profile_id, date=first + timedelta(days=offset), note=note)
+        for offset in range(days) if first + timedelta(days=offset) not in closed
+    )
 
 
 @transaction.atomic

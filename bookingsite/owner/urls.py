@@ -34,6 +34,7 @@ urlpatterns = [
     path("services/<int:pk>/move/", service_pages.service_move, name="service-move"),
     path("hours/", hours.week_editor, name="hours"),
     path("hours/row/", hours.block_row, name="hours-row"),
+    path("hours/copy/", hours.copy_hours, name="hours-copy"),
     path("exceptions/", exception_dates.exceptions, name="exceptions"),
     path("exceptions/<int:pk>/delete/", exception_dates.exception_delete, name="exception-delete"),
     path("bookings/", booking_pages.booking_list, name="bookings"),

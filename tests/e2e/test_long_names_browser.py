@@ -49,4 +49,5 @@ def test_a_long_unbroken_name_never_widens_a_page_on_a_phone(settings, live_serv
     finally:
         context.close()
 
-    assert {path: found for path, found in widths.items() if found[0] > PHONE_WIDTH} == {}
+    wide = {path: found for path, found in widths.items() if found[0] > PHONE_WIDTH}
+    assert not wide, "\n".join(f"{path}: {width} px, sticking out: {elements}" for path, (width, elements) in wide.items())

@@ -11,7 +11,7 @@ from django.db import IntegrityError, connection
 from django.utils import timezone
 
 from bookingsite.businesses import services as business_services
-from bookingsite.businesses.models import ExceptionDate, WorkingHours
+from bookingsite.businesses.models import BusinessBookingSettings, ExceptionDate, WorkingHours
 from tests.factories import ExceptionDateFactory, WorkingHoursFactory
 
 pytestmark = pytest.mark.django_db
@@ -215,6 +215,47 @@ def test_the_service_refuses_overlaps_itself(business, page, monday_nine_to_five
     assert hours(business) == [(0, "09:00", "17:00")]
 
 
+def test_copies_a_days_hours_to_the_days_ticked_and_leaves_the_others(owner, business, other_business):
+    WorkingHoursFactory(business_profile=business, weekday=0, start_time=time(9), end_time=time(12))
+    WorkingHoursFactory(business_profile=business, weekday=0, start_time=time(14), end_time=time(18))
+    WorkingHoursFactory(business_profile=business, weekday=2, start_time=time(7), end_time=time(8))  # replaced
+    WorkingHoursFactory(business_profile=business, weekday=5, start_time=time(10), end_time=time(11))  # kept
+    WorkingHoursFactory(business_profile=other_business, weekday=1)
+
+    response = owner.post("/app/hours/copy/", {"from_weekday": "0", "to_weekdays": ["1", "2", "4"]}, follow=True)
+
+    assert "Monday’s hours copied to Tuesday, Wednesday, Friday." in text(response)
+    monday = [("09:00", "12:00"), ("14:00", "18:00")]
+    assert hours(business) == [(day, *block) for day in (0, 1, 2, 4) for block in monday] + [(5, "10:00", "11:00")]
+    assert WorkingHours.objects.filter(business_profile=other_business).count() == 1
+
+
+def test_copying_a_day_off_makes_the_days_ticked_days_off(owner, business):
+    WorkingHoursFactory(business_profile=business, weekday=3, start_time=time(9), end_time=time(12))
+
+    owner.post("/app/hours/copy/", {"from_weekday": "6", "to_weekdays": ["3"]})
+
+    assert hours(business) == []
+
+
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        ({"from_weekday": "0"}, "Tick the days to copy them to."),
+        ({"from_weekday": "0", "to_weekdays": ["0"]}, "Tick a day other than the one you copy."),
+        ({"from_weekday": "9", "to_weekdays": ["1"]}, "Choose a day from Monday to Sunday."),
+        ({"from_weekday": "0", "to_weekdays": ["1", "x"]}, "Choose days from Monday to Sunday."),
+    ],
+)
+def test_a_bad_copy_says_why_and_changes_nothing(owner, business, monday_nine_to_five, data, message):
+    response = owner.post("/app/hours/copy/", data)
+
+    assert response.status_code == 400
+    assert text(response).count(message) == 1
+    assert hours(business) == [(0, "09:00", "17:00")]
+    assert owner.get("/app/hours/copy/").status_code == 405
+
+
 # --- exception dates ----------------------------------------------------------------------------
 
 
@@ -228,6 +269,56 @@ def test_closes_a_date(owner, business):
     page_text = text(owner.get("/app/exceptions/"))
     assert f"{day:%A} {day.day} {day:%B %Y} is closed." in page_text
     assert "Closed all day · Holiday" in page_text
+
+
+def test_closes_a_holiday_in_one_step_keeping_the_days_already_closed(owner, business, other_business):
+    first = business_today(business) + timedelta(days=10)
+    last = first + timedelta(days=9)
+    ExceptionDateFactory(business_profile=business, date=first + timedelta(days=2))  # closed already
+    version = BusinessBookingSettings.objects.get(business_profile=business).availability_version
+
+    response = owner.post("/app/exceptions/", {"date": first.isoformat(), "last_date": last.isoformat(),
+                                               "note": "Winter break", "kind": "closed"}, follow=True)
+
+    assert response.status_code == 200
+    assert exception_rows(business) == [(first + timedelta(days=n), None, None) for n in range(10)]
+    assert f"Closed 10 days, {first:%A} {first.day} {first:%B %Y} to {last:%A} {last.day} {last:%B %Y} " \
+           "(1 of them were closed already)." in text(response)
+    assert BusinessBookingSettings.objects.get(business_profile=business).availability_version > version
+    assert exception_rows(other_business) == []
+
+
+@pytest.mark.parametrize(
+    ("days", "data", "message"),
+    [
+        (-1, {"kind": "closed"}, "The last day must be on or after the first."),
+        (366, {"kind": "closed"}, "Close at most 366 days in one step."),
+        (3, {"kind": "hours", "start_time": "09:00", "end_time": "12:00"},
+         "Special hours are for one date at a time; clear the last day."),
+    ],
+)
+def test_refuses_a_bad_range_and_closes_nothing(owner, business, days, data, message):
+    first = business_today(business) + timedelta(days=10)
+
+    response = owner.post("/app/exceptions/", {"date": first.isoformat(),
+                                               "last_date": (first + timedelta(days=days)).isoformat(), **data})
+
+    assert response.status_code == 400
+    assert text(response).count(message) == 1
+    assert exception_rows(business) == []
+
+
+def test_a_range_over_a_day_of_special_hours_names_it_and_closes_nothing(owner, business):
+    first = business_today(business) + timedelta(days=10)
+    special = first + timedelta(days=3)
+    ExceptionDateFactory(business_profile=business, date=special, start_time=time(9), end_time=time(12))
+
+    response = owner.post("/app/exceptions/", {"date": first.isoformat(),
+                                               "last_date": (first + timedelta(days=6)).isoformat(), "kind": "closed"})
+
+    assert response.status_code == 400
+    assert f"These dates have special hours: {special:%a} {special.day} {special:%b}." in text(response)
+    assert exception_rows(business) == [(special, time(9), time(12))]
 
 
 @pytest.mark.parametrize("end", ["12:00", "nonsense"])

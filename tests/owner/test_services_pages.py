@@ -23,7 +23,7 @@ def names_in_order(response) -> list[str]:
     """Active services as the list shows them, top to bottom."""
     content = response.content.decode()
     active = content.split("Archived services")[0]
-    names = re.findall(r'<a href="/app/services/\d+/" class="font-semibold[^"]*">([^<]+)</a>', active)
+    names = re.findall(r'<a href="/app/services/\d+/" class="[^"]*font-semibold[^"]*">([^<]+)</a>', active)
     return [html.unescape(name) for name in names]
 
 

@@ -153,3 +153,24 @@ def _weekday_of(row: BlockRowForm) -> int | None:
         return int(raw)
     except (TypeError, ValueError):
         return None
+
+
+class CopyHoursForm(forms.Form):
+    """Copy one weekday's saved blocks to other weekdays ("the same hours Monday to Friday")."""
+
+    from_weekday = forms.TypedChoiceField(
+        label=_("Copy the saved hours of"), choices=WorkingHours.WEEKDAYS, coerce=int,
+        error_messages={"required": _("Choose the day to copy."), "invalid_choice": _("Choose a day from Monday to Sunday.")},
+    )
+    to_weekdays = forms.TypedMultipleChoiceField(
+        label=_("to"), choices=WorkingHours.WEEKDAYS, coerce=int, widget=forms.CheckboxSelectMultiple,
+        error_messages={
+            "required": _("Tick the days to copy them to."), "invalid_choice": _("Choose days from Monday to Sunday."),
+        },
+    )
+
+    def clean(self):
+        data = super().clean()
+        if data.get("to_weekdays") and set(data["to_weekdays"]) == {data.get("from_weekday")}:
+            self.add_error("to_weekdays", _("Tick a day other than the one you copy."))
+        return data

@@ -13,7 +13,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from bookingsite.businesses.models import ExceptionDate
 from bookingsite.businesses.selectors import coming_exception_days, owner_exception_dates
-from bookingsite.businesses.services import exception_date_add, exception_date_delete
+from bookingsite.businesses.services import exception_date_add, exception_date_delete, exception_dates_close
 
 from ..access import OwnerRequest, owner_required
 from ..forms.errors import add_model_errors
@@ -37,6 +37,8 @@ def exceptions(request: OwnerRequest) -> HttpResponse:
     status = 200
     if request.method == "POST":
         form = ExceptionDateForm(request.POST, instance=blank, today=today)
+        if form.is_valid() and form.closes_a_range():
+            return _close_range(request, form)
         if form.is_valid():
             data = form.cleaned_data
             try:
@@ -65,6 +67,23 @@ def exceptions(request: OwnerRequest) -> HttpResponse:
         form = ExceptionDateForm(instance=blank, today=today, initial={"date": asked} if asked and asked >= today else {})
     context = {"form": form, "days": coming_exception_days(business.pk, today=today)}
     return render(request, "owner/exceptions.html", context, status=status)
+
+
+def _close_range(request: OwnerRequest, form: ExceptionDateForm) -> HttpResponse:
+    """Close every date of a holiday in one step (days already closed stay as they are)."""
+    data = form.cleaned_data
+    try:
+        added = exception_dates_close(
+            business_profile_id=request.business.pk, first=data["date"], last=data["last_date"], note=data["note"],
+        )
+    except ValidationError as exc:
+        add_model_errors(form, exc)
+        context = {"form": form, "days": coming_exception_days(request.business.pk, today=business_today(request))}
+        return render(request, "owner/exceptions.html", context, status=400)
+    days = (data["last_date"] - data["date"]).days + 1
+    already = f" ({days - len(added)} of them were closed already)" if len(added) < days else ""
+    messages.success(request, f"Closed {days} days, {_day(data['date'])} to {_day(data['last_date'])}{already}.")
+    return redirect("owner:exceptions")
 
 
 @require_POST

@@ -4,13 +4,14 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from bookingsite.businesses.selectors import coming_exception_days, working_hours_list
-from bookingsite.businesses.services import working_hours_replace
+from bookingsite.businesses.models import WorkingHours
+from bookingsite.businesses.services import working_hours_copy, working_hours_replace
 
 from ..access import OwnerRequest, owner_required
-from ..forms.hours import BlockRowForm, WeekHoursForm, new_row_key
+from ..forms.hours import BlockRowForm, CopyHoursForm, WeekHoursForm, new_row_key
 from .exception_dates import business_today
 
 
@@ -32,8 +33,36 @@ def week_editor(request: OwnerRequest) -> HttpResponse:
         status = 400
     else:
         week = WeekHoursForm(saved=working_hours_list(business.pk))
-    context = {"week": week, "days_off": coming_exception_days(business.pk, today=business_today(request), limit=5)}
+    return _editor_page(request, week=week, status=status)
+
+
+def _editor_page(
+    request: OwnerRequest, *, week: WeekHoursForm, copy: CopyHoursForm | None = None, status: int = 200
+) -> HttpResponse:
+    business = request.business
+    context = {
+        "week": week, "copy": copy or CopyHoursForm(initial={"from_weekday": 0}),
+        "days_off": coming_exception_days(business.pk, today=business_today(request), limit=5),
+    }
     return render(request, "owner/hours.html", context, status=status)
+
+
+@require_POST
+@owner_required
+def copy_hours(request: OwnerRequest) -> HttpResponse:
+    """Copy one weekday's saved blocks to the days ticked (no JavaScript needed)."""
+    copy = CopyHoursForm(request.POST)
+    if not copy.is_valid():
+        week = WeekHoursForm(saved=working_hours_list(request.business.pk))
+        return _editor_page(request, week=week, copy=copy, status=400)
+    data = copy.cleaned_data
+    working_hours_copy(
+        business_profile_id=request.business.pk, from_weekday=data["from_weekday"], to_weekdays=data["to_weekdays"]
+    )
+    names = dict(WorkingHours.WEEKDAYS)
+    targets = [str(names[day]) for day in sorted(data["to_weekdays"]) if day != data["from_weekday"]]
+    messages.success(request, f"{names[data['from_weekday']]}’s hours copied to {', '.join(targets)}.")
+    return redirect("owner:hours")
 
 
 @require_GET
