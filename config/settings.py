@@ -278,6 +278,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "bookings.complete_past_bookings", "schedule": 600.0, "options": {"expires": 590}
     },
     "sweep-waitlists": {"task": "bookings.sweep_waitlists", "schedule": 60.0, "options": {"expires": 55}},
+    # DESIGN.md 13: every owner's busy calendars, each fetched by its own task.
+    "import-busy-calendars": {
+        "task": "businesses.import_busy_calendars", "schedule": 600.0, "options": {"expires": 590}
+    },
 }
 # Task modules besides each app's tasks.py (which autodiscovery finds): the reminders' beat task
 # composes through the outbox, which imports notifications.tasks, so it cannot live there.
