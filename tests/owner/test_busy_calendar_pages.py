@@ -87,6 +87,8 @@ def test_a_bad_address_is_refused_clearly(owner, settings, url, message):
 
 
 def test_test_now_reads_the_calendar_and_shows_what_it_read(owner, business, page, allow_private):
+    business.timezone = "Asia/Tokyo"  # the times are shown in the business's zone, not the event's or the server's
+    business.save()
     days = [date.today() + timedelta(days=n) for n in (2, 3, 4, 5, 6, 7)]
     with local_server({"/me.ics": calendar(ics_with(*days))}) as server:
         busy = BusyCalendarFactory(business_profile=business, url=server.url("/me.ics"), name="Family")
@@ -94,9 +96,10 @@ def test_test_now_reads_the_calendar_and_shows_what_it_read(owner, business, pag
     assert response.status_code == 200
     text = response.content.decode()
     assert "6 busy times</strong>" in text
-    first = datetime.combine(days[0], time(9), LONDON)
-    assert f"{first:%a} {first.day} {first:%b}, 09:00 – 10:30" in text
-    assert text.count("– 10:30") == 5  # the next five only
+    first = datetime.combine(days[0], time(9), LONDON).astimezone(ZoneInfo("Asia/Tokyo"))
+    end = first + timedelta(minutes=90)
+    assert f"{first:%a} {first.day} {first:%b}, {first:%H:%M} – {end:%H:%M}" in text
+    assert text.count(f"– {end:%H:%M}") == 5  # the next five only
     assert "Dentist" not in text  # titles only when the owner opted in
     assert busy.intervals.count() == 6
 
