@@ -22,8 +22,11 @@ def import_busy_calendars_task() -> int:
 
 @shared_task(name="businesses.import_busy_calendar")
 def import_busy_calendar_task(*, calendar_id: int) -> str:
-    """Import one calendar now; returns its error ("" on success). A calendar removed meanwhile is skipped."""
+    """Import one calendar now; returns what happened, for the worker's log. A calendar removed meanwhile is skipped."""
     calendar = BusyCalendar.objects.filter(pk=calendar_id).first()
     if calendar is None:
-        return ""
-    return busy_calendar_import(calendar=calendar, now=timezone.now()).error
+        return f"busy calendar {calendar_id}: removed"
+    result = busy_calendar_import(calendar=calendar, now=timezone.now())
+    if not result.ok:
+        return f"busy calendar {calendar_id}: failed: {result.error}"
+    return f"busy calendar {calendar_id}: {len(result.read.intervals)} busy intervals"
