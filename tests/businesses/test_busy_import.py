@@ -10,7 +10,9 @@ from django.utils import timezone
 
 from bookingsite.businesses.busy_import import busy_calendar_import, busy_calendar_remove
 from bookingsite.businesses.models import BusinessBookingSettings, BusyInterval
-from tests.factories import BusyCalendarFactory, WorkingHoursFactory
+from bookingsite.bookings.exceptions import SessionConflictError
+from bookingsite.bookings.services import session_create_by_owner
+from tests.factories import BusyCalendarFactory, BusyIntervalFactory, WorkingHoursFactory
 
 from ..local_http import calendar, local_server
 
@@ -236,3 +238,11 @@ def test_the_management_command_fetches_every_calendar_once(studio, business, ot
 def test_beat_imports_busy_calendars_every_ten_minutes(settings):
     entry = next(e for e in settings.CELERY_BEAT_SCHEDULE.values() if e["task"] == "businesses.import_busy_calendars")
     assert entry["schedule"] == 600.0
+
+
+def test_a_session_the_owner_adds_over_busy_time_names_the_clash(studio, business, service):
+    start = datetime.combine(date.today() + timedelta(days=4), time(10), LONDON)
+    BusyIntervalFactory(calendar__business_profile=business, start_time_utc=start, end_time_utc=start + timedelta(hours=2))
+    with pytest.raises(SessionConflictError, match="busy time from your calendar"):
+        session_create_by_owner(service=service, start_time_utc=start + timedelta(hours=1))
+    assert session_create_by_owner(service=service, start_time_utc=start + timedelta(hours=2)).pk
