@@ -235,11 +235,6 @@ def test_the_management_command_fetches_every_calendar_once(studio, business, ot
     assert "3 calendars fetched, 1 failed." in out.getvalue()
 
 
-def test_beat_imports_busy_calendars_every_ten_minutes(settings):
-    entry = next(e for e in settings.CELERY_BEAT_SCHEDULE.values() if e["task"] == "businesses.import_busy_calendars")
-    assert entry["schedule"] == 600.0
-
-
 def test_a_session_the_owner_adds_over_busy_time_names_the_clash(studio, business, service):
     start = datetime.combine(date.today() + timedelta(days=4), time(10), LONDON)
     BusyIntervalFactory(calendar__business_profile=business, start_time_utc=start, end_time_utc=start + timedelta(hours=2))
