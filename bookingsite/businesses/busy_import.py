@@ -100,19 +100,10 @@ def busy_calendar_add(*, business_profile_id: int, url: str, name: str = "", sho
     return BusyCalendar.objects.create(business_profile_id=business_profile_id, url=url, name=name, show_details=show_details)
 
 
-@transaction.atomic(durable=True)
-def busy_calendar_update(*, calendar: BusyCalendar, url: str, name: str, show_details: bool) -> BusyCalendar:
-    """Change a calendar; a new URL drops the old URL's busy time at once (the next fetch reads the new one)."""
-    if url != calendar.url:
-        lock_business_for_write(calendar.business_profile_id)
-        BusyInterval.objects.filter(calendar=calendar).delete()
-        calendar.last_success_at = None
-        calendar.last_fetched_at = None
-        calendar.last_error = ""
-        calendar.skipped_events = 0
-    calendar.url, calendar.name, calendar.show_details = url, name, show_details
-    calendar.save()
-    return calendar
+def busy_calendar_show_details(*, calendar: BusyCalendar, show: bool) -> None:
+    """Show the events' titles in the owner's calendar, or just "Busy"; availability does not change."""
+    BusyCalendar.objects.filter(pk=calendar.pk).update(show_details=show)
+    calendar.show_details = show
 
 
 @transaction.atomic(durable=True)

@@ -15,7 +15,7 @@ from bookingsite.businesses.busy_import import (
     busy_calendar_add,
     busy_calendar_import,
     busy_calendar_remove,
-    busy_calendar_update,
+    busy_calendar_show_details,
 )
 from bookingsite.businesses.selectors import owner_busy_calendars
 
@@ -80,7 +80,7 @@ def busy_calendar_details(request: OwnerRequest, pk: int) -> HttpResponse:
     """Show or hide the event titles of one calendar in the owner's calendar."""
     calendar = get_object_or_404(owner_busy_calendars(request.business.pk), pk=pk)
     show = request.POST.get("show_details") == "on"
-    busy_calendar_update(calendar=calendar, url=calendar.url, name=calendar.name, show_details=show)
+    busy_calendar_show_details(calendar=calendar, show=show)
     messages.success(request, f"{calendar}: event titles are {'shown' if show else 'hidden'} in your calendar.")
     return redirect("owner:busy-calendars")
 
