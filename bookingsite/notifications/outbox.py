@@ -30,6 +30,7 @@ from bookingsite.bookings.calendar_links import google_calendar_url, ics_calenda
 from bookingsite.bookings.models import Booking, WaitlistEntry
 from bookingsite.bookings.selectors.actions import booking_actions
 from bookingsite.bookings.selectors.waitlist import waitlist_position
+from bookingsite.businesses.zone_names import zone_time_name
 from bookingsite.lib.outage import Outage
 
 from .models import EmailKind, Notification, OutboxEmail
@@ -254,7 +255,7 @@ class _When:
 
     date: str  # Tuesday 3 March 2026
     time: str  # 09:00–10:00
-    zone: str  # Europe/London
+    zone: str  # London time
     short: str  # Tue 3 Mar, 09:00 (subjects)
 
 
@@ -264,7 +265,7 @@ def _when(start_utc: datetime, end_utc: datetime, zone: ZoneInfo) -> _When:
     return _When(
         date=f"{start:%A} {start.day} {start:%B %Y}",
         time=f"{start:%H:%M}–{end:%H:%M}{next_day}",
-        zone=str(zone.key),
+        zone=zone_time_name(str(zone.key)),
         short=f"{start:%a} {start.day} {start:%b}, {start:%H:%M}",
     )
 

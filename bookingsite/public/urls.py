@@ -19,6 +19,7 @@ urlpatterns = [
     path("<str:slug>/availability/", api.AvailabilityView.as_view(), name="availability-json"),
     path("<str:slug>/bookings/", api.BookingCreateView.as_view(), name="bookings-json"),
     path("<str:slug>/waitlist/", api.WaitlistJoinView.as_view(), name="waitlist-json"),
+    path("<str:slug>/zones/", views.zone_matches, name="zones"),
     path("<str:slug>/<int:service_id>/", views.service_page, name="service"),
     path("<str:slug>/<int:service_id>/book/", views.booking_form, name="book"),
     *manage_link("<str:slug>/booking/<str:token>/", views.booking_detail, api.ManagedBookingView.as_view(), "booking"),

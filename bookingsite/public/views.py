@@ -2,7 +2,7 @@
 
 from collections.abc import Callable
 from datetime import date, datetime, timedelta
-from functools import cache, wraps
+from functools import wraps
 from typing import NamedTuple
 from zoneinfo import ZoneInfo
 
@@ -14,8 +14,6 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.cache import patch_vary_headers
-from django.utils.html import format_html_join
-from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.clickjacking import xframe_options_exempt
@@ -39,6 +37,7 @@ from bookingsite.businesses.selectors import (
     public_services,
 )
 from bookingsite.businesses.validators import timezone_names
+from bookingsite.businesses.zone_names import zone_pick, zone_search
 from bookingsite.lib.instants import plausible_instant
 from bookingsite.lib.ratelimit import seconds_until_allowed
 
@@ -46,6 +45,9 @@ from . import calendar as month_calendar
 from .form_tokens import FormToken, FormTokenError, make_form_token, read_form_token
 from .forms import BookingForm
 from .links import booking_links
+
+# A zone search longer than any zone's name is cut, not looked for.
+ZONE_SEARCH_MAX = 60
 
 PageView = Callable[..., HttpResponse]
 
@@ -88,17 +90,13 @@ def booking_link_view(*, active_only: bool = True, with_service: bool = False) -
 
 
 def _client_timezone(request: HttpRequest, page: BusinessBookingSettings) -> tuple[str, bool]:
-    """The zone the client asked for, or the business's; and whether the asked one was unknown."""
+    """The zone the client asked for (an IANA id, or what names one: "tokyo"), or the business's;
+    and whether one was asked for that names no zone."""
     asked = request.GET.get("tz", "").strip()
     if asked in timezone_names():
         return asked, False
-    return page.business_profile.timezone, bool(asked)
-
-
-@cache
-def _timezone_options() -> SafeString:
-    """The zone list's <option>s: the same few hundred on every picker, so built once."""
-    return format_html_join("", '<option value="{}">', ((name,) for name in sorted(timezone_names())))
+    picked = zone_pick(asked, timezone.now()) if asked else None
+    return picked or page.business_profile.timezone, bool(asked) and picked is None
 
 
 def _parse(value: str | None, fmt: str) -> date | None:
@@ -128,18 +126,28 @@ def service_list(request: HttpRequest, page: BusinessBookingSettings) -> HttpRes
 
 
 class PickerQuery(NamedTuple):
-    """What a client asked the picker for: their zone (and whether the asked one was unknown), a day, a month."""
+    """What a client asked the picker for: their zone (and whether the asked one was unknown), a
+    day, a month; and a zone search that did not name one zone (its matches are listed)."""
 
     client_timezone: str
     unknown_zone: bool
     date: date | None
     month: date | None
+    zone_search: str = ""
 
 
 def _picker_query(request: HttpRequest, page: BusinessBookingSettings) -> PickerQuery:
     client_timezone, unknown_zone = _client_timezone(request, page)
-    return PickerQuery(client_timezone, unknown_zone, _parse(request.GET.get("date"), "%Y-%m-%d"),
-                       _parse(request.GET.get("month"), "%Y-%m"))
+    query = PickerQuery(client_timezone, unknown_zone, _parse(request.GET.get("date"), "%Y-%m-%d"),
+                        _parse(request.GET.get("month"), "%Y-%m"))
+    # The zone search sent without JavaScript: one zone it can only mean is taken at once; else
+    # the times stay in the zone they were in and the matches are listed to pick from.
+    searched = request.GET.get("zone", "").strip()[:ZONE_SEARCH_MAX]
+    if not searched:
+        return query
+    if picked := zone_pick(searched, timezone.now()):
+        return query._replace(client_timezone=picked, unknown_zone=False)
+    return query._replace(zone_search=searched)
 
 
 def _picker_context(
@@ -199,12 +207,16 @@ def _picker_context(
         slots=times_by_date.get(chosen_date, ()),
         next_available=next_available,
         month_note=month_note,
+        zone_search=query.zone_search,
+        zone_matches=zone_search(query.zone_search, now) if query.zone_search else None,
     )
 
 
 def _picker_html(page: BusinessBookingSettings, service: SessionCategory, query: PickerQuery, now: datetime) -> str:
     """The picker as htmx swaps it in. It is the same for everyone who asks the same thing within
     the minute, so it is cached as offered_days is: under the availability version and the minute."""
+    if query.zone_search:  # a search's answer is the asker's own
+        return render_to_string("public/partials/_picker.html", _picker_context(page, service, query, now))
     minute = int(now.timestamp()) // availability.OFFERED_DAYS_SECONDS
     key = f"picker:{page.pk}:{page.availability_version}:{service.pk}:{':'.join(map(str, query))}:{minute}"
     html = shared_cache.get(key)
@@ -214,16 +226,58 @@ def _picker_html(page: BusinessBookingSettings, service: SessionCategory, query:
     return html
 
 
+def _zone_found_address(request: HttpRequest, query: PickerQuery) -> str | None:
+    """When a zone search named one zone: this page's address in that zone, without the search
+    (a clean address to keep, share or reload). None otherwise."""
+    if query.zone_search or not request.GET.get("zone", "").strip():
+        return None
+    params = request.GET.copy()
+    params.pop("zone")
+    params["tz"] = query.client_timezone
+    return f"{request.path}?{params.urlencode()}"
+
+
+def _picker_response(request: HttpRequest, query: PickerQuery, render_page: Callable[[], HttpResponse],
+                     render_picker: Callable[[], HttpResponse]) -> HttpResponse:
+    """The picker's page, or its swap; a zone search that found one zone answers with that zone's
+    address (a redirect without JavaScript, the pushed URL of the swap with it)."""
+    found = _zone_found_address(request, query)
+    if not (request.htmx and not request.htmx.history_restore_request):
+        return redirect(found) if found else render_page()
+    response = render_picker()
+    if found:
+        response["HX-Push-Url"] = found
+    return response
+
+
+@require_GET
+@booking_link_view()
+def zone_matches(request: HttpRequest, page: BusinessBookingSettings) -> HttpResponse:
+    """The zones a search names, as the picker lists them while the client types (htmx). Each
+    is a link to the page the search is on (relative), keeping its month and day."""
+    searched = request.GET.get("zone", "").strip()[:ZONE_SEARCH_MAX]
+    context = {
+        "zone_search": searched,
+        "zone_matches": zone_search(searched, timezone.now()) if searched else None,
+        "month": _parse(request.GET.get("month"), "%Y-%m"),
+        "chosen_date": _parse(request.GET.get("date"), "%Y-%m-%d"),
+    }
+    return render(request, "public/partials/_zone_matches.html", context)
+
+
 @require_GET
 @gzip_page
 @booking_link_view(with_service=True)
 def service_page(request: HttpRequest, page: BusinessBookingSettings, service: SessionCategory) -> HttpResponse:
     query, now = _picker_query(request, page), timezone.now()
-    if request.htmx and not request.htmx.history_restore_request:
-        response = HttpResponse(_picker_html(page, service, query, now))
-    else:
-        context = {**_picker_context(page, service, query, now), "timezone_options": _timezone_options()}
-        response = render(request, "public/service.html", context)
+    # Without a zone in the address the page is drawn in the business's: the browser may know the
+    # visitor's, and then reloads in it before painting (static/js/zone-first.js).
+    response = _picker_response(
+        request, query,
+        lambda: render(request, "public/service.html",
+                       {**_picker_context(page, service, query, now), "zone_unasked": "tz" not in request.GET}),
+        lambda: HttpResponse(_picker_html(page, service, query, now)),
+    )
     patch_vary_headers(response, ["HX-Request"])
     return response
 
@@ -463,10 +517,9 @@ def booking_reschedule(request: HttpRequest, page: BusinessBookingSettings, toke
         return _move_booking(request, page, booking, context)
     start = plausible_instant(request.GET.get("start", ""))
     if start is None:
-        picker = _picker_context(page, service, query, now, moving=booking)
-        if request.htmx and not request.htmx.history_restore_request:
-            return render(request, "public/partials/_picker.html", {**context, **picker})
-        return render(request, "public/reschedule.html", {**context, **picker, "timezone_options": _timezone_options()})
+        picker = {**context, **_picker_context(page, service, query, now, moving=booking)}
+        return _picker_response(request, query, lambda: render(request, "public/reschedule.html", picker),
+                                lambda: render(request, "public/partials/_picker.html", picker))
     slot = _offered_slot(page, service, start, moving=booking)
     if slot is None:
         context["error"] = SlotTakenError.message

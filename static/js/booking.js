@@ -34,19 +34,14 @@
     if (summary && document.activeElement !== summary) summary.focus();
   });
 
-  // The service page: show times in the visitor's own zone unless they chose one (or, moving a
-  // booking, it is the zone they booked in: data-zone-known).
-  document.addEventListener("DOMContentLoaded", function () {
-    var picker = document.getElementById("picker");
-    if (!picker || !window.htmx || !window.Intl || "zoneKnown" in picker.dataset) return;
-    var url = new URL(window.location.href);
-    if (url.searchParams.has("tz")) return;
-    var zone = Intl.DateTimeFormat().resolvedOptions().timeZone;
-    if (!zone || zone === picker.dataset.clientTimezone) return;
-    url.searchParams.set("tz", zone);
-    window.htmx.ajax("GET", url.pathname + url.search, { target: "#picker", swap: "outerHTML" }).then(function () {
-      window.history.replaceState(window.history.state, "", url.pathname + url.search);
-    });
+  // The zone search: the down arrow goes from the box to the first zone it found.
+  document.addEventListener("keydown", function (event) {
+    if (event.key !== "ArrowDown" || !event.target || event.target.id !== "zone") return;
+    var first = document.querySelector("#zone-matches a");
+    if (first) {
+      event.preventDefault();
+      first.focus();
+    }
   });
 
   // After a swap, move focus to what changed (the month, or the chosen day's times).
@@ -55,11 +50,11 @@
     var source = event.detail.elt;
     focusTarget = source && source.getAttribute ? source.getAttribute("data-focus-after") : null;
   });
-  document.addEventListener("htmx:afterSettle", function () {
+  document.addEventListener("htmx:afterSettle", function (event) {
     var status = document.getElementById("picker-status");
     var heading = document.getElementById("slots-heading");
     // The swap replaced the picker: say what it now shows, from a live region outside it.
-    if (status && heading) status.textContent = heading.textContent + ": " + document.querySelectorAll("#slots li").length + " times";
+    if (status && heading && event.detail.target.id === "picker") status.textContent = heading.textContent + ": " + document.querySelectorAll("#slots li").length + " times";
     if (!focusTarget) return;
     var target = document.getElementById(focusTarget);
     var chosenDay = focusTarget === "slots-heading";

@@ -65,7 +65,8 @@ def studio(settings) -> Studio:
 def tab(browser, viewport):
     """A tab in a context whose clock is in London, the business's zone, so the page keeps its zone.
 
-    (booking.js switches to the browser's zone when it differs; test_booking_flow tests that.)
+    (zone-first.js reloads the page in the browser's zone when it differs; test_booking_flow and
+    test_zone_browser test that.)
     """
     context = browser.new_context(viewport=viewport, timezone_id="Europe/London")
     yield context.new_page()

@@ -12,6 +12,8 @@ from zoneinfo import ZoneInfo
 from django.utils import timezone
 from playwright.sync_api import Frame, FrameLocator, Page, expect
 
+from bookingsite.businesses.zone_names import zone_city, zone_time_name
+
 LONDON = ZoneInfo("Europe/London")
 TOKYO = ZoneInfo("Asia/Tokyo")
 
@@ -85,16 +87,26 @@ def go_to_previous_month(scope: Scope) -> None:
     scope.get_by_role("link", name=re.compile(r"^Previous month")).click()
 
 
+def zone_search_field(scope: Scope):
+    return scope.get_by_label("Change it: search a city, country or zone")
+
+
+def times_shown_in(scope: Scope, zone_name: str) -> None:
+    """The times, and the zone line above the calendar, are in this zone (named as a person would)."""
+    expect(scope.locator("#slots")).to_contain_text(f"Times shown in {zone_time_name(zone_name)}")
+    expect(scope.locator("#zone-current")).to_contain_text(f"{zone_city(zone_name)} — ")
+
+
 def show_times_in(scope: Scope, zone_name: str, *, press_enter: bool) -> None:
-    """Type a time zone; with JavaScript Enter submits it (htmx), without it the "Show times" button."""
-    field = scope.get_by_label("Your time zone")
-    field.fill(zone_name)
+    """Search the zone's city in lower case; with JavaScript Enter submits it (htmx), without it
+    the "Find" button. A city names one zone, which is taken at once."""
+    zone_search_field(scope).fill(zone_city(zone_name).lower())
     if press_enter:
-        field.press("Enter")
+        zone_search_field(scope).press("Enter")
     else:
-        scope.get_by_role("button", name="Show times").click()
-    expect(scope.locator("#slots")).to_contain_text(f"Times in {zone_name}")
-    expect(field).to_have_value(zone_name)
+        scope.get_by_role("button", name="Find").click()
+    times_shown_in(scope, zone_name)
+    expect(zone_search_field(scope)).to_have_value("")
 
 
 def choose_day(scope: Scope, day: date) -> None:
@@ -150,7 +162,7 @@ def expect_slot_summary(scope: Scope, *, service_name: str, start: datetime, min
     summary = scope.locator("main dl").first
     expect(summary).to_contain_text(service_name)
     expect(summary).to_contain_text(long_day_label(start.astimezone(zone).date()))
-    expect(summary).to_contain_text(f"{times_label(start, minutes, zone)} ({zone.key})")
+    expect(summary).to_contain_text(f"{times_label(start, minutes, zone)} ({zone_time_name(zone.key)})")
 
 
 def cancel_from_confirmation(scope: Scope, *, reason: str) -> None:

@@ -210,7 +210,7 @@ def test_detail_shows_times_in_both_zones_and_the_history(owner, service, day):
     assert "Bring goggles" in body
     assert "10:00–11:00" in body  # London
     new_york = at(day, 10).astimezone(ZoneInfo("America/New_York"))
-    assert f"{new_york:%H:%M}–" in body and "America/New_York" in body
+    assert f"{new_york:%H:%M}–" in body and "New York time, where they booked" in body
     assert f"/app/clients/{booking.client_id}/" in body
     assert "Cancel booking…" in body
     assert [change.to_status for change in response.context["history"]] == [Status.CONFIRMED]

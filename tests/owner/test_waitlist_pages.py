@@ -143,7 +143,7 @@ def test_lists_the_line_in_order_with_contacts_and_status(owner, lesson, day, fu
     assert [t.name for t in response.templates][0] == "owner/waitlist.html"
     assert names_in_line(response) == ["Ann Archer", "Ben Brown", "Cat Cole"]
     page_text = text(response)
-    assert f"Private lesson · {day:%a} {day.day} {day:%b %Y}, 10:00–11:00 (Europe/London)" in page_text
+    assert f"Private lesson · {day:%a} {day.day} {day:%b %Y}, 10:00–11:00 (London time)" in page_text
     assert "1 of 1 place booked · every place is taken or held for someone on the waitlist." in page_text
     assert "3 on the waitlist" in page_text
     assert "Cat Cole cat@example.com · +44 7700 900123 Joined" in page_text

@@ -8,6 +8,7 @@ every bad input answers a clear message and writes nothing.
 import html
 import re
 import time as time_module
+from urllib.parse import unquote
 from datetime import UTC, date, datetime, time, timedelta
 from types import SimpleNamespace
 from zoneinfo import ZoneInfo
@@ -207,17 +208,65 @@ class TestServicePage:
         response = client.get(service_url(service, date=day.isoformat(), tz="Mars/Olympus_Mons"))
 
         assert response.status_code == 200
-        assert "We don’t know that time zone, so times are shown in Europe/London." in text(response)
-        assert 'data-client-timezone="Europe/London"' in response.content.decode()
+        assert "We couldn’t find that time zone, so times are shown in London time." in text(response)
+        assert response.context["client_timezone"] == "Europe/London"
         assert picker_slots(response)[z(at_london(day, 9))] == "09:00 – 10:00"
 
     @pytest.mark.parametrize("zone", ["localtime", "Factory"])
-    def test_a_zone_that_names_no_place_is_unknown_and_not_offered(self, client, open_page, service, zone):
+    def test_a_zone_that_names_no_place_is_unknown(self, client, open_page, service, zone):
         response = client.get(service_url(service, tz=zone))
 
-        assert "We don’t know that time zone, so times are shown in Europe/London." in text(response)
-        assert f'<option value="{zone}">' not in response.content.decode()
-        assert '<option value="Asia/Tokyo">' in response.content.decode()
+        assert "We couldn’t find that time zone, so times are shown in London time." in text(response)
+        assert response.context["client_timezone"] == "Europe/London"
+
+    @pytest.mark.parametrize("asked", ["tokyo", "asia/tokyo", "Asia/Tokyo", " TOKYO "])
+    def test_a_zone_in_the_address_may_be_named_as_a_person_would(self, client, open_page, service, asked):
+        response = client.get(service_url(service, tz=asked))
+
+        assert response.context["client_timezone"] == "Asia/Tokyo"
+        assert "We couldn’t find" not in text(response)
+        assert "Times shown in Tokyo time" in text(response)
+
+    def test_a_zone_search_naming_one_zone_redirects_to_its_clean_address(self, client, open_page, service):
+        day = london_today() + timedelta(days=3)
+        response = client.get(service_url(service, tz="Europe/London", month=f"{day:%Y-%m}", date=day.isoformat(), zone="tokyo"))
+
+        assert response.status_code == 302
+        assert unquote(response["Location"]) == service_url(service, tz="Asia/Tokyo", month=f"{day:%Y-%m}", date=day.isoformat())
+
+    def test_an_htmx_zone_search_naming_one_zone_swaps_and_pushes_its_clean_address(self, client, open_page, service):
+        response = client.get(service_url(service, tz="Europe/London", zone="Japan"), headers={"HX-Request": "true"})
+
+        assert response.status_code == 200
+        assert response.context["client_timezone"] == "Asia/Tokyo"
+        assert unquote(response["HX-Push-Url"]) == service_url(service, tz="Asia/Tokyo")
+
+    def test_a_zone_search_naming_several_lists_them_and_keeps_the_zone(self, client, open_page, service):
+        response = client.get(service_url(service, tz="Asia/Tokyo", month="2999-01", zone="PST"))
+
+        assert response.status_code == 200
+        assert response.context["client_timezone"] == "Asia/Tokyo"
+        matches = [choice.name for choice in response.context["zone_matches"].choices]
+        assert "America/Los_Angeles" in matches and "America/Vancouver" in matches
+        page = response.content.decode()
+        month = response.context["month"]
+        assert f'href="?tz=America%2FLos_Angeles&amp;month={month:%Y-%m}' in page
+        assert "match “PST”" in text(response)
+
+    def test_a_zone_search_naming_none_says_so_and_keeps_the_zone(self, client, open_page, service):
+        response = client.get(service_url(service, tz="Asia/Tokyo", zone="Atlantis"))
+
+        assert response.context["client_timezone"] == "Asia/Tokyo"
+        assert "No time zone matches “Atlantis”." in text(response)
+
+    def test_the_zone_search_while_typing_answers_the_matches_alone(self, client, open_page, service):
+        response = client.get(f"/book/{open_page.public_booking_slug}/zones/?zone=tok&month=2026-12&date=2026-12-09",
+                              headers={"HX-Request": "true"})
+
+        assert response.status_code == 200
+        assert "<html" not in response.content.decode()
+        assert 'href="?tz=Asia%2FTokyo&amp;month=2026-12&amp;date=2026-12-09"' in response.content.decode()
+        assert re.search(r"Tokyo — Japan Time, UTC\+9, now \d\d:\d\d", text(response))
 
     def test_htmx_request_renders_only_the_picker(self, client, open_page, service):
         response = client.get(service_url(service, tz="Asia/Tokyo"), headers={"HX-Request": "true"})
@@ -245,13 +294,11 @@ class TestServicePage:
         assert template_names(first) and not template_names(again)
         assert again.content == first.content
         elsewhere = client.get(service_url(service, tz="America/New_York"), headers={"HX-Request": "true"})
-        assert template_names(elsewhere) and 'data-client-timezone="America/New_York"' in elsewhere.content.decode()
+        assert template_names(elsewhere) and "Times shown in New York time" in text(elsewhere)
 
-    def test_the_zone_list_stands_outside_what_htmx_swaps(self, client, open_page, service):
+    def test_no_page_carries_a_list_of_every_zone(self, client, open_page, service):
         page = client.get(service_url(service)).content.decode()
-        swap = client.get(service_url(service), headers={"HX-Request": "true"}).content.decode()
-        assert page.count('<datalist id="tz-list">') == 1 and '<option value="Asia/Tokyo">' in page
-        assert 'list="tz-list"' in swap and "<datalist" not in swap
+        assert "<datalist" not in page and "<option" not in page and "Pacific/Pago_Pago" not in page
 
     def test_full_page_also_varies_on_hx_request(self, client, open_page, service):
         response = client.get(service_url(service))
@@ -338,7 +385,7 @@ class TestFormPage:
         assert token.start_utc == slot.start_utc
         assert token.client_timezone == "Asia/Tokyo"
         local = slot.start_utc.astimezone(TOKYO)
-        assert f"{local:%H:%M} – {local + timedelta(hours=1):%H:%M} (Asia/Tokyo)" in text(response)
+        assert f"{local:%H:%M} – {local + timedelta(hours=1):%H:%M} (Tokyo time)" in text(response)
 
     def test_each_visit_gets_its_own_one_time_key(self, client, open_page, service):
         slot = a_slot(open_page, service)

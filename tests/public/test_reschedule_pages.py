@@ -60,11 +60,21 @@ def test_the_picker_shows_the_current_time_and_links_times_to_the_confirmation(c
     shown = text(response)
     assert "Move your booking" in shown and "Your current time" in shown
     assert f"{start:%A} {start.day} {start:%B %Y}" in shown
-    assert "(Asia/Tokyo)" in shown  # the zone it was booked in
+    assert "(Tokyo time)" in shown  # the zone it was booked in
     body = response.content.decode()
     assert f'href="{reschedule_url(booking)}?start={utc_iso(target)}&amp;tz=Asia%2FTokyo"' in body
     assert "/book/alices-aqua/1/book/" not in body  # no link to the booking form
     assert response["Cache-Control"].startswith("max-age=0") or "no-store" in response["Cache-Control"]
+
+
+def test_the_zone_search_on_the_move_page_stays_on_the_move_page(client, booking):
+    listed = client.get(reschedule_url(booking), {"tz": "Asia/Tokyo", "zone": "pst"})
+    assert listed.status_code == 200 and listed.context["client_timezone"] == "Asia/Tokyo"
+    assert 'href="?tz=America%2FLos_Angeles&amp;month=' in listed.content.decode()  # relative: this page
+
+    found = client.get(reschedule_url(booking), {"tz": "Asia/Tokyo", "zone": "new york"})
+    assert found.status_code == 302 and found["Location"] == f"{reschedule_url(booking)}?tz=America%2FNew_York"
+    assert "Times shown in New York time" in text(client.get(found["Location"]))
 
 
 def test_the_picker_does_not_offer_the_time_it_already_has(client, open_page, service, booking):
@@ -168,7 +178,7 @@ def test_before_the_cutoff_the_deadline_is_shown_in_the_clients_zone(client, ope
     deadline = (booking.start_time_utc - timedelta(hours=1)).astimezone(TOKYO)
     shown = text(client.get(manage_url(booking)))
     assert f"You can move or cancel online until 1 hour before the start (until {deadline:%A} {deadline.day} {deadline:%B}, " \
-           f"{deadline:%H:%M})" in shown
+           f"{deadline:%H:%M} Tokyo time)" in shown
 
 
 def test_the_policy_is_shown_before_booking(client, open_page, service):

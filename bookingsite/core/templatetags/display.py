@@ -1,9 +1,11 @@
-"""Small display filters: durations and prices as people write them, and a session's location."""
+"""Small display filters: durations, prices and time zones as people write them, and a session's location."""
 
 from decimal import Decimal
 
 from django import template
+from django.utils import timezone
 
+from bookingsite.businesses.zone_names import zone_label, zone_time_name
 from bookingsite.lib import locations
 
 register = template.Library()
@@ -46,3 +48,15 @@ def hanging_indent(text: str, width: int) -> str:
     """Plain text: the lines after the first start `width` spaces in, under the first in a column."""
     lines = [line.strip() for line in str(text).splitlines() if line.strip()]
     return ("\n" + " " * int(width)).join(lines)
+
+
+@register.filter
+def zone_time(name: str) -> str:
+    """Asia/Tokyo as "Tokyo time"."""
+    return zone_time_name(name) if name else ""
+
+
+@register.filter
+def zone_now(name: str) -> str:
+    """Asia/Tokyo as "Tokyo — Japan Time, UTC+9, now 21:04"."""
+    return zone_label(name, timezone.now()) if name else ""

@@ -1,0 +1,236 @@
+"""Time zones as a person names and looks for them (DESIGN.md 12), from Babel's CLDR data.
+
+A client sees "Tokyo time" in pages and emails, and picks a zone by searching for a city, a
+country, a zone's name or its abbreviation, in any case ("tokyo", "Japan", "pacific", "PST",
+"UTC+9"), each match shown as "Tokyo — Japan Time, UTC+9, now 21:04".
+
+What a zone can be searched by is built once per process; what changes with the clock (its
+offset and local time now) is worked out per answer, for the matches only.
+"""
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from functools import cache
+from zoneinfo import ZoneInfo
+
+from babel import Locale
+from babel.core import get_global
+from babel.dates import get_timezone_location, get_timezone_name
+
+from .validators import timezone_names
+
+LOCALE = "en"  # until the pages are translated (issue 19): every name is English
+UTC_NAMES = frozenset({"UTC", "Etc/UTC", "Etc/Universal", "Etc/Zulu", "Universal", "Zulu", "Etc/UCT", "UCT"})
+# An offset asked for as such: "UTC+9", "gmt-3:30", "+0530", "+9".
+OFFSET_QUERY = re.compile(r"^(?:utc|gmt)?\s*([+-−])\s*(\d{1,2})(?::?(\d{2}))?$")
+# Everyday names of countries that CLDR keeps as short or variant forms, which Babel does not ship.
+EVERYDAY_COUNTRY_NAMES = {
+    "GB": ("UK", "Britain", "Great Britain", "England", "Scotland", "Wales"),
+    "US": ("USA", "US", "America"),
+    "AE": ("UAE",),
+}
+# Days whose abbreviations a zone is searched by: a northern winter and a northern summer day.
+SEASONS = (datetime(2026, 1, 15, 12, tzinfo=UTC), datetime(2026, 7, 15, 12, tzinfo=UTC))
+
+
+@dataclass(frozen=True)
+class ZoneChoice:
+    """One zone as the picker lists it."""
+
+    name: str  # the IANA id the page sends: Asia/Tokyo
+    city: str  # Tokyo
+    detail: str  # Japan Time, UTC+9, now 21:04
+
+    @property
+    def label(self) -> str:
+        return f"{self.city} — {self.detail}"
+
+
+@dataclass(frozen=True)
+class ZoneMatches:
+    query: str
+    choices: tuple[ZoneChoice, ...]
+    more: int  # matches left off the list
+
+
+@dataclass(frozen=True)
+class _Entry:
+    name: str
+    city: str
+    area: str  # Japan Time; Pacific Time
+    principal: bool  # the zone CLDR names for a region's time (New York for Eastern Time): listed first
+    exact: frozenset[str]  # what names it outright, folded: city, country, id, old ids, JST, PST
+    words: tuple[str, ...]  # every name it is searched by, folded
+
+
+def _fold(text: str) -> str:
+    """Lower case, accents and punctuation away: "São Paulo" and "sao-paulo" meet."""
+    decomposed = unicodedata.normalize("NFKD", text)
+    plain = "".join(char for char in decomposed if not unicodedata.combining(char)).casefold()
+    return " ".join(re.sub(r"[^\w+]+", " ", plain.replace("_", " ")).split())
+
+
+def _city(name: str) -> str:
+    if name in UTC_NAMES:
+        return "UTC"
+    if name.startswith("Etc/GMT"):  # POSIX signs: Etc/GMT+5 is five hours behind
+        return _offset_text(ZoneInfo(name).utcoffset(SEASONS[0]) or timedelta())
+    city = get_timezone_location(name, locale=LOCALE, return_city=True)
+    # Babel falls back to the id's path ("Indiana/Indianapolis"); a person says the last part.
+    return city.rsplit("/", 1)[-1].replace("_", " ")
+
+
+def _country(name: str) -> str:
+    territory = get_global("zone_territories").get(name)
+    if not territory or territory in ("001", "ZZ"):  # the world; an unknown region
+        return ""
+    return Locale.parse(LOCALE).territories.get(territory, "")
+
+
+def _area(name: str) -> str:
+    """The zone's everyday name: "Pacific Time", "Japan Time"; a country's name where CLDR has none."""
+    if name in UTC_NAMES:
+        return "Coordinated Universal Time"
+    generic = get_timezone_name(name, width="long", zone_variant="generic", locale=LOCALE)
+    if "(" not in generic and "Unknown" not in generic:
+        return generic
+    country = _country(name)
+    return f"{country} Time" if country else ""
+
+
+def _abbreviations(name: str) -> frozenset[str]:
+    zone = ZoneInfo(name)
+    found = {moment.astimezone(zone).tzname() or "" for moment in SEASONS}
+    for variant in ("generic", "standard", "daylight"):
+        found.add(get_timezone_name(name, width="short", zone_variant=variant, locale=LOCALE))
+    # "+09" and Babel's "GMT+09:00" fallbacks are offsets, searched as such.
+    return frozenset(_fold(word) for word in found if word and word[0].isalpha() and not word.startswith("GMT+")
+                     and not word.startswith("GMT-") and len(word) <= 5)
+
+
+@cache
+def _index() -> tuple[_Entry, ...]:
+    """Every zone a person may pick: CLDR's cities (one per place that keeps its own time) and UTC."""
+    known = timezone_names()
+    principal = frozenset(get_global("windows_zone_mapping").values())
+    names = [name for name in get_global("zone_territories") if name in known and not name.startswith("Etc/")]
+    entries = []
+    for name in [*names, "UTC"]:
+        city, area = _city(name), _area(name)
+        long_names = {get_timezone_name(name, width="long", zone_variant=variant, locale=LOCALE)
+                      for variant in ("standard", "daylight")} if name not in UTC_NAMES else set()
+        ids = [name, *sorted(alias for alias, canonical in get_global("zone_aliases").items() if canonical == name)]
+        countries = [_country(name), *EVERYDAY_COUNTRY_NAMES.get(get_global("zone_territories").get(name, ""), ())]
+        exact = {city, *countries, *ids, *(zone_id.rsplit("/", 1)[-1] for zone_id in ids)}
+        words = [city, *countries, area, *ids, *sorted(long_names)]
+        entries.append(_Entry(
+            name, city, area, principal=name in principal or name == "UTC",
+            exact=frozenset(_fold(word) for word in exact if word) | _abbreviations(name),
+            words=tuple(_fold(word) for word in words if word),
+        ))
+    return tuple(sorted(entries, key=lambda entry: _fold(entry.city)))
+
+
+@cache
+def _entry_by_name() -> dict[str, _Entry]:
+    entries = {entry.name: entry for entry in _index()}
+    for alias, canonical in get_global("zone_aliases").items():
+        if canonical in entries:
+            entries.setdefault(alias, entries[canonical])
+    return entries
+
+
+def _offset_text(offset: timedelta) -> str:
+    minutes = int(offset.total_seconds()) // 60
+    sign = "+" if minutes >= 0 else "−"
+    hours, rest = divmod(abs(minutes), 60)
+    return f"UTC{sign}{hours}" + (f":{rest:02d}" if rest else "")
+
+
+@cache
+def zone_city(name: str) -> str:
+    """The place a zone is named for, as a person writes it: "Tokyo", "Los Angeles", "UTC"."""
+    entry = _entry_by_name().get(name)
+    return entry.city if entry else _city(name)
+
+
+def zone_time_name(name: str) -> str:
+    """The zone as pages and emails name it: "Tokyo time"; "UTC"."""
+    city = zone_city(name)
+    return city if city == "UTC" else f"{city} time"
+
+
+def zone_choice(name: str, now: datetime) -> ZoneChoice:
+    """The zone as the picker shows it: Tokyo, "Japan Time, UTC+9, now 21:04"."""
+    local = now.astimezone(ZoneInfo(name))
+    entry = _entry_by_name().get(name)
+    city, area = (entry.city, entry.area) if entry else (_city(name), _area(name))
+    offset = _offset_text(local.utcoffset() or timedelta())
+    facts = [fact for fact in (area, offset) if fact and fact != city]
+    return ZoneChoice(name=name, city=city, detail=", ".join([*facts, f"now {local:%H:%M}"]))
+
+
+def zone_label(name: str, now: datetime) -> str:
+    """The zone in one line: "Tokyo — Japan Time, UTC+9, now 21:04"; "UTC−5 — now 23:42"."""
+    return zone_choice(name, now).label
+
+
+def _rank(entry: _Entry, query: str) -> int | None:
+    """0 what names it outright (its city, country, id, abbreviation); 1 a name that starts with
+    the query; 2 a word that does; 3 the query anywhere in a name; None no match."""
+    if query in entry.exact:
+        return 0
+    if any(word.startswith(query) for word in entry.words):
+        return 1
+    if any(part.startswith(query) for word in entry.words for part in word.split()):
+        return 2
+    if any(query in word for word in entry.words):
+        return 3
+    return None
+
+
+def _offset_matches(query: str, now: datetime) -> list[_Entry] | None:
+    """The zones at an offset asked for as such ("UTC+9"), or None when the query is not one."""
+    found = OFFSET_QUERY.match(query)
+    if not found:
+        return None
+    sign = -1 if found.group(1) in "-−" else 1
+    offset = timedelta(hours=int(found.group(2)), minutes=int(found.group(3) or 0)) * sign
+    return [entry for entry in _index() if now.astimezone(ZoneInfo(entry.name)).utcoffset() == offset]
+
+
+def zone_search(query: str, now: datetime, *, limit: int = 12) -> ZoneMatches:
+    """The zones a query names, best first (DESIGN.md 12): by city, country, zone name,
+    abbreviation or UTC offset, in any case and without accents."""
+    folded = _fold(query)
+    if not folded:
+        return ZoneMatches(query=query, choices=(), more=0)
+    by_offset = _offset_matches(query.strip().casefold(), now)
+    if by_offset is not None:
+        ranked = sorted(by_offset, key=lambda entry: not entry.principal)
+    else:
+        scored = [(rank, entry) for entry in _index() if (rank := _rank(entry, folded)) is not None]
+        # The index is in city order; within a rank the principal zones come first.
+        ranked = [entry for _rank_, entry in sorted(scored, key=lambda pair: (pair[0], not pair[1].principal))]
+    choices = tuple(zone_choice(entry.name, now) for entry in ranked[:limit])
+    return ZoneMatches(query=query, choices=choices, more=max(0, len(ranked) - limit))
+
+
+def zone_pick(query: str, now: datetime) -> str | None:
+    """The one zone a query can only mean, for a form sent without JavaScript: an IANA id in any
+    case, or a single best match ("tokyo"). None when it names no zone or several equally well."""
+    text = query.strip()
+    # An id in any case ("asia/tokyo"); not IANA's old bare ones ("EST", "Japan"): "EST" is
+    # Eastern Time to a person, not a fixed UTC-5 without summer time.
+    by_case = {name.casefold(): name for name in timezone_names() if "/" in name or name in UTC_NAMES}
+    if text.casefold().replace(" ", "_") in by_case:
+        return by_case[text.casefold().replace(" ", "_")]
+    folded = _fold(text)
+    if not folded or OFFSET_QUERY.match(text.casefold()):
+        return None
+    exact = [entry for entry in _index() if _rank(entry, folded) == 0]
+    if len(exact) == 1:
+        return exact[0].name
+    return None
