@@ -69,6 +69,7 @@ def test_adding_testing_and_seeing_a_busy_calendar(settings, live_server, browse
             tab.get_by_role("button", name="Test now").click()
             check("busy calendars, tested", tab.get_by_role("heading", name="Test of Family"))
             expect(tab.get_by_role("status")).to_contain_text("1 busy time")
+            expect(tab.get_by_role("status")).to_contain_text("Next busy times (Berlin time)")
             expect(tab.get_by_role("status")).to_contain_text("10:00 – 11:30")
             expect(tab.get_by_role("status")).not_to_contain_text("Dentist")
 
