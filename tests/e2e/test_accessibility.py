@@ -41,6 +41,23 @@ def blocking_violations(tab: Page) -> list[str]:
     return lines
 
 
+class AxeReport:
+    """axe-core run on each page a tab shows: `check` waits for the page's `ready` element, then
+    records its serious or critical violations; `assert_clean` fails listing them all, by page."""
+
+    def __init__(self, tab: Page) -> None:
+        self.tab = tab
+        self.found: dict[str, list[str]] = {}
+
+    def check(self, name: str, ready) -> None:
+        expect(ready).to_be_visible()
+        self.found[name] = blocking_violations(self.tab)
+
+    def assert_clean(self, width: int) -> None:
+        report = "\n".join(f"[{page}] {line}" for page, lines in self.found.items() for line in lines)
+        assert not report, f"axe found serious or critical problems at {width}px:\n{report}"
+
+
 @AT_BOTH_WIDTHS
 def test_public_pages_have_no_serious_accessibility_violations(live_server, tab, viewport, studio):
     base = f"{live_server.url}/book/{studio.slug}"
@@ -55,11 +72,8 @@ def test_public_pages_have_no_serious_accessibility_violations(live_server, tab,
         is_booking_page_active=False,
     )
 
-    found: dict[str, list[str]] = {}
-
-    def check(name: str, ready) -> None:
-        expect(ready).to_be_visible()
-        found[name] = blocking_violations(tab)
+    axe = AxeReport(tab)
+    check = axe.check
 
     tab.goto(f"{base}/")
     check("service list", tab.get_by_role("heading", name="Choose a service"))
@@ -99,6 +113,5 @@ def test_public_pages_have_no_serious_accessibility_violations(live_server, tab,
     assert response.status == 404
     check("404 page", tab.get_by_role("heading", name="We couldn’t find that page"))
 
-    assert len(found) == 12
-    report = "\n".join(f"[{page}] {line}" for page, lines in found.items() for line in lines)
-    assert not report, f"axe found serious or critical problems at {viewport['width']}px:\n{report}"
+    assert len(axe.found) == 12
+    axe.assert_clean(viewport["width"])

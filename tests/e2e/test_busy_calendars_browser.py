@@ -12,7 +12,7 @@ from tests.factories import BookingSettingsFactory, BusinessProfileFactory, User
 from ..local_http import calendar, local_server
 from . import owner_steps
 from .owner_steps import BERLIN, PASSWORD
-from .test_accessibility import blocking_violations
+from .test_accessibility import AxeReport
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -40,11 +40,10 @@ def test_adding_testing_and_seeing_a_busy_calendar(settings, live_server, browse
     base = live_server.url
     context = browser.new_context(viewport=viewport, timezone_id="Europe/Berlin")
     tab = context.new_page()
-    found: dict[str, list[str]] = {}
+    axe = AxeReport(tab)
 
     def check(name: str, ready) -> None:
-        expect(ready).to_be_visible()
-        found[name] = blocking_violations(tab)
+        axe.check(name, ready)
         assert tab.evaluate("document.documentElement.scrollWidth <= document.documentElement.clientWidth"), name
 
     try:
@@ -77,7 +76,6 @@ def test_adding_testing_and_seeing_a_busy_calendar(settings, live_server, browse
         check("calendar with busy time", tab.locator(".fc-event").filter(has_text="Busy").first)
         expect(tab.locator(".fc-event").filter(has_text="Dentist")).to_have_count(0)
 
-        report = "\n".join(f"[{page}] {line}" for page, lines in found.items() for line in lines)
-        assert not report, f"axe found serious or critical problems at {viewport['width']}px:\n{report}"
+        axe.assert_clean(viewport["width"])
     finally:
         context.close()
