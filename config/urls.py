@@ -5,6 +5,7 @@ from django.views.static import serve
 
 from bookingsite.core import views as core_views
 from bookingsite.owner.views.accounts import login_limited
+from bookingsite.owner.views.calendar_feed import feed
 
 admin.site.site_header = "Flowkey Booking Links — operator"
 admin.site.site_title = "Flowkey operator"
@@ -17,6 +18,7 @@ urlpatterns = [
     path("book/", include("bookingsite.public.urls")),
     path("accounts/", include("bookingsite.owner.account_urls")),
     path("app/", include("bookingsite.owner.urls")),
+    path("feeds/<str:token>.ics", feed, name="calendar-feed"),
     path("api/", include("bookingsite.api.urls")),
 ]
 if settings.SERVE_MEDIA:

@@ -10,6 +10,8 @@ from bookingsite.bookings.models import Booking, BookingStatusChange, Client, Se
 from bookingsite.businesses.models import (
     BusinessBookingSettings,
     BusinessProfile,
+    BusyCalendar,
+    BusyInterval,
     ExceptionDate,
     SessionCategory,
     WorkingHours,
@@ -141,3 +143,21 @@ class WaitlistEntryFactory(factory.django.DjangoModelFactory):
     client_name = factory.Faker("name")
     client_email = factory.Sequence(lambda n: f"waiting{n}@example.com")
     client_timezone = "Europe/London"
+
+
+class BusyCalendarFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = BusyCalendar
+
+    business_profile = factory.SubFactory(BusinessProfileFactory)
+    url = factory.Sequence(lambda n: f"https://calendar.example.com/{n}.ics")
+
+
+class BusyIntervalFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = BusyInterval
+
+    calendar = factory.SubFactory(BusyCalendarFactory)
+    business_profile = factory.SelfAttribute("calendar.business_profile")
+    start_time_utc = factory.LazyFunction(lambda: timezone.now() + timedelta(days=1))
+    end_time_utc = factory.LazyAttribute(lambda o: o.start_time_utc + timedelta(hours=1))

@@ -22,7 +22,8 @@ ONE_SECOND = timedelta(seconds=1)
 MIDNIGHT = time(0, 0)
 
 # (service_id, start, end): occupancy at exactly the same key as a candidate "coincides" with it.
-Key = tuple[int, datetime, datetime]
+# Busy time has service_id None, which no candidate's key has.
+Key = tuple[int | None, datetime, datetime]
 
 
 # --- Wall clock to instants --------------------------------------------------------------
@@ -274,7 +275,7 @@ def conflicts(
         key = (item.service_id, item.start.astimezone(UTC), item.end.astimezone(UTC))
         if key != own and start < key[2] + buffer and key[1] < end + buffer:
             found.setdefault(key, item)  # a session and its bookings are one clash
-    return [found[key] for key in sorted(found, key=lambda key: (key[1], key[2], key[0]))]
+    return [found[key] for key in sorted(found, key=lambda key: (key[1], key[2], key[0] is not None, key[0] or 0))]
 
 
 def places_at(occupancy: Iterable[Occupied], *, service_id: int, start: datetime, end: datetime, now: datetime) -> int:

@@ -16,14 +16,17 @@ class Block:
 
 @dataclass(frozen=True)
 class Occupied:
-    """Time taken in the business: a session, or a booking that holds a place.
+    """Time taken in the business: a session, a booking that holds a place, or busy time.
 
     `places` counts the places it holds at exactly (service_id, start, end): 1 for a
     booking, the attendees without a holding booking for a session. `holds_until` is a
     pending request's expiry: from that instant on it holds nothing at all.
+    `service_id` None is busy time of no service (imported from the owner's own calendars,
+    DESIGN.md 4 rule 5): it never coincides with a candidate, so it blocks every one it
+    overlaps, with the buffer.
     """
 
-    service_id: int
+    service_id: int | None
     start: datetime  # aware, UTC
     end: datetime  # aware, UTC
     places: int = 0

@@ -323,7 +323,7 @@ def _clash_message(page: BusinessBookingSettings, clashes: list) -> str:
     start, end = first.start.astimezone(zone), first.end.astimezone(zone)
     more = len(clashes) - 1
     return _("It clashes with %(service)s %(start)s–%(end)s on %(day)s%(more)s (including the %(buffer)s-minute buffer).") % {
-        "service": names.get(first.service_id, _("a session")),
+        "service": _("busy time from your calendar") if first.service_id is None else names.get(first.service_id, _("a session")),
         "start": start.strftime("%H:%M"),
         "end": end.strftime("%H:%M"),
         "day": start.strftime("%a %d %b"),

@@ -1,4 +1,7 @@
-"""The business, its booking-link settings, its services and its working time (DESIGN.md 9)."""
+"""The business, its booking-link settings, its services and its working time (DESIGN.md 9), and the
+busy time imported from the owner's own calendars (DESIGN.md 13)."""
+
+import secrets
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -25,6 +28,11 @@ slug_format = RegexValidator(
     _("Use lowercase letters, digits and single hyphens, starting and ending with a letter or digit."),
     code="slug_format",
 )
+
+
+def new_feed_token() -> str:
+    """A long random token for a private calendar feed URL (43 URL-safe characters, 256 bits)."""
+    return secrets.token_urlsafe(32)
 
 
 class BusinessProfile(models.Model):
@@ -79,6 +87,8 @@ class BusinessBookingSettings(models.Model):
         default=120, validators=[MinValueValidator(MIN_CLAIM_MINUTES), MaxValueValidator(MAX_CLAIM_MINUTES)],
         verbose_name=_("time to claim a waitlist place (minutes)"),
     )
+    # The private iCal feed is /feeds/<this>.ics (DESIGN.md 13); renewing it replaces it, which kills the old URL.
+    calendar_feed_token = models.CharField(max_length=64, unique=True, default=new_feed_token, editable=False)
     # One up on every change that can move the business's availability (bookings, sessions, hours,
     # exception dates, services, these settings): businesses.locking bumps it, and cached
     # availability is keyed by it.
@@ -277,3 +287,47 @@ class RetiredSlug(models.Model):
 
     def __str__(self) -> str:
         return f"{self.slug} → {self.business_profile}"
+
+
+class BusyCalendar(models.Model):
+    """One of the owner's own calendars (an iCal URL) whose events make the business busy (DESIGN.md 13).
+
+    Fetched by beat every ten minutes (businesses.tasks); a failed fetch keeps the last good
+    intervals and records the error, so the owner sees how old they are.
+    """
+
+    business_profile = models.ForeignKey(BusinessProfile, on_delete=models.CASCADE, related_name="busy_calendars")
+    name = models.CharField(max_length=80, blank=True, help_text=_("For you only, e.g. “Family calendar”."))
+    url = models.CharField(max_length=2000, verbose_name=_("iCal address (URL)"))
+    # Off: the owner's calendar shows these times as "Busy" only; on: with each event's title.
+    show_details = models.BooleanField(default=False, verbose_name=_("show event titles in my calendar"))
+    created_at = models.DateTimeField(auto_now_add=True)
+    last_fetched_at = models.DateTimeField(null=True, blank=True)  # the last try, good or bad
+    last_success_at = models.DateTimeField(null=True, blank=True)  # the intervals stored are from then
+    last_error = models.TextField(blank=True)  # the last try's error, "" when it succeeded
+    skipped_events = models.PositiveIntegerField(default=0)  # broken events left out at the last success
+
+    class Meta:
+        indexes = [models.Index(fields=["business_profile", "created_at"])]
+
+    def __str__(self) -> str:
+        return self.name or self.url
+
+
+class BusyInterval(models.Model):
+    """Busy time read from a BusyCalendar: occupancy of no service (DESIGN.md 4 rule 5).
+
+    Replaced as a whole at each good fetch, under the business's lock (businesses.busy_import).
+    """
+
+    business_profile = models.ForeignKey(BusinessProfile, on_delete=models.CASCADE, related_name="busy_intervals")
+    calendar = models.ForeignKey(BusyCalendar, on_delete=models.CASCADE, related_name="intervals")
+    start_time_utc = models.DateTimeField()
+    end_time_utc = models.DateTimeField()
+    summary = models.CharField(max_length=200, blank=True)  # the event's title, shown only with show_details
+
+    class Meta:
+        indexes = [models.Index(fields=["business_profile", "start_time_utc"])]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(end_time_utc__gt=models.F("start_time_utc")), name="busy_ends_after_start")
+        ]

@@ -5,9 +5,17 @@ from datetime import date as date_type
 from urllib.parse import urlsplit
 
 from django.conf import settings
-from django.db.models import QuerySet
+from django.db.models import Count, QuerySet
 
-from .models import BusinessBookingSettings, BusinessProfile, ExceptionDate, RetiredSlug, SessionCategory, WorkingHours
+from .models import (
+    BusinessBookingSettings,
+    BusinessProfile,
+    BusyCalendar,
+    ExceptionDate,
+    RetiredSlug,
+    SessionCategory,
+    WorkingHours,
+)
 
 
 def booking_pages() -> QuerySet[BusinessBookingSettings]:
@@ -131,3 +139,12 @@ def coming_exception_days(business_profile_id: int, *, today: date_type, limit: 
             break
         days.setdefault(row.date, []).append(row)
     return [ExceptionDay(date=day, closed=any(r.is_closed for r in items), rows=items) for day, items in days.items()]
+
+
+def owner_busy_calendars(business_profile_id: int) -> QuerySet[BusyCalendar]:
+    """The business's busy calendars, oldest first, each with `busy_count` (its intervals stored)."""
+    return (
+        BusyCalendar.objects.filter(business_profile_id=business_profile_id)
+        .annotate(busy_count=Count("intervals"))
+        .order_by("created_at", "pk")
+    )

@@ -19,7 +19,15 @@ from django.utils.translation import gettext_lazy as _
 
 from .events import page_changed, service_changed
 from .locking import lock_business_for_write
-from .models import BusinessBookingSettings, BusinessProfile, ExceptionDate, RetiredSlug, SessionCategory, WorkingHours
+from .models import (
+    BusinessBookingSettings,
+    BusinessProfile,
+    ExceptionDate,
+    RetiredSlug,
+    SessionCategory,
+    WorkingHours,
+    new_feed_token,
+)
 from .validators import RESERVED_SLUGS
 
 SLUG_MAX_LENGTH = 60
@@ -388,3 +396,10 @@ def exception_date_delete(*, exception: ExceptionDate) -> None:
     """Remove one exception row: the closing of a date, or one of its special blocks."""
     lock_business_for_write(exception.business_profile_id)
     exception.delete()
+
+
+def calendar_feed_renew(*, business_profile_id: int) -> str:
+    """A new private feed token for the business; the old feed URL answers 404 from now on. Returns the new token."""
+    token = new_feed_token()
+    BusinessBookingSettings.objects.filter(pk=business_profile_id).update(calendar_feed_token=token)
+    return token

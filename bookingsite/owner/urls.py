@@ -4,6 +4,8 @@ from .converters import InstantConverter
 
 from .views import (
     booking_pages,
+    busy_calendars,
+    calendar_feed,
     calendar_pages,
     client_pages,
     dashboard,
@@ -51,6 +53,11 @@ urlpatterns = [
     path("waitlist/<int:service_id>/<instant:start>/", waitlist_pages.slot_waitlist, name="slot-waitlist"),
     path("waitlist/entries/<int:pk>/remove/", waitlist_pages.waitlist_remove, name="waitlist-remove"),
     path("waitlist/entries/<int:pk>/offer/", waitlist_pages.waitlist_offer, name="waitlist-offer"),
+    path("calendars/", busy_calendars.busy_calendars, name="busy-calendars"),
+    path("calendars/<int:pk>/test/", busy_calendars.busy_calendar_test, name="busy-calendar-test"),
+    path("calendars/<int:pk>/details/", busy_calendars.busy_calendar_details, name="busy-calendar-details"),
+    path("calendars/<int:pk>/remove/", busy_calendars.busy_calendar_delete, name="busy-calendar-remove"),
+    path("calendars/feed/renew/", calendar_feed.feed_renew, name="feed-renew"),
     path("notifications/", inbox.notifications_page, name="notifications"),
     path("notifications/read/", inbox.notifications_read, name="notifications-read"),
     path("emails/", inbox.emails_page, name="emails"),

@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo, available_timezones
 
 from hypothesis import strategies as st
 
-from bookingsite.availability.types import AvailabilityRequest, Block
+from bookingsite.availability.types import AvailabilityRequest, Block, Occupied
 
 MINUTE = timedelta(minutes=1)
 SERVICE = 1
@@ -128,3 +128,24 @@ def holds_until(now: datetime) -> st.SearchStrategy[datetime | None]:
     minutes = st.one_of(st.sampled_from((-1, 0, 1)), st.integers(-180, 180))
     return st.one_of(st.none(), st.none(), minutes.map(lambda m: now + m * MINUTE))
 
+
+
+
+@st.composite
+def busy_times(draw: st.DrawFn, low: datetime, span_days: int, grid: list[datetime], duration: int) -> list[Occupied]:
+    """Busy time from the owner's calendars (service None): on a candidate exactly (it must still
+    block it, never coincide), a whole day, or anywhere, from a minute to a few days long."""
+    items = []
+    for _ in range(draw(st.integers(0, 3))):
+        kind = draw(st.integers(0, 2))
+        if grid and kind == 0:
+            start = draw(st.sampled_from(grid))
+            minutes = duration
+        elif kind == 1:
+            start = datetime.combine(low.date() + timedelta(days=draw(st.integers(0, span_days))), time(), UTC)
+            minutes = 1440
+        else:
+            start = low + timedelta(minutes=draw(st.integers(0, span_days * 1440)))
+            minutes = draw(st.integers(1, 3 * 1440))
+        items.append(Occupied(None, start, start + minutes * MINUTE))
+    return items

@@ -46,3 +46,13 @@ def test_places_at_counts_holding_bookings_and_attendees_at_exactly_that_key():
     occupancy = [Occupied(1, TEN, ELEVEN, places=1), Occupied(1, TEN, ELEVEN, places=2), Occupied(1, ELEVEN, NOON, places=1)]
     assert places_at(occupancy, service_id=1, start=TEN, end=ELEVEN, now=NOW) == 3
     assert places_at(occupancy, service_id=2, start=TEN, end=ELEVEN, now=NOW) == 0
+
+
+def test_busy_time_clashes_with_every_service_and_never_coincides():
+    busy = Occupied(None, TEN, ELEVEN)
+    assert conflicts([busy], service_id=1, start=TEN, end=ELEVEN, buffer_minutes=0, now=NOW) == [busy]
+    assert conflicts([busy], service_id=1, start=ELEVEN, end=NOON, buffer_minutes=0, now=NOW) == []
+    assert conflicts([busy], service_id=1, start=ELEVEN, end=NOON, buffer_minutes=1, now=NOW) == [busy]
+    session = Occupied(2, TEN, ELEVEN, places=1)
+    assert conflicts([session, busy], service_id=1, start=TEN, end=ELEVEN, buffer_minutes=0, now=NOW) == [busy, session]
+    assert places_at([busy], service_id=1, start=TEN, end=ELEVEN, now=NOW) == 0

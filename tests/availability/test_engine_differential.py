@@ -36,6 +36,7 @@ from .strategies import (
     day_blocks,
     nows,
     holds_until,
+    busy_times,
 )
 
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
@@ -190,6 +191,7 @@ def requests(draw: st.DrawFn) -> AvailabilityRequest:
             minutes = draw(st.integers(1, 300))
         places = draw(st.integers(0, 3))
         items.append(Occupied(service, start, start + minutes * MINUTE, places, draw(holds_until(now))))
+    items.extend(draw(busy_times(low - timedelta(days=1), (high - low).days + 3, grid, request.duration_minutes)))
     return replace(request, now=now, occupancy=tuple(items))
 
 

@@ -362,7 +362,9 @@ def grid_request(occupancy: tuple[Occupied, ...] = (), capacity: int = 1, now: d
     )
 
 
-def session(service: int, start: datetime, minutes: int = 60, places: int = 0, holds_until: datetime | None = None) -> Occupied:
+def session(
+    service: int | None, start: datetime, minutes: int = 60, places: int = 0, holds_until: datetime | None = None
+) -> Occupied:
     return Occupied(service, start, start + timedelta(minutes=minutes), places, holds_until)
 
 
@@ -406,6 +408,13 @@ def test_coinciding_group_session_does_not_block_and_counts_places() -> None:
     request = grid_request(occupancy, capacity=5, now=utc(2025, 6, 1, 11))
     slots = {slot.start_utc: slot.remaining for day in free_slots(request) for slot in day.slots}
     assert slots == {GRID[0]: 5, GRID[1]: 2, GRID[2]: 5}
+
+
+def test_busy_time_exactly_on_a_slot_blocks_it_and_keeps_the_buffer() -> None:
+    # Busy time is occupancy of no service: it never coincides with a slot, even at its exact times.
+    assert starts(grid_request((session(None, GRID[1]),), capacity=5)) == [GRID[0], GRID[2]]
+    # 10:00-10:01 busy: the 15-minute buffer keeps it from 09:00-10:00 and from 10:15-11:15 alike.
+    assert starts(grid_request((session(None, utc(2025, 6, 2, 10), minutes=1),))) == [GRID[2]]
 
 
 def test_empty_coinciding_session_leaves_full_capacity() -> None:

@@ -19,6 +19,7 @@ from bookingsite.availability.engine import find_slot, free_slots
 from bookingsite.availability.types import AvailabilityRequest, Occupied, Slot
 
 from .strategies import (
+    busy_times,
     FIRST_DAY,
     LAST_DAY,
     UTC,
@@ -87,7 +88,7 @@ def grid_starts(request: AvailabilityRequest, low: datetime, high: datetime) -> 
 
 @st.composite
 def occupancy(draw: st.DrawFn, request: AvailabilityRequest, grid: list[datetime]) -> tuple[Occupied, ...]:
-    """Sessions and bookings of several services: some on the grid, some anywhere, some pending."""
+    """Sessions and bookings of several services: some on the grid, some anywhere, some pending; and busy time."""
     low = datetime.combine(request.start_date, time(), UTC) - timedelta(days=1)
     span = (request.end_date - request.start_date).days + 3
     duration = request.duration_minutes
@@ -104,6 +105,7 @@ def occupancy(draw: st.DrawFn, request: AvailabilityRequest, grid: list[datetime
             minutes = draw(st.integers(1, 300))
         places = draw(st.integers(0, 3))
         items.append(Occupied(service, start, start + minutes * MINUTE, places, draw(holds_until(request.now))))
+    items.extend(draw(busy_times(low, span, grid, duration)))
     return tuple(items)
 
 

@@ -43,6 +43,23 @@ def blocking_violations(tab: Page) -> list[str]:
     return lines
 
 
+class AxeReport:
+    """axe-core run on each page a tab shows: `check` waits for the page's `ready` element, then
+    records its serious or critical violations; `assert_clean` fails listing them all, by page."""
+
+    def __init__(self, tab: Page) -> None:
+        self.tab = tab
+        self.found: dict[str, list[str]] = {}
+
+    def check(self, name: str, ready) -> None:
+        expect(ready).to_be_visible()
+        self.found[name] = blocking_violations(self.tab)
+
+    def assert_clean(self, width: int) -> None:
+        report = "\n".join(f"[{page}] {line}" for page, lines in self.found.items() for line in lines)
+        assert not report, f"axe found serious or critical problems at {width}px:\n{report}"
+
+
 @AT_BOTH_WIDTHS
 def test_public_pages_have_no_serious_accessibility_violations(live_server, tab, viewport, studio):
     base = f"{live_server.url}/book/{studio.slug}"
@@ -57,11 +74,8 @@ def test_public_pages_have_no_serious_accessibility_violations(live_server, tab,
         is_booking_page_active=False,
     )
 
-    found: dict[str, list[str]] = {}
-
-    def check(name: str, ready) -> None:
-        expect(ready).to_be_visible()
-        found[name] = blocking_violations(tab)
+    axe = AxeReport(tab)
+    check = axe.check
 
     tab.goto(f"{base}/")
     check("service list", tab.get_by_role("heading", name="Choose a service"))
@@ -101,9 +115,8 @@ def test_public_pages_have_no_serious_accessibility_violations(live_server, tab,
     assert response.status == 404
     check("404 page", tab.get_by_role("heading", name="We couldn’t find that page"))
 
-    assert len(found) == 12
-    report = "\n".join(f"[{page}] {line}" for page, lines in found.items() for line in lines)
-    assert not report, f"axe found serious or critical problems at {viewport['width']}px:\n{report}"
+    assert len(axe.found) == 12
+    axe.assert_clean(viewport["width"])
 
 
 @AT_BOTH_WIDTHS
@@ -112,17 +125,13 @@ def test_the_pickers_other_states_have_no_serious_accessibility_violations(live_
     base = f"{live_server.url}/book/{studio.slug}/{studio.private.pk}/"
     closed = steps.today_in(steps.LONDON) + timedelta(days=4)
     exception_date_add(business_profile_id=studio.business.pk, date=closed, start_time=None, end_time=None)
-    found: dict[str, list[str]] = {}
-
-    def check(name: str, ready) -> None:
-        expect(ready).to_be_visible()
-        found[name] = blocking_violations(tab)
+    axe = AxeReport(tab)
 
     tab.goto(f"{base}?date={closed:%Y-%m-%d}&tz=Europe%2FLondon")
-    check("closed day", tab.get_by_text("Next available:"))
+    axe.check("closed day", tab.get_by_text("Next available:"))
 
     tab.goto(f"{base}?month=2020-01&tz=Europe%2FLondon")
-    check("month passed", tab.get_by_text("January 2020 has passed"))
+    axe.check("month passed", tab.get_by_text("January 2020 has passed"))
 
     [offered] = availability.availability_days(
         page=studio.page, service=studio.private, client_timezone="Europe/London",
@@ -135,7 +144,7 @@ def test_the_pickers_other_states_have_no_serious_accessibility_violations(live_
     booking_services.booking_create(service=studio.private, start_time_utc=taken.start_utc, client_name="Eve Early",
                                     client_email="eve@example.com", client_timezone="Europe/London")
     tab.get_by_role("button", name="Confirm booking").click()
-    check("time taken meanwhile", tab.locator("#fresh-slots"))
+    axe.check("time taken meanwhile", tab.locator("#fresh-slots"))
 
-    report = "\n".join(f"[{page}] {line}" for page, lines in found.items() for line in lines)
-    assert len(found) == 3 and not report, f"axe found serious or critical problems at {viewport['width']}px:\n{report}"
+    assert len(axe.found) == 3
+    axe.assert_clean(viewport["width"])

@@ -25,7 +25,7 @@ from tests.factories import (
 
 from . import owner_steps
 from .owner_steps import BERLIN, PASSWORD
-from .test_accessibility import blocking_violations
+from .test_accessibility import AxeReport
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -76,11 +76,8 @@ def test_owner_pages_have_no_serious_accessibility_violations(settings, live_ser
     base = live_server.url
     context = browser.new_context(viewport=viewport, timezone_id="Europe/Berlin")
     tab = context.new_page()
-    found: dict[str, list[str]] = {}
-
-    def check(name: str, ready) -> None:
-        expect(ready).to_be_visible()
-        found[name] = blocking_violations(tab)
+    axe = AxeReport(tab)
+    check = axe.check
 
     try:
         # Logged out.
@@ -187,7 +184,6 @@ def test_owner_pages_have_no_serious_accessibility_violations(settings, live_ser
         tab.get_by_role("button", name="Month").click()
         check("calendar, a month later", tab.locator(".fc-daygrid-day").first)
 
-        report = "\n".join(f"[{page}] {line}" for page, lines in found.items() for line in lines)
-        assert not report, f"axe found serious or critical problems at {viewport['width']}px:\n{report}"
+        axe.assert_clean(viewport["width"])
     finally:
         context.close()

@@ -57,9 +57,10 @@ def test_the_worker_uses_the_configured_broker(celery_worker):
     assert celery_app.conf.task_always_eager is False
 
 
-def test_beat_runs_the_pickup_and_reminders_every_minute_the_expiry_every_five_and_the_completion_every_ten():
+def test_beat_runs_the_pickup_and_reminders_every_minute_the_expiry_every_five_and_the_completion_and_busy_calendars_every_ten():
     import bookingsite.notifications.tasks  # noqa: F401  (registers the tasks, as the worker's autodiscovery does)
     import bookingsite.bookings.tasks  # noqa: F401
+    import bookingsite.businesses.tasks  # noqa: F401
     import bookingsite.notifications.reminders  # noqa: F401  (as the worker's CELERY_IMPORTS does)
 
     schedule = {entry["task"]: entry["schedule"] for entry in celery_app.conf.beat_schedule.values()}
@@ -69,6 +70,7 @@ def test_beat_runs_the_pickup_and_reminders_every_minute_the_expiry_every_five_a
         "bookings.expire_pending_requests": 300.0,
         "bookings.complete_past_bookings": 600.0,
         "bookings.sweep_waitlists": 60.0,
+        "businesses.import_busy_calendars": 600.0,
     }
     assert set(schedule) <= set(celery_app.tasks)
 

@@ -7,10 +7,12 @@ from django.urls import reverse
 from django.utils import timezone
 
 from bookingsite.bookings.models import Booking, WaitlistEntry
+from bookingsite.businesses.models import BusinessBookingSettings, BusyCalendar, BusyInterval
 from tests.factories import (
     BookingFactory,
     BookingSettingsFactory,
     BusinessProfileFactory,
+    BusyIntervalFactory,
     ClientFactory,
     ExceptionDateFactory,
     ServiceFactory,
@@ -34,8 +36,9 @@ PLAIN_URLS = [
     ("owner:calendar-events", {}),
     ("owner:notifications", {}),
     ("owner:emails", {}),
+    ("owner:busy-calendars", {}),
 ]
-POST_ONLY_URLS = ["owner:session-create"]
+POST_ONLY_URLS = ["owner:session-create", "owner:feed-renew"]
 # Name, HTTP method, the kind of object in the URL.
 OBJECT_URLS = [
     ("owner:booking", "get", "booking"),
@@ -51,6 +54,9 @@ OBJECT_URLS = [
     ("owner:exception-delete", "post", "exception"),
     ("owner:waitlist-remove", "post", "entry"),
     ("owner:waitlist-offer", "post", "entry"),
+    ("owner:busy-calendar-test", "post", "busy_calendar"),
+    ("owner:busy-calendar-details", "post", "busy_calendar"),
+    ("owner:busy-calendar-remove", "post", "busy_calendar"),
 ]
 
 
@@ -71,6 +77,7 @@ def carol_rows(db):
                                   pending_request_expires_at=timezone.now() + timedelta(hours=3)),
         "exception": ExceptionDateFactory(business_profile=business),
         "entry": WaitlistEntryFactory(business_profile=business, session_category=service),
+        "busy_calendar": BusyIntervalFactory(calendar__business_profile=business, calendar__show_details=False).calendar,
     }
 
 
@@ -78,6 +85,9 @@ def snapshot():
     return (
         list(Booking.objects.order_by("pk").values_list("pk", "status", "cancellation_reason", "rejection_reason")),
         list(WaitlistEntry.objects.order_by("pk").values_list("pk", "status", "offer_expires_at")),
+        list(BusyCalendar.objects.order_by("pk").values_list("pk", "url", "show_details", "last_fetched_at")),
+        list(BusyInterval.objects.order_by("pk").values_list("pk", "start_time_utc")),
+        list(BusinessBookingSettings.objects.order_by("pk").values_list("pk", "calendar_feed_token")),
     )
 
 
@@ -111,7 +121,9 @@ def test_another_owner_gets_404_and_changes_nothing(client, alice, business, pag
     before = snapshot()
     services = carol_rows["service"].__class__.objects.order_by("pk")
     services_before = list(services.values_list("pk", "name", "position", "is_archived"))
-    response = getattr(client, method)(reverse(name, args=[carol_rows[kind].pk]), {"reason": "nope", "name": "Hacked"})
+    response = getattr(client, method)(
+        reverse(name, args=[carol_rows[kind].pk]), {"reason": "nope", "name": "Hacked", "show_details": "on"}
+    )
     assert response.status_code == 404
     assert snapshot() == before
     assert list(services.values_list("pk", "name", "position", "is_archived")) == services_before
@@ -131,3 +143,19 @@ def test_events_feed_lists_only_the_owners_business(client, alice, business, pag
     response = client.get(reverse("owner:calendar-events"), window)
     assert response.status_code == 200
     assert response.json() == []
+
+
+def test_renewing_the_feed_renews_only_the_owners_own(client, alice, business, page, carol_rows):
+    carols = BusinessBookingSettings.objects.exclude(pk=page.pk).get().calendar_feed_token
+    mine = page.calendar_feed_token
+    client.force_login(alice)
+    assert client.post(reverse("owner:feed-renew")).status_code == 302
+    page.refresh_from_db()
+    assert page.calendar_feed_token != mine
+    assert BusinessBookingSettings.objects.exclude(pk=page.pk).get().calendar_feed_token == carols
+
+
+def test_a_feed_shows_only_its_own_business(client, page, carol_rows):
+    body = client.get(reverse("calendar-feed", args=[page.calendar_feed_token])).content.decode()
+    assert "BEGIN:VCALENDAR" in body
+    assert "VEVENT" not in body  # Carol's bookings are in hers alone

@@ -13,6 +13,7 @@ from tests.factories import (
     BookingFactory,
     BookingSettingsFactory,
     BusinessProfileFactory,
+    BusyIntervalFactory,
     ServiceFactory,
     SessionFactory,
     WorkingHoursFactory,
@@ -283,6 +284,9 @@ class TestQueryCount:
                            start_time_utc=start, end_time_utc=session.end_time_utc)
             BookingFactory(business_profile=business, session_category=service, status=Booking.Status.PENDING_APPROVAL,
                            start_time_utc=start + timedelta(hours=3), end_time_utc=start + timedelta(hours=3, minutes=30))
+            # Busy time from the owner's calendars is read in the same query as the bookings.
+            BusyIntervalFactory(calendar__business_profile=business, start_time_utc=start + timedelta(hours=5),
+                                end_time_utc=start + timedelta(hours=6))
         return page, service
 
     @pytest.mark.parametrize("days", [7, 62])

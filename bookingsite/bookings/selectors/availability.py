@@ -7,7 +7,7 @@ from zoneinfo import ZoneInfo
 
 from django.core.cache import cache
 from django.db import connection
-from django.db.models import Count, Exists, FloatField, Func, OuterRef, Q, Subquery
+from django.db.models import BigIntegerField, Count, DateTimeField, Exists, FloatField, Func, OuterRef, Q, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
@@ -16,6 +16,7 @@ from bookingsite.availability.types import AvailabilityRequest, Block, Day, Occu
 from bookingsite.businesses.models import (
     MAX_DURATION_MINUTES,
     BusinessBookingSettings,
+    BusyInterval,
     ExceptionDate,
     SessionCategory,
     WorkingHours,
@@ -97,7 +98,8 @@ def _epoch_ticks_per_second() -> int:
 def occupancy(
     business_profile_id: int, start: datetime, end: datetime, *, now: datetime | None = None, exclude_booking_id=None
 ) -> tuple[Occupied, ...]:
-    """Sessions, place-holding bookings and waitlist offers of the business that overlap [start, end), as they stand at `now`.
+    """Sessions, place-holding bookings, waitlist offers and busy time of the business that overlap [start, end), as they
+    stand at `now`.
 
     `exclude_booking_id` leaves one booking out: a pending request being approved, or a booking
     being moved, must not count against itself.
@@ -144,12 +146,22 @@ def occupancy(
         .order_by()
         .values_list("session_category_id", "starts", "ends", "offer_expires_at")
     )
+    # Busy time from the owner's calendars (DESIGN.md 13) is occupancy of no service (service None,
+    # no expiry), read in the same query too. Its intervals are imported for the booking horizon only
+    # and may last days, so the overlap is not bounded by LONGEST_SPAN as the others' is.
+    busy = (
+        BusyInterval.objects.filter(business_profile_id=business_profile_id, start_time_utc__lt=end, end_time_utc__gt=start)
+        .annotate(no_service=Value(None, output_field=BigIntegerField()), **span)
+        .annotate(no_expiry=Value(None, output_field=DateTimeField()))
+        .order_by()
+        .values_list("no_service", "starts", "ends", "no_expiry")
+    )
     ticks = _epoch_ticks_per_second()
     return tuple(
         Occupied(service, _instant(s, ticks), _instant(e, ticks), places=extra) for service, s, e, extra in sessions
     ) + tuple(
-        Occupied(service, _instant(s, ticks), _instant(e, ticks), places=1, holds_until=expires)
-        for service, s, e, expires in bookings.union(offers, all=True)
+        Occupied(service, _instant(s, ticks), _instant(e, ticks), places=0 if service is None else 1, holds_until=expires)
+        for service, s, e, expires in bookings.union(offers, busy, all=True)
     )
 
 

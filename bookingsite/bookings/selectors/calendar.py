@@ -6,7 +6,7 @@ from datetime import datetime, timedelta
 from django.db.models import Prefetch
 from django.utils import timezone
 
-from bookingsite.businesses.models import MAX_DURATION_MINUTES
+from bookingsite.businesses.models import MAX_DURATION_MINUTES, BusyInterval
 
 from ..models import EXPECTED_STATUSES, Booking, Session, WaitlistEntry
 from .actions import booking_actions
@@ -29,12 +29,13 @@ class CalendarBooking:
 
 @dataclass(frozen=True)
 class CalendarEntry:
-    """One thing on the owner's calendar: a session, a pending request not on it yet, or a slot
-    with a waitlist but no session (its one place freed and held for the first in line)."""
+    """One thing on the owner's calendar: a session, a pending request not on it yet, a slot
+    with a waitlist but no session (its one place freed and held for the first in line), or busy
+    time from the owner's own calendars."""
 
-    kind: str  # "session", "pending" or "waitlist"
+    kind: str  # "session", "pending", "waitlist" or "busy"
     key: str
-    service_id: int
+    service_id: int | None  # None for busy time
     service_name: str
     client_name: str  # the pending request's client; "" for a session
     start_utc: datetime
@@ -46,13 +47,15 @@ class CalendarEntry:
     # A session that has started: its clients (confirmed, completed or no-show), by name; else empty.
     bookings: tuple[CalendarBooking, ...] = ()
     waiting: int = 0  # clients in the slot's waitlist line (waiting or offered a place); 0 for a pending request
+    # Busy time: its event's title when the owner opted in for that calendar, else "" (shown as just "Busy").
+    busy_detail: str = ""
 
 
 def calendar_entries(
     business_profile_id: int, start: datetime, end: datetime, *, now: datetime | None = None
 ) -> list[CalendarEntry]:
-    """Sessions, still-holding pending requests and slots with only a waitlist overlapping [start,
-    end), by start; four queries, a fifth only when some waitlist has no session."""
+    """Sessions, still-holding pending requests, slots with only a waitlist and busy time overlapping
+    [start, end), by start; five queries, a sixth only when some waitlist has no session."""
     now = now or timezone.now()
     in_range = {"business_profile_id": business_profile_id, "start_time_utc__lt": end, "end_time_utc__gt": start}
     shown = Booking.objects.holding_at(now) | Booking.objects.filter(status__in=EXPECTED_STATUSES)
@@ -111,6 +114,7 @@ def calendar_entries(
         for booking in pending
     ]
     entries = _with_waitlists(entries, business_profile_id, start, end)
+    entries += busy_entries(business_profile_id, start, end)
     return sorted(entries, key=lambda entry: (entry.start_utc, entry.kind, entry.service_name))
 
 
@@ -173,3 +177,20 @@ def _calendar_booking(booking: Booking, now: datetime) -> CalendarBooking:
         status_display=booking.get_status_display(),
         can_mark_attendance=actions.owner_can_mark_attendance,
     )
+
+
+def busy_entries(business_profile_id: int, start: datetime, end: datetime) -> list[CalendarEntry]:
+    """Busy time from the owner's calendars overlapping [start, end), with its title only where the owner opted in."""
+    rows = (
+        BusyInterval.objects.filter(business_profile_id=business_profile_id, start_time_utc__lt=end, end_time_utc__gt=start)
+        .order_by("start_time_utc")
+        .values_list("pk", "start_time_utc", "end_time_utc", "summary", "calendar__show_details")
+    )
+    return [
+        CalendarEntry(
+            kind="busy", key=f"busy-{pk}", service_id=None, service_name="", client_name="", start_utc=busy_start,
+            end_utc=busy_end, taken=0, capacity=0, created_by_owner=False, booking_id=None,
+            busy_detail=summary if show_details else "",
+        )
+        for pk, busy_start, busy_end, summary, show_details in rows
+    ]

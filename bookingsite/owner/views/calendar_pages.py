@@ -32,6 +32,8 @@ from ..forms.inputs import asked_date
 # Dark enough for white text (WCAG AA); amber stays free for pending requests.
 PALETTE = ["#0f766e", "#1d4ed8", "#7e22ce", "#be123c", "#047857", "#4338ca", "#a21caf", "#334155"]
 PENDING_COLORS = {"backgroundColor": "#fef3c7", "borderColor": "#d97706", "textColor": "#78350f"}
+# Busy time from the owner's own calendars: grey, readable (slate-700 on slate-200 passes WCAG AA).
+BUSY_COLORS = {"backgroundColor": "#e2e8f0", "borderColor": "#94a3b8", "textColor": "#334155"}
 # A slot with only a waitlist: its place is held for the first in line; light, in the service's colour.
 WAITLIST_TEXT = "#0f172a"
 VIEWS = ("dayGridMonth", "timeGridWeek", "listWeek")
@@ -47,6 +49,8 @@ def _waitlist_url(entry: CalendarEntry) -> str:
 
 
 def _entry_url(entry: CalendarEntry, zone: ZoneInfo) -> str:
+    if entry.kind == "busy":
+        return reverse("owner:busy-calendars")
     if entry.kind == "waitlist":
         return _waitlist_url(entry)
     if entry.booking_id:
@@ -58,8 +62,12 @@ def _entry_url(entry: CalendarEntry, zone: ZoneInfo) -> str:
 
 def _event(entry: CalendarEntry, zone: ZoneInfo) -> dict:
     """One FullCalendar event; start and end are the business's wall clock, without offset."""
-    color = PALETTE[entry.service_id % len(PALETTE)]
-    if entry.kind == "pending":
+    color = PALETTE[(entry.service_id or 0) % len(PALETTE)]
+    if entry.kind == "busy":
+        # Greyed and just "Busy": the owner's private events stay private unless they opted in per calendar.
+        title = f"Busy: {entry.busy_detail}" if entry.busy_detail else "Busy"
+        colors = BUSY_COLORS
+    elif entry.kind == "pending":
         title, colors = f"Pending: {entry.client_name}", PENDING_COLORS
     elif entry.kind == "waitlist":
         title = f"{entry.service_name} · {entry.waiting} waiting"

@@ -1,9 +1,11 @@
 """The booking link's settings: the link to share, the embed snippet, the rules and the business's details."""
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
 from bookingsite.businesses.selectors import booking_link_addresses, business_for_settings
@@ -54,6 +56,7 @@ def settings_page(request: OwnerRequest) -> HttpResponse:
             "profile_form": profile_form,
             "saved_slug": saved_slug,
             "links": booking_link_addresses(saved_slug),
+            "feed_url": settings.SITE_URL + reverse("calendar-feed", args=[page.calendar_feed_token]),
             "has_errors": status == 400,
         },
         status=status,
