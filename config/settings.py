@@ -284,6 +284,12 @@ CELERY_BEAT_SCHEDULE = {
 CELERY_IMPORTS = ("bookingsite.notifications.reminders",)
 
 # Mail: SendGrid when SENDGRID_API_KEY is set; otherwise files under var/mail a person can open.
+# Outbound requests to addresses an owner typed (busy calendars, webhooks; bookingsite/lib/outbound_http.py)
+# refuse private, loopback and link-local addresses unless this is on (a development machine, the tests).
+CALENDAR_IMPORT_ALLOW_PRIVATE = env_bool("CALENDAR_IMPORT_ALLOW_PRIVATE", False)
+# Single "ip:port" socket addresses allowed even though private ("10.0.0.5:8443", "[fd00::5]:443"), comma-separated.
+OUTBOUND_PRIVATE_ALLOWLIST = env_list("OUTBOUND_PRIVATE_ALLOWLIST", [])
+
 DEFAULT_FROM_EMAIL = os.getenv("DEFAULT_FROM_EMAIL", "Flowkey Booking <bookings@flowkey.local>")
 SENDGRID_API_KEY = os.getenv("SENDGRID_API_KEY", "")
 if SENDGRID_API_KEY:
