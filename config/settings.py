@@ -92,6 +92,7 @@ INSTALLED_APPS = [
     "bookingsite.owner",
     "bookingsite.api",
     "bookingsite.notifications",
+    "bookingsite.webhooks",
 ]
 
 MIDDLEWARE = [
@@ -278,6 +279,7 @@ CELERY_BEAT_SCHEDULE = {
         "task": "bookings.complete_past_bookings", "schedule": 600.0, "options": {"expires": 590}
     },
     "sweep-waitlists": {"task": "bookings.sweep_waitlists", "schedule": 60.0, "options": {"expires": 55}},
+    "flush-webhooks": {"task": "webhooks.flush_deliveries", "schedule": 60.0, "options": {"expires": 55}},
 }
 # Task modules besides each app's tasks.py (which autodiscovery finds): the reminders' beat task
 # composes through the outbox, which imports notifications.tasks, so it cannot live there.
@@ -314,6 +316,19 @@ OUTBOX_MAX_ATTEMPTS = 5
 OUTBOX_RETRY_BASE_SECONDS = 1.0
 OUTBOX_GRACE_SECONDS = 120
 OUTBOX_CLAIM_TIMEOUT_SECONDS = 600
+
+# Webhooks (bookingsite/webhooks): a try's timeout; the wait after the first failed try, doubling
+# after each (1, 2, 4 min ...) up to the cap; a delivery failing that long gives up, and an endpoint
+# whose every try has failed that long is switched off and its owner emailed. The worker waits out
+# retries up to WEBHOOK_COUNTDOWN_MAX_SECONDS itself; beat's pickup (every minute) queues longer
+# ones, and whatever is due and unsent for WEBHOOK_GRACE_SECONDS, or claimed by a worker that died.
+WEBHOOK_TIMEOUT_SECONDS = 10.0
+WEBHOOK_RETRY_BASE_SECONDS = 60
+WEBHOOK_RETRY_MAX_SECONDS = 6 * 60 * 60
+WEBHOOK_GIVE_UP_SECONDS = 3 * 24 * 60 * 60
+WEBHOOK_COUNTDOWN_MAX_SECONDS = 15 * 60
+WEBHOOK_GRACE_SECONDS = 60
+WEBHOOK_CLAIM_TIMEOUT_SECONDS = 300
 
 # Rate limits on public endpoints (django-ratelimit), per client IP.
 RATELIMIT_ENABLE = env_bool("RATELIMIT_ENABLE", True)
