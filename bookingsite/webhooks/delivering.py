@@ -7,7 +7,6 @@ WEBHOOK_GIVE_UP_SECONDS is switched off here, and its owner emailed, in the same
 """
 
 import logging
-from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.conf import settings
@@ -19,6 +18,7 @@ from standardwebhooks import Webhook
 from bookingsite.lib import outbound_http
 from bookingsite.notifications.models import EmailKind
 from bookingsite.notifications.outbox import absolute_url, owner_notice_queue
+from bookingsite.notifications.sending import SendResult
 
 from .models import WebhookDelivery, WebhookEndpoint
 
@@ -29,13 +29,6 @@ ERROR_MAX_LENGTH = 500
 ANSWER_EXCERPT = 200
 # A worker's clock and the one that set next_attempt_at may differ a little; a countdown may fire early.
 CLAIM_SLACK = timedelta(seconds=5)
-
-
-@dataclass(frozen=True)
-class DeliveryResult:
-    outcome: str  # delivered | retry | failed | skipped
-    retry_in: float | None = None  # seconds, when outcome is retry
-    detail: str = ""
 
 
 def retry_wait(attempts: int) -> float:
@@ -102,7 +95,7 @@ def _post(delivery: WebhookDelivery, now: datetime) -> tuple[bool, int | None, s
     return False, answer.status, _truncate(f"The receiver answered {answer.status}." + (f" {excerpt}" if excerpt else ""))
 
 
-def webhook_deliver(*, delivery_id: int, now: datetime) -> DeliveryResult:
+def webhook_deliver(*, delivery_id: int, now: datetime) -> SendResult:
     """Try one delivery once, if it is due and nobody else is trying it; record how it went.
 
     Safe to run any number of times for one delivery: a delivered or failed one is left alone,
@@ -112,7 +105,7 @@ def webhook_deliver(*, delivery_id: int, now: datetime) -> DeliveryResult:
     """
     claimed = _claim(delivery_id, now)
     if claimed is None:
-        return DeliveryResult("skipped", detail="not due, finished, or being sent")
+        return SendResult("skipped", detail="not due, finished, or being sent")
     if not claimed.endpoint.is_active:
         ok, code, error = False, None, "The endpoint is switched off."
     else:
@@ -132,7 +125,7 @@ def webhook_deliver(*, delivery_id: int, now: datetime) -> DeliveryResult:
             log.info(
                 "webhook.delivered delivery_id=%s event_id=%s attempts=%s", delivery.pk, delivery.event_id, delivery.attempts
             )
-            return DeliveryResult("delivered")
+            return SendResult("sent")
         give_up = timedelta(seconds=settings.WEBHOOK_GIVE_UP_SECONDS)
         if endpoint.is_active:
             if endpoint.failing_since is None:
@@ -144,12 +137,12 @@ def webhook_deliver(*, delivery_id: int, now: datetime) -> DeliveryResult:
             delivery.status = Status.FAILED
             delivery.save(update_fields=fields)
             log.warning("webhook.failed delivery_id=%s attempts=%s error=%r", delivery.pk, delivery.attempts, error)
-            return DeliveryResult("failed", detail=error)
+            return SendResult("failed", detail=error)
         wait = retry_wait(delivery.attempts)
         delivery.status, delivery.next_attempt_at = Status.QUEUED, now + timedelta(seconds=wait)
         delivery.save(update_fields=[*fields, "next_attempt_at"])
     log.warning("webhook.retry delivery_id=%s attempts=%s in=%ss error=%r", delivery_id, delivery.attempts, wait, error)
-    return DeliveryResult("retry", retry_in=wait, detail=error)
+    return SendResult("retry", retry_in=wait, detail=error)
 
 
 def endpoint_switch_off(endpoint: WebhookEndpoint, *, last_error: str, now: datetime) -> None:

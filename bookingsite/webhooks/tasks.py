@@ -16,7 +16,8 @@ log = logging.getLogger("bookingsite.webhooks")
 
 @shared_task(bind=True, name="webhooks.deliver", max_retries=None)
 def deliver_webhook_task(self, delivery_id: int) -> str:
-    """Try one delivery; after a failure, wait out a short backoff here and leave a long one to the pickup."""
+    """Try one delivery (its outcome: sent, retry, failed or skipped); after a failure, wait out a
+    short backoff here and leave a long one to the pickup."""
     result = delivering.webhook_deliver(delivery_id=delivery_id, now=timezone.now())
     if result.outcome == "retry" and result.retry_in <= settings.WEBHOOK_COUNTDOWN_MAX_SECONDS:
         # The row is queued with next_attempt_at set: if this retry message is lost, the pickup sends it.

@@ -54,7 +54,7 @@ def test_a_failing_receiver_is_retried_with_growing_waits_until_it_answers(endpo
             # Not due yet: a second run (the pickup's, a duplicate message) sends nothing.
             assert deliver(delivery).outcome == "skipped"
             clock.shift(timedelta(seconds=waits[-1]))
-        assert deliver(delivery).outcome == "delivered"
+        assert deliver(delivery).outcome == "sent"
     assert waits == [60, 120, 240]
     delivery.refresh_from_db()
     assert (delivery.status, delivery.attempts, delivery.last_status_code, delivery.last_error) == (
@@ -123,7 +123,7 @@ def test_two_runs_at_once_deliver_once(endpoint, receiver, monkeypatch):
     finally:
         receiver.release.set()
         first.join(10)
-    assert sorted(results) == ["delivered", "skipped"]
+    assert sorted(results) == ["sent", "skipped"]
     assert len(receiver.received) == 1
     # Done is done: another run sends nothing.
     assert deliver(delivery).outcome == "skipped"
@@ -132,7 +132,7 @@ def test_two_runs_at_once_deliver_once(endpoint, receiver, monkeypatch):
 
 def test_the_task_run_twice_delivers_once(endpoint, receiver):
     delivery = an_event(endpoint)
-    assert deliver_webhook_task.apply(args=[delivery.pk]).get() == "delivered"
+    assert deliver_webhook_task.apply(args=[delivery.pk]).get() == "sent"
     assert deliver_webhook_task.apply(args=[delivery.pk]).get() == "skipped"
     assert len(receiver.received) == 1
 
@@ -152,7 +152,7 @@ def test_a_worker_that_died_mid_send_is_picked_up_again(endpoint, receiver, sett
     stale = timezone.now() - timedelta(seconds=settings.WEBHOOK_CLAIM_TIMEOUT_SECONDS + 1)
     WebhookDelivery.objects.filter(pk=delivery.pk).update(status=Status.SENDING, claimed_at=stale, attempts=1)
     assert due_delivery_ids(now=timezone.now()) == [delivery.pk]
-    assert deliver(delivery).outcome == "delivered"
+    assert deliver(delivery).outcome == "sent"
     delivery.refresh_from_db()
     assert delivery.attempts == 2
 

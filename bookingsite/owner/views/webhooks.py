@@ -1,6 +1,8 @@
 """Webhooks: the owner's endpoints (add, edit, delete, rotate the secret, send a test event) and
 each endpoint's delivery log with resend. Every query is scoped to the owner's business."""
 
+from collections.abc import Callable
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
@@ -23,6 +25,17 @@ def _endpoint(request: OwnerRequest, pk: int) -> WebhookEndpoint:
     return get_object_or_404(WebhookEndpoint, business_profile=request.business, pk=pk)
 
 
+def _saved(form: WebhookEndpointForm, write: Callable[..., WebhookEndpoint]) -> WebhookEndpoint | None:
+    """The endpoint `write` saved from the form's data, or None with the refusal shown on the form."""
+    if not form.is_valid():
+        return None
+    try:
+        return write(**form.cleaned_data)
+    except ValidationError as exc:
+        add_model_errors(form, exc)
+        return None
+
+
 @require_http_methods(["GET", "POST"])
 @owner_required
 def webhook_list(request: OwnerRequest) -> HttpResponse:
@@ -30,18 +43,15 @@ def webhook_list(request: OwnerRequest) -> HttpResponse:
     status = 200
     if request.method == "POST":
         form = WebhookEndpointForm(request.POST)
-        if form.is_valid():
-            try:
-                endpoint = services.endpoint_create(
-                    business_profile_id=request.business.pk,
-                    url=form.cleaned_data["url"],
-                    description=form.cleaned_data["description"],
-                )
-            except ValidationError as exc:
-                add_model_errors(form, exc)
-            else:
-                messages.success(request, "Endpoint added. Use its secret to check each request's signature.")
-                return redirect("owner:webhook", endpoint.pk)
+        endpoint = _saved(
+            form,
+            lambda url, description, is_active: services.endpoint_create(
+                business_profile_id=request.business.pk, url=url, description=description
+            ),
+        )
+        if endpoint is not None:
+            messages.success(request, "Endpoint added. Use its secret to check each request's signature.")
+            return redirect("owner:webhook", endpoint.pk)
         status = 400
     else:
         form = WebhookEndpointForm()
@@ -57,14 +67,9 @@ def webhook_detail(request: OwnerRequest, pk: int) -> HttpResponse:
     status = 200
     if request.method == "POST":
         form = WebhookEndpointForm(request.POST)
-        if form.is_valid():
-            try:
-                services.endpoint_update(endpoint=endpoint, **form.cleaned_data)
-            except ValidationError as exc:
-                add_model_errors(form, exc)
-            else:
-                messages.success(request, "Endpoint saved.")
-                return redirect("owner:webhook", endpoint.pk)
+        if _saved(form, lambda **cleaned: services.endpoint_update(endpoint=endpoint, **cleaned)) is not None:
+            messages.success(request, "Endpoint saved.")
+            return redirect("owner:webhook", endpoint.pk)
         status = 400
     else:
         form = WebhookEndpointForm(
