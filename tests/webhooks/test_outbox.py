@@ -1,7 +1,10 @@
 """Every booking event becomes one delivery per active endpoint, written in the change's
 transaction and sent after commit, signed (DESIGN.md 13)."""
 
+from datetime import timedelta
+
 import pytest
+from django.utils import timezone
 
 from bookingsite.bookings import events as booking_events
 from bookingsite.bookings.models import Booking
@@ -10,9 +13,11 @@ from bookingsite.bookings.services import (
     booking_cancel_by_admin,
     booking_cancel_by_client,
     booking_expire,
+    booking_mark_attendance,
     booking_reject,
     booking_reschedule,
 )
+from bookingsite.bookings.waitlist import waitlist_join
 from bookingsite.webhooks.models import WebhookDelivery
 from bookingsite.webhooks.outbox import booking_webhooks_queue
 from bookingsite.webhooks.services import endpoint_create
@@ -130,3 +135,39 @@ def test_another_business_hears_nothing(open_page, service, other_business, rece
         book(service)
     assert not WebhookDelivery.objects.exists()
     assert receiver.received == []
+
+
+def test_a_waitlist_offer_is_an_event_and_joining_is_not(
+    open_page, service, endpoint, receiver, django_capture_on_commit_callbacks
+):
+    service.waitlist_enabled = True
+    service.save()
+    with django_capture_on_commit_callbacks(execute=True):
+        taken = book(service)
+        entry, _new = waitlist_join(
+            service=service, start_time_utc=taken.start_time_utc, client_name="Wes Waiting",
+            client_email="wes@example.com", client_timezone="Europe/London",
+        )
+        booking_cancel_by_client(booking=taken)
+
+    types = [payload["type"] for payload in receiver.verified]
+    assert types == ["booking.created", "booking.cancelled", "waitlist.offered"]
+    entry.refresh_from_db()
+    data = receiver.verified[-1]["data"]
+    assert data["waitlist_entry_id"] == entry.pk and data["status"] == "offered"
+    assert data["client"] == {"name": "Wes Waiting", "email": "wes@example.com"}
+    assert data["start"] == taken.start_time_utc.strftime("%Y-%m-%dT%H:%M:%SZ")
+    assert data["offer_expires_at"] == entry.offer_expires_at.strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def test_attendance_is_an_event(open_page, service, endpoint, receiver, alice, django_capture_on_commit_callbacks):
+    three_days_ago = timezone.now() - timedelta(days=3)
+    yesterday = a_start(days_ahead=-1)
+    with django_capture_on_commit_callbacks(execute=True):
+        came = book(service, start=yesterday, now=three_days_ago)
+        missed = book(service, start=yesterday + timedelta(hours=2), now=three_days_ago, client_email="m@example.com")
+        booking_mark_attendance(booking=came, status="completed", by=alice)
+        booking_mark_attendance(booking=missed, status="no_show", by=alice)
+    types = [payload["type"] for payload in receiver.verified]
+    assert types == ["booking.created", "booking.created", "booking.completed", "booking.no_show"]
+    assert receiver.verified[-1]["data"]["status"] == "no_show"
