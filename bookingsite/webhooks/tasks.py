@@ -19,7 +19,8 @@ def deliver_webhook_task(self, delivery_id: int) -> str:
     """Try one delivery (its outcome: sent, retry, failed or skipped); after a failure, wait out a
     short backoff here and leave a long one to the pickup."""
     result = delivering.webhook_deliver(delivery_id=delivery_id, now=timezone.now())
-    if result.outcome == "retry" and result.retry_in <= settings.WEBHOOK_COUNTDOWN_MAX_SECONDS:
+    # In-process (no broker) a retry cannot wait: the pickup sends it when it is due.
+    if result.outcome == "retry" and not self.request.is_eager and result.retry_in <= settings.WEBHOOK_COUNTDOWN_MAX_SECONDS:
         # The row is queued with next_attempt_at set: if this retry message is lost, the pickup sends it.
         raise self.retry(countdown=result.retry_in)
     return result.outcome
