@@ -34,6 +34,7 @@ PLAIN_URLS = [
     ("owner:calendar-events", {}),
     ("owner:notifications", {}),
     ("owner:emails", {}),
+    ("owner:webhooks", {}),
 ]
 POST_ONLY_URLS = ["owner:session-create"]
 # Name, HTTP method, the kind of object in the URL.
