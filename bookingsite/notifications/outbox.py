@@ -30,7 +30,6 @@ from bookingsite.bookings.calendar_links import google_calendar_url, ics_calenda
 from bookingsite.bookings.models import Booking, WaitlistEntry
 from bookingsite.bookings.selectors.actions import booking_actions
 from bookingsite.bookings.selectors.waitlist import waitlist_position
-from bookingsite.businesses.models import BusinessProfile
 from bookingsite.lib.outage import Outage
 
 from .models import EmailKind, Notification, OutboxEmail
@@ -490,13 +489,13 @@ def publish_after_commit(task, row_id: int, *, what: str) -> None:
         broker_outage.answered()
 
 
-def owner_notice_queue(*, business_profile_id: int, kind: str, subject: str, context: dict) -> OutboxEmail | None:
-    """Record an email to the owner about their account rather than a booking (a webhook switched
-    off), rendered from templates/emails/<kind>; queue it after commit like any email.
-    None when the owner has no email address. Call it inside the transaction of the change."""
+def owner_notice_queue(*, business, kind: str, subject: str, context: dict) -> OutboxEmail | None:
+    """Record an email to the owner of `business` (a BusinessProfile, its owner loaded) about their
+    account rather than a booking (a webhook switched off), rendered from templates/emails/<kind>;
+    queue it after commit like any email. None when the owner has no email address. Call it inside
+    the transaction of the change."""
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("owner_notice_queue must run inside the change's transaction")
-    business = BusinessProfile.objects.select_related("owner").get(pk=business_profile_id)
     if not business.owner.email:
         return None
     subject = _subject_line(subject)

@@ -15,6 +15,7 @@ from django.db.models import F, Q
 from django.urls import reverse
 from standardwebhooks import Webhook
 
+from bookingsite.businesses.models import BusinessProfile
 from bookingsite.lib import outbound_http
 from bookingsite.notifications.models import EmailKind
 from bookingsite.notifications.outbox import absolute_url, owner_notice_queue
@@ -157,7 +158,7 @@ def endpoint_switch_off(endpoint: WebhookEndpoint, *, last_error: str, now: date
         status=Status.FAILED, last_error="The endpoint was switched off after failing for days."
     )
     owner_notice_queue(
-        business_profile_id=endpoint.business_profile_id,
+        business=BusinessProfile.objects.select_related("owner").get(pk=endpoint.business_profile_id),
         kind=EmailKind.WEBHOOK_DISABLED,
         subject=f"Webhook switched off – {endpoint.url}",
         context={
