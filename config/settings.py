@@ -270,6 +270,8 @@ CELERY_TIMEZONE = "UTC"
 # confirmed bookings completed 12 hours after their end (DESIGN.md 5, Attendance). A run that
 # waited longer than its period is dropped: the next one does the same work.
 CELERY_BEAT_SCHEDULE = {
+    # The webhook pickup (bookingsite/webhooks): deliveries due or lost, as flush-outbox does for emails.
+    "flush-webhooks": {"task": "webhooks.flush_deliveries", "schedule": 60.0, "options": {"expires": 55}},
     "flush-outbox": {"task": "notifications.flush_outbox", "schedule": 60.0, "options": {"expires": 55}},
     "send-reminders": {"task": "notifications.send_reminders", "schedule": 60.0, "options": {"expires": 55}},
     "expire-pending-requests": {
@@ -279,7 +281,6 @@ CELERY_BEAT_SCHEDULE = {
         "task": "bookings.complete_past_bookings", "schedule": 600.0, "options": {"expires": 590}
     },
     "sweep-waitlists": {"task": "bookings.sweep_waitlists", "schedule": 60.0, "options": {"expires": 55}},
-    "flush-webhooks": {"task": "webhooks.flush_deliveries", "schedule": 60.0, "options": {"expires": 55}},
 }
 # Task modules besides each app's tasks.py (which autodiscovery finds): the reminders' beat task
 # composes through the outbox, which imports notifications.tasks, so it cannot live there.

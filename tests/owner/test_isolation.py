@@ -19,6 +19,7 @@ from tests.factories import (
 )
 
 PLAIN_URLS = [
+    ("owner:webhooks", {}),
     ("owner:dashboard", {}),
     ("owner:pending-badge", {}),
     ("owner:pending", {}),
@@ -34,7 +35,6 @@ PLAIN_URLS = [
     ("owner:calendar-events", {}),
     ("owner:notifications", {}),
     ("owner:emails", {}),
-    ("owner:webhooks", {}),
 ]
 POST_ONLY_URLS = ["owner:session-create"]
 # Name, HTTP method, the kind of object in the URL.
