@@ -7,6 +7,7 @@ shut down by the context manager; `requests` lists (method, path, body) of what 
 
 from __future__ import annotations
 
+import ssl
 import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -63,10 +64,12 @@ def _handler_for(server: LocalServer) -> type[BaseHTTPRequestHandler]:
 
 
 @contextmanager
-def local_server(routes: dict[str, Route]) -> Iterator[LocalServer]:
-    """Serve `routes` on 127.0.0.1 (a free port) for the block's duration."""
+def local_server(routes: dict[str, Route], *, tls: ssl.SSLContext | None = None) -> Iterator[LocalServer]:
+    """Serve `routes` on 127.0.0.1 (a free port) for the block's duration; over TLS with `tls`."""
     server = LocalServer(routes=routes)
     httpd = ThreadingHTTPServer(("127.0.0.1", 0), _handler_for(server))
+    if tls is not None:
+        httpd.socket = tls.wrap_socket(httpd.socket, server_side=True)
     httpd.daemon_threads = True
     server.port = httpd.server_address[1]
     thread = threading.Thread(target=httpd.serve_forever, daemon=True)

@@ -7,6 +7,8 @@ second server on 127.0.0.1 at another port is still refused, which proves each r
 checked again.
 """
 
+import ssl
+import subprocess
 import threading
 
 import pytest
@@ -196,3 +198,34 @@ def test_post_to_a_loopback_address_is_refused_without_the_switch(refuse_private
         with pytest.raises(OutboundRefused):
             post(server.url("/hook"), body=b"{}", headers={}, timeout=5)
         assert server.requests == []
+
+
+@pytest.fixture
+def localhost_tls(tmp_path):
+    """A server TLS context with a self-signed certificate for the name "localhost" (not for 127.0.0.1), and its file."""
+    cert, key = tmp_path / "cert.pem", tmp_path / "key.pem"
+    subprocess.run(
+        ["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", str(key), "-out", str(cert), "-days", "1",
+         "-subj", "/CN=localhost", "-addext", "subjectAltName=DNS:localhost"],
+        check=True, capture_output=True,
+    )
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    context.load_cert_chain(cert, key)
+    return context, cert
+
+
+def test_https_checks_the_certificate_against_the_host_name_while_connecting_to_the_checked_address(
+    allow_private, localhost_tls, monkeypatch
+):
+    context, cert = localhost_tls
+    with local_server({"/cal.ics": ICS}, tls=context) as server:
+        url = f"https://localhost:{server.port}/cal.ics"
+        # A certificate nobody trusts is refused, clearly.
+        with pytest.raises(OutboundFailed, match="secure connection failed"):
+            fetch(url, max_bytes=MB, timeout=5)
+        monkeypatch.setenv("SSL_CERT_FILE", str(cert))  # now trusted, as a public CA's would be
+        # The name in the URL goes as SNI and is checked against the certificate, though the
+        # connection goes to the resolved address (localhost may also resolve to ::1, where nothing listens).
+        assert fetch(url, max_bytes=MB, timeout=5).body == ICS[2]
+        with pytest.raises(OutboundFailed, match="secure connection failed"):
+            fetch(f"https://127.0.0.1:{server.port}/cal.ics", max_bytes=MB, timeout=5)  # the certificate names localhost only
