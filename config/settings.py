@@ -92,6 +92,7 @@ INSTALLED_APPS = [
     "bookingsite.owner",
     "bookingsite.api",
     "bookingsite.notifications",
+    "bookingsite.webhooks",
 ]
 
 MIDDLEWARE = [
@@ -269,6 +270,8 @@ CELERY_TIMEZONE = "UTC"
 # confirmed bookings completed 12 hours after their end (DESIGN.md 5, Attendance). A run that
 # waited longer than its period is dropped: the next one does the same work.
 CELERY_BEAT_SCHEDULE = {
+    # The webhook pickup (bookingsite/webhooks): deliveries due or lost, as flush-outbox does for emails.
+    "flush-webhooks": {"task": "webhooks.flush_deliveries", "schedule": 60.0, "options": {"expires": 55}},
     "flush-outbox": {"task": "notifications.flush_outbox", "schedule": 60.0, "options": {"expires": 55}},
     "send-reminders": {"task": "notifications.send_reminders", "schedule": 60.0, "options": {"expires": 55}},
     "expire-pending-requests": {
@@ -318,6 +321,19 @@ OUTBOX_MAX_ATTEMPTS = 5
 OUTBOX_RETRY_BASE_SECONDS = 1.0
 OUTBOX_GRACE_SECONDS = 120
 OUTBOX_CLAIM_TIMEOUT_SECONDS = 600
+
+# Webhooks (bookingsite/webhooks): a try's timeout; the wait after the first failed try, doubling
+# after each (1, 2, 4 min ...) up to the cap; a delivery failing that long gives up, and an endpoint
+# whose every try has failed that long is switched off and its owner emailed. The worker waits out
+# retries up to WEBHOOK_COUNTDOWN_MAX_SECONDS itself; beat's pickup (every minute) queues longer
+# ones, and whatever is due and unsent for WEBHOOK_GRACE_SECONDS, or claimed by a worker that died.
+WEBHOOK_TIMEOUT_SECONDS = 10.0
+WEBHOOK_RETRY_BASE_SECONDS = 60
+WEBHOOK_RETRY_MAX_SECONDS = 6 * 60 * 60
+WEBHOOK_GIVE_UP_SECONDS = 3 * 24 * 60 * 60
+WEBHOOK_COUNTDOWN_MAX_SECONDS = 15 * 60
+WEBHOOK_GRACE_SECONDS = 60
+WEBHOOK_CLAIM_TIMEOUT_SECONDS = 300
 
 # Rate limits on public endpoints (django-ratelimit), per client IP.
 RATELIMIT_ENABLE = env_bool("RATELIMIT_ENABLE", True)

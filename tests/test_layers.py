@@ -1,6 +1,6 @@
 """The layers point one way, and no module imports itself round a loop (STYLE.md "Layers").
 
-lib <- availability <- businesses <- bookings <- notifications <- public, owner, core <- api.
+lib <- availability <- businesses <- bookings <- notifications <- webhooks <- public, owner, core <- api.
 Every import counts, also one inside a function: a late import dodges the cycle at start-up but
 keeps the knot in the code.
 """
@@ -16,6 +16,9 @@ RANKS = {
     "businesses": 2,
     "bookings": 3,
     "notifications": 4,
+    # Webhooks hear of booking changes (bookings.events) and email through the notifications
+    # outbox; the owner's pages and the API manage them.
+    "webhooks": 4.5,
     "public": 5,
     "owner": 5,
     "core": 5,

@@ -5,7 +5,7 @@ from csp.constants import SELF
 from csp.decorators import csp_update
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
-from . import auth, views
+from . import auth, views, webhooks
 from .errors import not_found
 
 app_name = "api"
@@ -29,6 +29,16 @@ v1_urlpatterns = [
     path("working-hours/", views.WorkingHoursView.as_view(), name="working-hours"),
     path("exception-dates/", views.ExceptionDateListView.as_view(), name="exception-dates"),
     path("exception-dates/<int:pk>/", views.ExceptionDateDetailView.as_view(), name="exception-date"),
+    path("webhooks/", webhooks.WebhookEndpointListView.as_view(), name="webhooks"),
+    path("webhooks/<int:pk>/", webhooks.WebhookEndpointDetailView.as_view(), name="webhook"),
+    path("webhooks/<int:pk>/rotate-secret/", webhooks.WebhookRotateSecretView.as_view(), name="webhook-rotate"),
+    path("webhooks/<int:pk>/test/", webhooks.WebhookTestView.as_view(), name="webhook-test"),
+    path("webhooks/<int:pk>/deliveries/", webhooks.WebhookDeliveryListView.as_view(), name="webhook-deliveries"),
+    path(
+        "webhooks/<int:pk>/deliveries/<int:delivery_id>/resend/",
+        webhooks.WebhookResendView.as_view(),
+        name="webhook-resend",
+    ),
 ]
 
 urlpatterns = [

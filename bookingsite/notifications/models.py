@@ -30,9 +30,18 @@ class EmailKind(models.TextChoices):
     NEW_BOOKING = "new_booking", _("New booking")
     CLIENT_CANCELLED = "client_cancelled", _("Client cancelled")
     BOOKING_MOVED = "booking_moved", _("Booking moved")
+    WEBHOOK_DISABLED = "webhook_disabled", _("Webhook switched off")
 
 
-OWNER_KINDS = frozenset({EmailKind.NEW_REQUEST, EmailKind.NEW_BOOKING, EmailKind.CLIENT_CANCELLED, EmailKind.BOOKING_MOVED})
+OWNER_KINDS = frozenset(
+    {
+        EmailKind.NEW_REQUEST,
+        EmailKind.NEW_BOOKING,
+        EmailKind.CLIENT_CANCELLED,
+        EmailKind.BOOKING_MOVED,
+        EmailKind.WEBHOOK_DISABLED,
+    }
+)
 
 
 class OutboxEmail(models.Model):

@@ -463,22 +463,54 @@ def _owner_email(
 
 
 def _publish(email_id: int) -> None:
-    """After commit: ask a worker to send the email. Never raises into the booking's request.
+    """After commit: ask a worker to send the email (the beat pickup sends it if this fails)."""
+    publish_after_commit(send_outbox_email_task, email_id, what="email_id")
 
-    The row is already committed, so a failure here loses nothing: the beat pickup
-    (flush_outbox_task) queues every row still unsent after OUTBOX_GRACE_SECONDS.
+
+def publish_after_commit(task, row_id: int, *, what: str) -> None:
+    """After commit: queue `task` for an outbox row (an email, a webhook delivery). Never raises
+    into the request whose change wrote the row.
+
+    The row is already committed, so a failure here loses nothing: each outbox's beat pickup
+    queues every row still unsent after its grace period.
     """
     if broker_outage.skip():
-        log.warning("outbox.publish_failed email_id=%s error='broker down': the beat pickup will send it", email_id)
+        log.warning("outbox.publish_failed %s=%s error='broker down': the beat pickup will send it", what, row_id)
         return
     try:
-        send_outbox_email_task.apply_async(args=[email_id], retry_policy=PUBLISH_RETRY_POLICY)
+        task.apply_async(args=[row_id], retry_policy=PUBLISH_RETRY_POLICY)
     except (BrokerError, ConnectionError, OSError) as exc:
         broker_outage.failed(exc)
-        log.warning("outbox.publish_failed email_id=%s error=%r: the beat pickup will send it", email_id, exc)
+        log.warning("outbox.publish_failed %s=%s error=%r: the beat pickup will send it", what, row_id, exc)
     except Exception:
-        # Eager mode (no broker) runs the task right here; whatever it raises, the booking is
-        # already made and the email row waits for the pickup.
-        log.exception("outbox.publish_failed email_id=%s: the beat pickup will send it", email_id)
+        # Eager mode (no broker) runs the task right here; whatever it raises, the change is
+        # already made and the row waits for the pickup.
+        log.exception("outbox.publish_failed %s=%s: the beat pickup will send it", what, row_id)
     else:
         broker_outage.answered()
+
+
+def owner_notice_queue(*, business, kind: str, subject: str, context: dict) -> OutboxEmail | None:
+    """Record an email to the owner of `business` (a BusinessProfile, its owner loaded) about their
+    account rather than a booking (a webhook switched off), rendered from templates/emails/<kind>;
+    queue it after commit like any email. None when the owner has no email address. Call it inside
+    the transaction of the change."""
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("owner_notice_queue must run inside the change's transaction")
+    if not business.owner.email:
+        return None
+    subject = _subject_line(subject)
+    text, html = _render(
+        kind, {"subject": subject, "business_name": business.name, "logo_url": _logo_url(business), **context}
+    )
+    email = OutboxEmail(
+        business_profile_id=business.pk,
+        kind=kind,
+        to_email=business.owner.email,
+        from_email=_from_address(None),
+        subject=subject,
+        body_text=text,
+        body_html=html,
+    )
+    _save_and_publish([email])
+    return email

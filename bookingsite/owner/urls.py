@@ -16,6 +16,7 @@ from .views import (
     pending,
     service_pages,
     waitlist_pages,
+    webhooks,
 )
 
 register_converter(InstantConverter, "instant")
@@ -61,4 +62,10 @@ urlpatterns = [
     path("notifications/", inbox.notifications_page, name="notifications"),
     path("notifications/read/", inbox.notifications_read, name="notifications-read"),
     path("emails/", inbox.emails_page, name="emails"),
+    path("webhooks/", webhooks.webhook_list, name="webhooks"),
+    path("webhooks/<int:pk>/", webhooks.webhook_detail, name="webhook"),
+    path("webhooks/<int:pk>/rotate-secret/", webhooks.webhook_rotate_secret, name="webhook-rotate"),
+    path("webhooks/<int:pk>/delete/", webhooks.webhook_delete, name="webhook-delete"),
+    path("webhooks/<int:pk>/test/", webhooks.webhook_test, name="webhook-test"),
+    path("webhooks/<int:pk>/deliveries/<int:delivery_id>/resend/", webhooks.webhook_resend, name="webhook-resend"),
 ]

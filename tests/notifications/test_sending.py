@@ -65,6 +65,7 @@ def test_beat_runs_the_pickup_and_reminders_every_minute_the_expiry_every_five_a
 
     schedule = {entry["task"]: entry["schedule"] for entry in celery_app.conf.beat_schedule.values()}
     assert schedule == {
+        "webhooks.flush_deliveries": 60.0,  # registered by the webhooks app's ready()
         "notifications.flush_outbox": 60.0,
         "notifications.send_reminders": 60.0,
         "bookings.expire_pending_requests": 300.0,

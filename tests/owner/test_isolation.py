@@ -21,6 +21,7 @@ from tests.factories import (
 )
 
 PLAIN_URLS = [
+    ("owner:webhooks", {}),
     ("owner:dashboard", {}),
     ("owner:pending-badge", {}),
     ("owner:pending", {}),
