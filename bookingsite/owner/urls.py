@@ -24,6 +24,7 @@ urlpatterns = [
     path("", dashboard.dashboard, name="dashboard"),
     path("badge/", pending.badge, name="pending-badge"),
     path("pending/", pending.pending_list, name="pending"),
+    path("pending/answer/", pending.answer_selected, name="pending-answer"),
     path("bookings/<uuid:pk>/approve/", pending.approve, name="booking-approve"),
     path("bookings/<uuid:pk>/reject/", pending.reject, name="booking-reject"),
     path("settings/", link_settings.settings_page, name="settings"),
