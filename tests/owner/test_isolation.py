@@ -35,7 +35,7 @@ PLAIN_URLS = [
     ("owner:notifications", {}),
     ("owner:emails", {}),
 ]
-POST_ONLY_URLS = ["owner:session-create"]
+POST_ONLY_URLS = ["owner:session-create", "owner:pending-answer"]
 # Name, HTTP method, the kind of object in the URL.
 OBJECT_URLS = [
     ("owner:booking", "get", "booking"),
