@@ -70,7 +70,7 @@ class BookingListForm(BookingFilterForm):
     unless the dates asked for are all over (a link to a past day's list opens on what it holds)."""
 
     when = forms.ChoiceField(
-        required=False, choices=[("upcoming", _("Upcoming")), ("past", _("Past"))], widget=forms.HiddenInput,
+        label=_("Show"), required=False, choices=[("upcoming", _("Upcoming")), ("past", _("Past"))], widget=forms.HiddenInput,
         error_messages={"invalid_choice": _("Choose Upcoming or Past.")},
     )
 

@@ -42,7 +42,11 @@ def query_without_page(request: OwnerRequest, *also: str) -> str:
 
 def form_errors_text(form) -> str:
     """A form's errors as plain text, one line per field: for answers that are not a page."""
-    return "\n".join(f"{form.fields[name].label or name}: {' '.join(errors)}" for name, errors in form.errors.items())
+    def label(name: str) -> str:
+        field = form.fields.get(name)
+        return str(field.label) if field and field.label else "Filters"
+
+    return "\n".join(f"{label(name)}: {' '.join(errors)}" for name, errors in form.errors.items())
 
 
 def _filtered_bookings(request: OwnerRequest, now) -> tuple[BookingListForm, object]:
