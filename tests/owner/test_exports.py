@@ -71,8 +71,9 @@ def test_a_past_days_filter_opens_on_what_it_holds(owner, timeline):
     assert 'aria-current="page">Past</a>' in response.content.decode()
 
 
-@pytest.mark.parametrize(("query", "field"), [({"when": "later"}, "Show: Choose Upcoming or Past."), ({"status": "lost"}, "Status"),
-                                              ({"date_from": "2026-02-30"}, "From")])
+@pytest.mark.parametrize(("query", "field"), [
+    ({"when": "later"}, "Show: Choose Upcoming or Past."), ({"status": "lost"}, "Status"), ({"date_from": "2026-02-30"}, "From"),
+])
 def test_a_bad_filter_is_a_400_and_nothing_is_exported(owner, timeline, query, field):
     response = owner.get("/app/bookings/export.csv", query)
 
