@@ -558,3 +558,29 @@ def client_update(*, client: Client, name: str, email: str, phone: str = "") -> 
     client.full_clean()
     client.save(update_fields=["name", "email", "phone"])
     return client
+
+
+@dataclasses.dataclass(frozen=True)
+class Answer:
+    """One booking of a bulk answer: what it became, or why it was left as it was."""
+
+    booking: Booking
+    error: str = ""
+
+
+def bookings_answer(*, bookings: list[Booking], approve: bool, by: AbstractBaseUser, reason: str = "") -> list[Answer]:
+    """Approve (or reject, with one reason for all) several requests, each in its own transaction
+    under the business lock, so one that is no longer pending is reported and the rest still go
+    through. The caller has checked every booking belongs to the owner's business."""
+    answers = []
+    for booking in bookings:
+        try:
+            if approve:
+                booking = booking_approve(booking=booking, by=by)
+            else:
+                booking = booking_reject(booking=booking, by=by, reason=reason)
+        except BookingError as exc:
+            answers.append(Answer(booking, str(exc.message)))
+        else:
+            answers.append(Answer(booking))
+    return answers

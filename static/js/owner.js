@@ -16,6 +16,18 @@
     var row = button && document.getElementById(button.getAttribute("data-remove"));
     if (row) row.remove();
   });
+  // "Select all on this page" (data-select-all names the boxes): ticks them all, and an untick of one
+  // unticks it, so what is sent (the page's ids when it is ticked) matches what is shown.
+  document.addEventListener("change", function (event) {
+    var box = event.target;
+    if (box.matches("[data-select-all]")) {
+      document.querySelectorAll('input[type="checkbox"][name="' + box.getAttribute("data-select-all") + '"]')
+        .forEach(function (one) { one.checked = box.checked; });
+    } else if (box.type === "checkbox" && !box.checked) {
+      var all = document.querySelector('[data-select-all="' + box.name + '"]');
+      if (all) all.checked = false;
+    }
+  });
   // Copy buttons: data-copy is a selector of the element whose text (or value) to copy.
   document.addEventListener("click", function (event) {
     var button = event.target.closest("[data-copy]");

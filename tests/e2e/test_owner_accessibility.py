@@ -112,12 +112,14 @@ def test_owner_pages_have_no_serious_accessibility_violations(settings, live_ser
             check("dashboard with the menu open", tab.get_by_role("navigation", name="Menu"))
 
         tab.goto(f"{base}/app/pending/")
-        check("pending list", tab.get_by_role("button", name="Approve"))
+        check("pending list", tab.get_by_role("button", name="Approve", exact=True))
         tab.get_by_text("Reject…").click()
         check("pending list, reject open", tab.get_by_role("button", name="Reject request"))
 
         tab.goto(f"{base}/app/bookings/")
         check("bookings list", tab.get_by_role("link", name="Ann"))
+        tab.get_by_role("link", name="Past", exact=True).click()
+        check("bookings list, past", tab.get_by_role("heading", name="No bookings"))
         tab.goto(f"{base}/app/bookings/?status=nonsense")
         check("bookings list with a wrong filter", tab.get_by_role("heading", name="Bookings"))
 

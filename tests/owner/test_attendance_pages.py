@@ -269,7 +269,7 @@ def test_bookings_list_filters_no_shows_and_styles_them(owner, business, service
     BookingFactory(business_profile=business, session_category=service, client_name="Carl Came",
                    start_time_utc=past + timedelta(days=1), status=Status.COMPLETED)
 
-    response = owner.get("/app/bookings/", {"status": "no_show"})
+    response = owner.get("/app/bookings/", {"status": "no_show", "when": "past"})
 
     assert {b.client_name for b in response.context["page_obj"]} == {"Nell Noshow"}
     body = response.content.decode()
@@ -279,11 +279,13 @@ def test_bookings_list_filters_no_shows_and_styles_them(owner, business, service
 
 def test_bookings_list_offers_the_marks_for_a_started_booking_and_comes_back_to_it(owner, started, service, day):
     later = book(service, at(day, 14), name="Lena Later", email="lena@example.com")
-    listed = owner.get("/app/bookings/", {"date_from": day.isoformat(), "date_to": day.isoformat()})
+    day_filter = {"date_from": day.isoformat(), "date_to": day.isoformat()}
+    listed = owner.get("/app/bookings/", {**day_filter, "when": "past"})  # it has started: no longer upcoming
 
     body = listed.content.decode()
     assert f'action="{no_show_url(started)}"' in body
-    assert f'action="{no_show_url(later)}"' not in body  # not started yet
+    assert later.client_name not in body
+    assert f'action="{no_show_url(later)}"' not in owner.get("/app/bookings/", day_filter).content.decode()  # not started yet
 
     response = owner.post(no_show_url(started), {"next": f"/app/bookings/?date_from={day}&date_to={day}"})
 

@@ -152,9 +152,10 @@ def test_filters_combine(owner, assorted):
     assert names_in(response) == {"Ben Baker"}
 
 
-def test_newest_booking_comes_first(owner, assorted):
+def test_opens_on_upcoming_soonest_first(owner, assorted):
     names = [booking.client_name for booking in owner.get("/app/bookings/").context["page_obj"]]
-    assert names == ["Dan Dunn", "Cat Cole", "Ben Baker", "Ann Archer"]
+    assert names == ["Ann Archer", "Ben Baker", "Cat Cole", "Dan Dunn"]
+    assert names_in(owner.get("/app/bookings/", {"when": "past"})) == set()  # all in 2031
 
 
 def test_htmx_gets_the_results_fragment_and_plain_get_the_page(owner, assorted):

@@ -32,14 +32,17 @@ PLAIN_URLS = [
     ("owner:hours-row", {}),
     ("owner:exceptions", {}),
     ("owner:bookings", {}),
+    ("owner:bookings-export", {}),
     ("owner:clients", {}),
+    ("owner:clients-export", {}),
     ("owner:calendar", {}),
     ("owner:calendar-events", {}),
     ("owner:notifications", {}),
     ("owner:emails", {}),
     ("owner:busy-calendars", {}),
 ]
-POST_ONLY_URLS = ["owner:session-create", "owner:feed-renew"]
+POST_ONLY_URLS = ["owner:session-create", "owner:feed-renew", "owner:pending-answer", "owner:notifications-read",
+                  "owner:hours-copy"]
 # Name, HTTP method, the kind of object in the URL.
 OBJECT_URLS = [
     ("owner:booking", "get", "booking"),

@@ -1,5 +1,6 @@
 """The owner's lists of bookings and one booking's page. Always scoped to one business."""
 
+import uuid
 from datetime import datetime
 
 from django.db.models import Q, QuerySet
@@ -19,6 +20,22 @@ def pending_requests(business_profile_id: int, *, now: datetime | None = None) -
         .select_related("session_category", "client")
         .order_by("pending_request_expires_at")
     )
+
+
+def pending_queue(business_profile_id: int, *, now: datetime | None = None) -> QuerySet[Booking]:
+    """The owner's queue of requests to answer: `pending_requests`, soonest start first."""
+    return pending_requests(business_profile_id, now=now).order_by("start_time_utc", "pk")
+
+
+def owner_pending_among(business_profile_id: int, ids: list[str]) -> list[Booking] | None:
+    """The requests named by `ids`, in the queue's order; None when any id is malformed or not the
+    business's (the caller answers 404 and changes nothing)."""
+    try:
+        wanted = {uuid.UUID(value) for value in ids}
+    except ValueError:
+        return None
+    found = list(owner_booking(business_profile_id).filter(pk__in=wanted).order_by("start_time_utc", "pk"))
+    return found if len(found) == len(wanted) else None
 
 
 def pending_count(business_profile_id: int) -> int:
@@ -72,6 +89,17 @@ def booking_search(
     if text:
         bookings = bookings.filter(Q(client_name__icontains=text) | Q(client_email__icontains=text))
     return bookings.order_by("-start_time_utc")
+
+
+BOOKING_TABS = ("upcoming", "past")
+
+
+def bookings_in_tab(bookings: QuerySet[Booking], tab: str, *, now: datetime) -> QuerySet[Booking]:
+    """The bookings list's tabs: "upcoming" starts at or after `now`, soonest first; "past" started
+    before it, most recent first."""
+    if tab == "past":
+        return bookings.filter(start_time_utc__lt=now).order_by("-start_time_utc", "pk")
+    return bookings.filter(start_time_utc__gte=now).order_by("start_time_utc", "pk")
 
 
 def owner_booking(business_profile_id: int) -> QuerySet[Booking]:

@@ -10,16 +10,17 @@ from bookingsite.businesses.selectors import service_choices
 
 from ..models import Booking
 from .actions import BookingActions, with_actions
-from .bookings import bookings_between, day_bookings, pending_requests
+from .bookings import bookings_between, day_bookings, pending_queue
 from .owner_waitlist import with_waitlist_counts
 
-REQUESTS_SHOWN = 10
+REQUESTS_SHOWN = 5  # the next few; the queue (/app/pending/) has them all
 COMING_DAYS = 7
 
 
 @dataclass(frozen=True)
 class Dashboard:
-    requests: list[tuple[Booking, BookingActions]]  # waiting for an answer, soonest expiry first
+    requests: list[tuple[Booking, BookingActions]]  # the first REQUESTS_SHOWN waiting for an answer, soonest start first
+    pending_count: int  # all of them
     # Starting on the business's today, by start: holding a place, or marked completed or no-show;
     # beside each, what the owner may do (mark attendance once it has started).
     today: list[tuple[Booking, BookingActions]]
@@ -35,7 +36,7 @@ class Dashboard:
 
 
 def owner_dashboard(business: BusinessProfile, *, now: datetime) -> Dashboard:
-    """The dashboard of `business` at `now`, in five queries, and one more for each list with
+    """The dashboard of `business` at `now`, in six queries, and one more for each list with
     actions (requests, today) that has bookings: it reads the business's change cut-off; one more
     counts the waitlists of today's and coming bookings, when there are any.
 
@@ -48,8 +49,10 @@ def owner_dashboard(business: BusinessProfile, *, now: datetime) -> Dashboard:
     today = with_actions(day_bookings(business.pk, start, tomorrow, now=now), now)
     coming = list(bookings_between(business.pk, tomorrow, end, now=now))
     with_waitlist_counts(business.pk, [booking for booking, _actions in today] + coming)
+    waiting = pending_queue(business.pk, now=now)
     return Dashboard(
-        requests=with_actions(pending_requests(business.pk, now=now)[:REQUESTS_SHOWN], now),
+        requests=with_actions(waiting[:REQUESTS_SHOWN], now),
+        pending_count=waiting.count(),
         today=today,
         coming=coming,
         has_services=service_choices(business.pk).exists(),

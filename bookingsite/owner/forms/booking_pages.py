@@ -4,7 +4,7 @@ Dates the owner types are the business's; the filters turn them into UTC instant
 engine's day rule.
 """
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from django import forms
@@ -63,6 +63,22 @@ class BookingFilterForm(TallInputsForm):
             "end": engine.day_start(data["date_to"] + timedelta(days=1), self.zone) if data.get("date_to") else None,
             "text": " ".join(data.get("q", "").split()),
         }
+
+
+class BookingListForm(BookingFilterForm):
+    """The bookings page's filters and its tab: "upcoming" or "past". Without one it is "upcoming",
+    unless the dates asked for are all over (a link to a past day's list opens on what it holds)."""
+
+    when = forms.ChoiceField(
+        label=_("Show"), required=False, choices=[("upcoming", _("Upcoming")), ("past", _("Past"))], widget=forms.HiddenInput,
+        error_messages={"invalid_choice": _("Choose Upcoming or Past.")},
+    )
+
+    def tab(self, now: datetime) -> str:
+        if when := self.cleaned_data.get("when"):
+            return when
+        end = self.search_arguments()["end"]
+        return "past" if end is not None and end <= now else "upcoming"
 
 
 class AdminCancelForm(TallInputsForm):

@@ -4,7 +4,7 @@ from zoneinfo import ZoneInfo
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.http import HttpResponse
+from django.http import HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -16,25 +16,46 @@ from bookingsite.bookings.exceptions import BookingError, SessionConflictError, 
 from bookingsite.bookings.models import Booking
 from bookingsite.bookings.selectors import availability
 from bookingsite.bookings.selectors.actions import booking_actions, with_actions
-from bookingsite.bookings.selectors.bookings import booking_history, booking_search, owner_booking
+from bookingsite.bookings.selectors.bookings import booking_history, booking_search, bookings_in_tab, owner_booking
 from bookingsite.bookings.selectors.owner_waitlist import with_waitlist_counts
 from bookingsite.bookings.services import booking_cancel_by_admin, booking_mark_attendance, booking_reschedule
 from bookingsite.businesses.selectors import business_for_settings, service_choices
+from bookingsite.lib.csv_export import csv_download
 from bookingsite.lib.instants import plausible_instant
 from bookingsite.lib.htmx import wants_partial
 from bookingsite.notifications.selectors import sent_emails
 
 from ..access import OwnerRequest, owner_required
-from ..forms.booking_pages import AdminCancelForm, BookingFilterForm, MoveForm
+from ..exports import BOOKING_HEADER, booking_rows, export_filename
+from ..forms.booking_pages import AdminCancelForm, BookingListForm, MoveForm
 from ..forms.inputs import asked_date
 
 PAGE_SIZE = 25
 
 
-def query_without_page(request: OwnerRequest) -> str:
+def query_without_page(request: OwnerRequest, *also: str) -> str:
     query = request.GET.copy()
-    query.pop("page", None)
+    for name in ("page", *also):
+        query.pop(name, None)
     return query.urlencode()
+
+
+def form_errors_text(form) -> str:
+    """A form's errors as plain text, one line per field: for answers that are not a page."""
+    def label(name: str) -> str:
+        field = form.fields.get(name)
+        return str(field.label) if field and field.label else "Filters"
+
+    return "\n".join(f"{label(name)}: {' '.join(errors)}" for name, errors in form.errors.items())
+
+
+def _filtered_bookings(request: OwnerRequest, now) -> tuple[BookingListForm, object]:
+    """The bookings list's form and its bookings (the tab and filters applied), or None when a filter is bad."""
+    business = request.business
+    form = BookingListForm(request.GET, business=business, services=service_choices(business.pk, include_archived=True))
+    if not form.is_valid():
+        return form, None
+    return form, bookings_in_tab(booking_search(business.pk, **form.search_arguments()), form.tab(now), now=now)
 
 
 @require_GET
@@ -42,16 +63,13 @@ def query_without_page(request: OwnerRequest) -> str:
 @owner_required
 def booking_list(request: OwnerRequest) -> HttpResponse:
     business = request.business
-    form = BookingFilterForm(
-        request.GET, business=business, services=service_choices(business.pk, include_archived=True)
-    )
+    now = timezone.now()
+    form, bookings = _filtered_bookings(request, now)
     status = 200
-    if form.is_valid():
-        bookings = booking_search(business.pk, **form.search_arguments())
-    else:
+    if bookings is None:
         bookings, status = booking_search(business.pk).none(), 400
     page_obj = Paginator(bookings, PAGE_SIZE).get_page(request.GET.get("page"))
-    rows = with_actions(page_obj, timezone.now())
+    rows = with_actions(page_obj, now)
     with_waitlist_counts(business.pk, [booking for booking, _actions in rows])
     context = {
         "form": form,
@@ -60,10 +78,27 @@ def booking_list(request: OwnerRequest) -> HttpResponse:
         # sessions open this list for their day.
         "rows": rows,
         "query": query_without_page(request),
-        "filtered": form.is_bound and any(form.data.get(name) for name in form.fields),
+        "tab_query": query_without_page(request, "when"),
+        "tab": "" if form.errors else form.tab(now),
+        "filtered": form.is_bound and any(form.data.get(name) for name in form.fields if name != "when"),
     }
     template = "owner/partials/_booking_results.html" if wants_partial(request) else "owner/bookings.html"
     return render(request, template, context, status=status)
+
+
+@require_GET
+@owner_required
+def booking_export(request: OwnerRequest) -> HttpResponse:
+    """The bookings list as CSV, with its tab and filters; a bad filter answers 400 and exports nothing."""
+    now = timezone.now()
+    form, bookings = _filtered_bookings(request, now)
+    if bookings is None:
+        return HttpResponseBadRequest(f"Nothing exported. Check the filters:\n{form_errors_text(form)}",
+                                      content_type="text/plain; charset=utf-8")
+    zone = ZoneInfo(request.business.timezone)
+    slug = request.business.booking_settings.public_booking_slug
+    return csv_download(BOOKING_HEADER, booking_rows(bookings, zone),
+                        filename=export_filename(slug, f"bookings-{form.tab(now)}", zone, now))
 
 
 def _detail(request: OwnerRequest, booking: Booking, cancel_form: AdminCancelForm, status: int = 200) -> HttpResponse:

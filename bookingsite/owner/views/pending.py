@@ -1,7 +1,8 @@
 """Pending requests: the list, approve and reject (in place with htmx, or as plain forms)."""
 
 from django.contrib import messages
-from django.http import HttpResponse
+from django.core.paginator import Paginator
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -9,21 +10,49 @@ from django.views.decorators.http import require_GET, require_POST
 
 from bookingsite.bookings.exceptions import BookingError
 from bookingsite.bookings.selectors.actions import booking_actions, with_actions
-from bookingsite.bookings.selectors.bookings import owner_booking, pending_requests
-from bookingsite.bookings.services import booking_approve, booking_reject
+from bookingsite.bookings.selectors.bookings import owner_booking, owner_pending_among, pending_queue
+from bookingsite.bookings.services import booking_approve, booking_reject, bookings_answer
 
 from ..access import OwnerRequest, owner_required
 
 PENDING_CHANGED = "pending-changed"  # the nav badges listen for this event to recount
 BADGE_IDS = {"pending-badge", "menu-pending-badge"}
+PAGE_SIZE = 25
 
 
 @require_GET
 @owner_required
 def pending_list(request: OwnerRequest) -> HttpResponse:
     now = timezone.now()
-    requests = with_actions(pending_requests(request.business.pk, now=now), now)
-    return render(request, "owner/pending.html", {"requests": requests})
+    page_obj = Paginator(pending_queue(request.business.pk, now=now), PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "owner/pending.html", {"page_obj": page_obj, "requests": with_actions(page_obj, now), "query": ""})
+
+
+@require_POST
+@owner_required
+def answer_selected(request: OwnerRequest) -> HttpResponse:
+    """Approve or reject the ticked requests (or every one on the page), one at a time under the lock.
+
+    An id that is not one of this business's bookings answers 404 for the whole request, nothing changed."""
+    ids = request.POST.getlist("booking")
+    if request.POST.get("all_on_page"):
+        ids += request.POST.getlist("on_page")
+    answer = request.POST.get("answer")
+    bookings = owner_pending_among(request.business.pk, ids)
+    if bookings is None:
+        raise Http404("No such booking.")
+    if answer not in ("approve", "reject"):
+        messages.error(request, "Choose Approve selected or Reject selected.")
+    elif not bookings:
+        messages.error(request, "Tick at least one request, or “Select all on this page”.")
+    else:
+        reason = request.POST.get("reason", "")
+        for result in bookings_answer(bookings=bookings, approve=answer == "approve", by=request.user, reason=reason):
+            if result.error:
+                messages.error(request, f"{result.booking.client_name}: not changed. {result.error}")
+            else:
+                messages.success(request, f"{result.booking.client_name}: {result.booking.get_status_display().lower()}.")
+    return _back(request)
 
 
 @require_GET

@@ -105,13 +105,14 @@ def test_today_keeps_marked_bookings_and_offers_the_marks_once_started():
     assert board.coming == []
 
 
-def test_says_what_is_left_to_set_up_in_five_queries():
+def test_says_what_is_left_to_set_up_in_six_queries():
     business, _service = business_in("Europe/London")
     now = datetime(2026, 6, 1, 8, tzinfo=UTC)
 
     with CaptureQueriesContext(connection) as queries:
         board = owner_dashboard(business, now=now)
-    assert len(queries.captured_queries) == 5
+    assert len(queries.captured_queries) == 6  # five, and the count of requests waiting
+    assert board.pending_count == 0
     assert (board.has_services, board.has_hours, board.set_up) == (True, False, False)
 
     WorkingHoursFactory(business_profile=business)
