@@ -42,3 +42,24 @@ def test_lists_what_is_left_to_set_up(owner, page):
 
     assert "Get ready to take bookings" in body
     assert 'href="/app/services/new/"' in body and 'href="/app/hours/"' in body
+
+
+def test_says_plainly_when_the_booking_page_is_switched_off(owner, page):
+    assert "Your booking page is switched off" not in owner.get("/app/").content.decode()
+    page.is_booking_page_active = False
+    page.save(update_fields=["is_booking_page_active"])
+
+    body = owner.get("/app/").content.decode()
+
+    assert "Your booking page is switched off" in body
+    assert 'href="/app/settings/#id_is_booking_page_active"' in body
+
+
+def test_the_booking_link_is_on_site_url_whatever_host_the_request_came_by(owner, page, settings):
+    settings.SITE_URL = "https://book.example.test"
+    settings.ALLOWED_HOSTS = ["testserver", "127.0.0.1"]
+
+    body = owner.get("/app/", headers={"host": "127.0.0.1:9999"}).content.decode()
+
+    assert f"https://book.example.test/book/{page.public_booking_slug}/" in body
+    assert "127.0.0.1:9999" not in body
