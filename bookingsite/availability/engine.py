@@ -129,6 +129,18 @@ def _candidate_starts(request: AvailabilityRequest, dates: Iterable[date]) -> li
     return sorted(set(starts))
 
 
+def _session_starts(request: AvailabilityRequest) -> set[datetime]:
+    """Rule 2's other half: every existing session of the service is a candidate at its own
+    start, off the grid or outside working hours too (the owner made it, or a booking did). Only
+    at the service's length: a session of a length the service no longer has is no slot of it."""
+    duration = timedelta(minutes=request.duration_minutes)
+    return {
+        item.start.astimezone(UTC)
+        for item in request.occupancy
+        if item.service_id == request.service_id and item.end - item.start == duration
+    }
+
+
 def _within_notice_and_horizon(request: AvailabilityRequest, starts: list[datetime]) -> list[datetime]:
     """Rule 3: keep starts in `[now + N minutes, now + H days]`."""
     now = request.now.astimezone(UTC)
@@ -217,7 +229,8 @@ def free_slots(request: AvailabilityRequest) -> tuple[Day, ...]:
     client_zone = ZoneInfo(request.client_timezone)
     range_start, range_end = client_range(request.client_timezone, request.start_date, request.end_date)
     dates = _business_dates(ZoneInfo(request.business_timezone), range_start, range_end)
-    starts = [s for s in _candidate_starts(request, dates) if range_start <= s < range_end]
+    candidates = set(_candidate_starts(request, dates)) | _session_starts(request)
+    starts = sorted(s for s in candidates if range_start <= s < range_end)
     starts = _within_notice_and_horizon(request, starts)
 
     duration = timedelta(minutes=request.duration_minutes)
@@ -244,7 +257,7 @@ def find_slot(request: AvailabilityRequest, start_utc: datetime) -> Slot | None:
     _check(request)
     start = start_utc.astimezone(UTC)
     dates = _business_dates(ZoneInfo(request.business_timezone), start, start)
-    if start not in _candidate_starts(request, dates):
+    if start not in _candidate_starts(request, dates) and start not in _session_starts(request):
         return None
     if not _within_notice_and_horizon(request, [start]):
         return None

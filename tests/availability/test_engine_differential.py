@@ -110,7 +110,10 @@ def reference_free_slots(request: AvailabilityRequest) -> list[tuple[date, datet
     buffer = timedelta(minutes=request.buffer_minutes)
     client_zone = ZoneInfo(request.client_timezone)
     offered = []
-    for start in reference_grid(request, low, high):
+    # Rule 2: the grid, and every session of the service at its own start (at the service's length).
+    sessions = {item.start for item in request.occupancy
+                if item.service_id == request.service_id and item.end - item.start == duration and low <= item.start < high}
+    for start in sorted(set(reference_grid(request, low, high)) | sessions):
         end = start + duration
         # Rule 3.
         if start < request.now + timedelta(minutes=request.minimum_notice_minutes):
@@ -188,7 +191,8 @@ def requests(draw: st.DrawFn) -> AvailabilityRequest:
         else:
             service = draw(st.sampled_from((SERVICE, SERVICE + 1, SERVICE + 2)))
             start = low - timedelta(days=1) + draw(st.integers(0, (high - low) // MINUTE + 2 * 1440)) * MINUTE
-            minutes = draw(st.integers(1, 300))
+            # Often the service's own length: a session off the grid, which is a candidate too.
+            minutes = draw(st.one_of(st.just(request.duration_minutes), st.integers(1, 300)))
         places = draw(st.integers(0, 3))
         items.append(Occupied(service, start, start + minutes * MINUTE, places, draw(holds_until(now))))
     items.extend(draw(busy_times(low - timedelta(days=1), (high - low).days + 3, grid, request.duration_minutes)))

@@ -5,6 +5,7 @@ No database and no Django: the engine is pure.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
@@ -482,6 +483,32 @@ def test_find_slot_refuses_off_grid_blocked_and_full_starts() -> None:
     assert find_slot(request, GRID[2]) is None
     full = grid_request((session(SERVICE, GRID[0], places=1),))
     assert find_slot(full, GRID[0]) is None
+
+
+def test_a_session_of_the_service_off_the_grid_is_offered_at_its_own_time() -> None:
+    # A group class the owner added at 09:40, between the grid's 09:00 and 10:15.
+    off_grid = utc(2025, 6, 2, 9, 40)
+    request = grid_request((session(SERVICE, off_grid, places=1),), capacity=4)
+
+    slots = [slot for day in free_slots(request) for slot in day.slots]
+
+    # It blocks the grid's 09:00 and 10:15 (within the buffer); 11:30 starts 50 minutes after it ends.
+    assert [slot.start_utc for slot in slots] == [off_grid, GRID[2]]
+    assert (slots[0].end_utc, slots[0].remaining) == (off_grid + timedelta(hours=1), 3)
+    assert find_slot(request, off_grid) == slots[0]
+
+
+def test_a_session_outside_working_hours_is_offered_and_one_of_another_length_is_not() -> None:
+    evening = utc(2025, 6, 2, 19)
+    old_length = utc(2025, 6, 2, 21)
+    request = grid_request((session(SERVICE, evening, places=1), session(SERVICE, old_length, minutes=45)), capacity=2)
+
+    assert evening in starts(request)
+    assert old_length not in starts(request)
+    assert find_slot(request, old_length) is None
+    # Notice still applies to a session: not once it is within the minimum notice.
+    late = replace(request, now=evening - timedelta(minutes=30), minimum_notice_minutes=60)
+    assert evening not in starts(late) and find_slot(late, evening) is None
 
 
 def test_find_slot_ignores_the_client_dates_of_the_request() -> None:

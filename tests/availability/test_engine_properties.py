@@ -102,7 +102,8 @@ def occupancy(draw: st.DrawFn, request: AvailabilityRequest, grid: list[datetime
         else:
             service = draw(st.sampled_from((SERVICE, SERVICE + 1, SERVICE + 2)))
             start = low + timedelta(minutes=draw(st.integers(0, span * 1440)))
-            minutes = draw(st.integers(1, 300))
+            # Often the service's own length: a session off the grid, which is a candidate too.
+            minutes = draw(st.one_of(st.just(duration), st.integers(1, 300)))
         places = draw(st.integers(0, 3))
         items.append(Occupied(service, start, start + minutes * MINUTE, places, draw(holds_until(request.now))))
     items.extend(draw(busy_times(low, span, grid, duration)))
@@ -164,12 +165,15 @@ def holds(item: Occupied, now: datetime) -> bool:
 
 
 @given(requests())
-def test_slots_lie_on_the_grid_of_a_block_of_their_business_date(request: AvailabilityRequest) -> None:
+def test_slots_lie_on_the_grid_of_a_block_of_their_business_date_or_are_a_session(request: AvailabilityRequest) -> None:
     zone = ZoneInfo(request.business_timezone)
     duration = timedelta(minutes=request.duration_minutes)
     step = timedelta(minutes=request.duration_minutes + request.buffer_minutes)
+    sessions = {(item.start, item.end) for item in request.occupancy if item.service_id == request.service_id}
     for slot in all_slots(request):
         assert slot.end_utc - slot.start_utc == duration
+        if (slot.start_utc, slot.end_utc) in sessions:
+            continue  # an existing session of the service: offered at its own time (rule 2)
         business_date = slot.start_utc.astimezone(zone).date()
         homes = [
             block
@@ -242,7 +246,8 @@ def test_find_slot_agrees_with_free_slots(request: AvailabilityRequest) -> None:
         # The client dates of the request don't matter to find_slot.
         elsewhere = replace(request, start_date=date(2030, 1, 1), end_date=date(2030, 1, 1))
         assert find_slot(elsewhere, slot.start_utc) == slot
-    # Grid starts that free_slots turned down (notice, horizon, occupancy) are refused too.
+    # Grid and session starts that free_slots turned down (notice, horizon, occupancy) are refused too.
     low, high = reference_range(request)
-    for start in grid_starts(request, low, high):
+    sessions = [item.start for item in request.occupancy if item.service_id == request.service_id and low <= item.start < high]
+    for start in [*grid_starts(request, low, high), *sessions]:
         assert find_slot(request, start) == offered.get(start)

@@ -21,7 +21,8 @@ from bookingsite.bookings.exceptions import (
     SlotTakenError,
 )
 from bookingsite.bookings.models import Booking, BookingStatusChange, Client, Session
-from bookingsite.bookings.services import booking_cancel_by_client, booking_create
+from bookingsite.bookings.selectors.availability import availability_days
+from bookingsite.bookings.services import booking_cancel_by_client, booking_create, session_create_by_owner
 from bookingsite.businesses.models import SessionCategory
 from tests.factories import ClientFactory, ServiceFactory, SessionFactory, WorkingHoursFactory
 
@@ -566,3 +567,22 @@ def test_nothing_is_logged_before_commit_or_for_a_refusal(caplog, django_capture
 
     assert callbacks == []
     assert event_lines(caplog) == []  # the successful booking's callback never ran: no commit yet
+
+
+def test_a_client_books_a_place_in_a_session_the_owner_added_off_the_grid(group, page):
+    # The grid gives 09:00, 10:00, 11:00…; the owner added the class at 10:20, and one at 18:30, after hours.
+    for start in (at(10, 20), at(18, 30)):
+        session_create_by_owner(service=group, start_time_utc=start, now=NOW)
+
+    first = book(group, at(10, 20))
+    evening = book(group, at(18, 30), client_email="dan@example.com")
+
+    assert first.session.start_time_utc == at(10, 20) and first.session.created_by_owner
+    assert evening.session.start_time_utc == at(18, 30)
+    assert Session.objects.filter(session_category=group).count() == 2  # joined, none made
+    [day] = availability_days(page=page, service=group, client_timezone="Europe/London", start_date=DAY, end_date=DAY, now=NOW)
+    offered = {slot.start_utc: slot.remaining for slot in day.slots}
+    assert offered[at(10, 20)] == 2 and offered[at(18, 30)] == 2
+    assert at(10) not in offered and at(11) not in offered  # the class's neighbours on the grid
+    with pytest.raises(SlotNotOfferedError):
+        book(group, at(10, 21), client_email="eve@example.com")  # a minute off is no session

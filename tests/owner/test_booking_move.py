@@ -3,7 +3,7 @@ time, with a clash shown as a warning the owner may override. The owner is never
 client's change cut-off. Times are the business's (Europe/London)."""
 
 import re
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from django.utils import timezone
@@ -176,3 +176,17 @@ def test_an_implausible_day_shows_the_bookings_own_day(owner, booking, day, aske
     response = owner.get(move_url(booking), {"date": asked})
     assert response.status_code == 200
     assert f"Free times on {day:%A} {day.day} {day:%B}" in response.content.decode()
+
+
+def test_an_ambiguous_time_asks_which_then_moves_to_the_one_chosen(owner, booking):
+    # 01:30 on Sunday 26 October 2031 happens twice in London.
+    asked = {"date": "2031-10-26", "start_time": "01:30"}
+    before = Booking.objects.get(pk=booking.pk).start_time_utc
+
+    first = owner.post(move_url(booking), asked)
+
+    assert first.status_code == 400
+    assert "The second 01:30 GMT (UTC+0)" in first.content.decode()
+    assert Booking.objects.get(pk=booking.pk).start_time_utc == before
+    owner.post(move_url(booking), {**asked, "occurrence": "second"})
+    assert Booking.objects.get(pk=booking.pk).start_time_utc == datetime(2031, 10, 26, 1, 30, tzinfo=UTC)

@@ -14,7 +14,9 @@ from django.utils import timezone
 from bookingsite.bookings.models import Booking, Session
 from bookingsite.bookings.selectors import availability
 from bookingsite.bookings.services import booking_create
-from tests.factories import BookingFactory, ClientFactory, ServiceFactory, SessionFactory, WorkingHoursFactory
+from tests.factories import (
+    BookingFactory, ClientFactory, ExceptionDateFactory, ServiceFactory, SessionFactory, WorkingHoursFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -287,11 +289,59 @@ def test_a_time_the_clocks_skip_is_refused(owner, service):
     assert not Session.objects.exists()
 
 
-def test_an_ambiguous_time_takes_its_first_occurrence(owner, business, service):
-    # 01:30 on Sunday 26 October 2031 happens twice in London: first in BST (00:30 UTC).
-    response = owner.post(NEW_SESSION, {"service": service.pk, "date": "2031-10-26", "start_time": "01:30"})
-    assert response.status_code == 302
+def test_an_ambiguous_time_asks_which_of_the_two_is_meant(owner, business, service):
+    # 01:30 on Sunday 26 October 2031 happens twice in London: in BST (00:30 UTC), then GMT (01:30 UTC).
+    asked = {"service": service.pk, "date": "2031-10-26", "start_time": "01:30"}
+
+    response = owner.post(NEW_SESSION, asked)
+
+    assert response.status_code == 400
+    assert "01:30 happens twice on Sun 26 Oct: the clocks go back an hour." in str(response.context["form"].errors["start_time"])
+    page = response.content.decode()
+    assert "The first 01:30 BST (UTC+1)" in page and "The second 01:30 GMT (UTC+0)" in page
+    assert not Session.objects.exists()
+
+    assert owner.post(NEW_SESSION, {**asked, "occurrence": "second"}).status_code == 302
+    assert Session.objects.get().start_time_utc == datetime(2031, 10, 26, 1, 30, tzinfo=UTC)
+    Session.objects.all().delete()
+    assert owner.post(NEW_SESSION, {**asked, "occurrence": "first"}).status_code == 302
     assert Session.objects.get().start_time_utc == datetime(2031, 10, 26, 0, 30, tzinfo=UTC)
+
+
+def test_an_unambiguous_time_ignores_the_occurrence_answer(owner, service):
+    response = owner.post(NEW_SESSION, {"service": service.pk, "date": "2031-07-10", "start_time": "10:00",
+                                        "occurrence": "second"})
+    assert response.status_code == 302
+    assert Session.objects.get().start_time_utc == datetime(2031, 7, 10, 9, 0, tzinfo=UTC)
+
+
+@pytest.mark.parametrize(
+    ("date", "start", "notes"),
+    [
+        ("2031-07-10", "10:00", []),  # inside Thursday's 09:00–17:00
+        ("2031-07-10", "16:30", ["It is outside your working hours that day (09:00–17:00)."]),
+        ("2031-07-10", "23:30", ["It runs past midnight.", "It is outside your working hours that day (09:00–17:00)."]),
+        ("2031-07-12", "10:00", ["You don’t work on Saturdays."]),
+        ("2031-07-11", "10:00", ["That date is closed (a day off)."]),
+    ],
+)
+def test_a_session_at_an_unusual_time_is_added_with_a_note(owner, business, service, date, start, notes):
+    for weekday in range(5):
+        WorkingHoursFactory(business_profile=business, weekday=weekday, start_time=time(9), end_time=time(17))
+    ExceptionDateFactory(business_profile=business, date=datetime(2031, 7, 11).date())
+
+    response = owner.post(NEW_SESSION, {"service": service.pk, "date": date, "start_time": start}, follow=True)
+
+    assert Session.objects.count() == 1
+    shown = [str(message) for message in response.context["messages"]]
+    assert [message.removeprefix("Note: ") for message in shown if message.startswith("Note: ")] == notes
+
+
+def test_a_session_in_the_past_is_added_with_a_note(owner, business, service):
+    response = owner.post(NEW_SESSION, {"service": service.pk, "date": "2020-07-10", "start_time": "10:00"}, follow=True)
+
+    assert Session.objects.count() == 1
+    assert "Note: It is in the past." in [str(message) for message in response.context["messages"]]
 
 
 @pytest.mark.parametrize(

@@ -15,7 +15,7 @@ from bookingsite.availability import engine
 from bookingsite.bookings.models import Booking
 from bookingsite.businesses.models import BusinessProfile, SessionCategory
 
-from .calendar_pages import add_start_time_utc
+from .calendar_pages import add_start_time_utc, occurrence_field
 from .inputs import TallInputsForm
 
 
@@ -97,6 +97,8 @@ class MoveForm(TallInputsForm):
         label=_("Starts at"), widget=forms.TimeInput(attrs={"type": "time", "step": 300}, format="%H:%M")
     )
     allow_clash = forms.BooleanField(required=False, widget=forms.HiddenInput)
+    occurrence = occurrence_field()
+    occurrences: tuple[str, ...] = ()  # both readings of an ambiguous start, once clean() met one
 
     def __init__(self, *args, business: BusinessProfile, **kwargs):
         super().__init__(*args, **kwargs)

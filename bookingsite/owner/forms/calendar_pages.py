@@ -66,6 +66,15 @@ class CalendarRangeForm(forms.Form):
         return data
 
 
+def occurrence_field() -> forms.ChoiceField:
+    """Which of the two wall-clock times an ambiguous start means (the hour the clocks go back):
+    asked only then, and shown by the form's template from `form.occurrences`."""
+    return forms.ChoiceField(
+        label=_("Which one?"), required=False, widget=forms.RadioSelect,
+        choices=[("first", _("The first")), ("second", _("The second"))],
+    )
+
+
 class SessionCreateForm(TallInputsForm):
     """A session the owner adds by hand: service, date and start in the business's zone."""
 
@@ -74,6 +83,8 @@ class SessionCreateForm(TallInputsForm):
     start_time = forms.TimeField(
         label=_("Starts at"), widget=forms.TimeInput(attrs={"type": "time", "step": 300}, format="%H:%M")
     )
+    occurrence = occurrence_field()
+    occurrences: tuple[str, ...] = ()  # both readings of an ambiguous start, once clean() met one
 
     def __init__(self, *args, business: BusinessProfile, services: QuerySet[SessionCategory], **kwargs):
         super().__init__(*args, **kwargs)
@@ -89,20 +100,41 @@ class SessionCreateForm(TallInputsForm):
 
 def add_start_time_utc(form: forms.Form, data: dict) -> None:
     """Turn the form's `date` and `start_time` (wall clock in `form.zone`) into data["start_time_utc"],
-    or add the error that says why that time does not exist."""
+    or add the error that says why that time does not exist or which of two it is asked to be.
+
+    A time the clocks skip is refused. A time that happens twice (clocks going back) needs the
+    form's `occurrence` answer: until it has one, `form.occurrences` names both for the template.
+    """
     day, wall = data.get("date"), data.get("start_time")
+    form.occurrences = ()
     if day and not EARLIEST_YEAR <= day.year <= LATEST_YEAR:
         form.add_error("date", _("Give a date between the years 2000 and 2200."))
     elif day and wall:
-        local = datetime.combine(day, wall.replace(tzinfo=None, fold=0), form.zone)
-        start_utc = local.astimezone(UTC)
+        first = datetime.combine(day, wall.replace(tzinfo=None, fold=0), form.zone)
+        second = first.replace(fold=1)
+        start_utc = first.astimezone(UTC)
         # A time the clocks skip (spring forward) does not come back unchanged from UTC.
-        if start_utc.astimezone(form.zone).replace(tzinfo=None) != local.replace(tzinfo=None):
+        if start_utc.astimezone(form.zone).replace(tzinfo=None) != first.replace(tzinfo=None):
             form.add_error(
                 "start_time",
                 _("%(time)s does not exist on %(day)s: the clocks go forward then. Pick another time.")
                 % {"time": wall.strftime("%H:%M"), "day": day.strftime("%a %d %b")},
             )
-        else:
-            # An ambiguous time (clocks going back) is its first occurrence, as in DESIGN.md 4.1.
+        elif first.utcoffset() == second.utcoffset():
             data["start_time_utc"] = start_utc
+        elif data.get("occurrence") in ("first", "second"):
+            data["start_time_utc"] = (first if data["occurrence"] == "first" else second).astimezone(UTC)
+        else:
+            form.occurrences = tuple(
+                f"{moment:%H:%M} {moment.tzname()} (UTC{_offset(moment)})" for moment in (first, second)
+            )
+            form.add_error(
+                "start_time",
+                _("%(time)s happens twice on %(day)s: the clocks go back an hour. Choose which one below.")
+                % {"time": wall.strftime("%H:%M"), "day": day.strftime("%a %d %b")},
+            )
+
+
+def _offset(moment: datetime) -> str:
+    minutes = int(moment.utcoffset().total_seconds()) // 60
+    return f"{'+' if minutes >= 0 else '−'}{abs(minutes) // 60}" + (f":{abs(minutes) % 60:02d}" if minutes % 60 else "")

@@ -22,7 +22,7 @@ from bookingsite.availability import engine
 from bookingsite.bookings.exceptions import BookingError
 from bookingsite.bookings.selectors.calendar import CalendarEntry, calendar_entries
 from bookingsite.bookings.services import session_create_by_owner
-from bookingsite.businesses.selectors import service_choices
+from bookingsite.businesses.selectors import hand_session_notes, service_choices
 from bookingsite.lib.json_errors import form_errors
 
 from ..access import OwnerRequest, owner_required
@@ -182,6 +182,10 @@ def session_create(request: OwnerRequest) -> HttpResponse:
             messages.success(
                 request, f"Added {data['service'].name} on {data['date']:%a %d %b} at {data['start_time']:%H:%M}."
             )
+            end_utc = data["start_time_utc"] + timedelta(minutes=data["service"].duration_minutes)
+            for note in hand_session_notes(request.business, start_utc=data["start_time_utc"], end_utc=end_utc,
+                                           now=timezone.now()):
+                messages.warning(request, f"Note: {note}")
             url = f"{reverse('owner:calendar')}?{urlencode({'date': data['date'].isoformat()})}"
             return HttpResponseClientRedirect(url) if request.htmx else redirect(url)
     if request.htmx:
