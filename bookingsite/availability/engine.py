@@ -111,8 +111,8 @@ def _business_dates(zone: ZoneInfo, start: datetime, end: datetime) -> list[date
     return [first + timedelta(days=i) for i in range((last - first).days + 1)]
 
 
-def _candidate_starts(request: AvailabilityRequest, dates: Iterable[date]) -> list[datetime]:
-    """Grid starts of every block of `dates` (rule 2), sorted, before any filtering."""
+def _candidate_starts(request: AvailabilityRequest, dates: Iterable[date], extra: Iterable[datetime] = ()) -> list[datetime]:
+    """Grid starts of every block of `dates` (rule 2), with `extra` starts, sorted, before any filtering."""
     zone = ZoneInfo(request.business_timezone)
     duration = timedelta(minutes=request.duration_minutes)
     step = timedelta(minutes=request.duration_minutes + request.buffer_minutes)
@@ -124,21 +124,19 @@ def _candidate_starts(request: AvailabilityRequest, dates: Iterable[date]) -> li
             while start + duration <= end:
                 starts.append(start)
                 start += step
-    # Blocks of valid data never overlap, so this is already sorted; sorting and dropping
-    # duplicates keeps the sweep's assumptions true even for overlapping admin input.
-    return sorted(set(starts))
+    # Blocks of valid data never overlap, so the grid is already sorted; sorting and dropping
+    # duplicates keeps the sweep's assumptions true even for overlapping admin input, and
+    # merges the sessions' own starts in.
+    return sorted({*starts, *extra})
 
 
-def _session_starts(request: AvailabilityRequest) -> set[datetime]:
+def _session_starts(request: AvailabilityRequest, places: dict[Key, int]) -> set[datetime]:
     """Rule 2's other half: every existing session of the service is a candidate at its own
     start, off the grid or outside working hours too (the owner made it, or a booking did). Only
-    at the service's length: a session of a length the service no longer has is no slot of it."""
+    at the service's length: a session of a length the service no longer has is no slot of it.
+    Read from the holding places' keys (a session's own entry holds even with no place taken)."""
     duration = timedelta(minutes=request.duration_minutes)
-    return {
-        item.start.astimezone(UTC)
-        for item in request.occupancy
-        if item.service_id == request.service_id and item.end - item.start == duration
-    }
+    return {start for service_id, start, end in places if service_id == request.service_id and end - start == duration}
 
 
 def _within_notice_and_horizon(request: AvailabilityRequest, starts: list[datetime]) -> list[datetime]:
@@ -163,7 +161,7 @@ def _holding_places(occupancy: Iterable[Occupied], now: datetime) -> dict[Key, i
     return places
 
 
-def _offered(request: AvailabilityRequest, starts: list[datetime]) -> list[tuple[datetime, int]]:
+def _offered(request: AvailabilityRequest, starts: list[datetime], places: dict[Key, int]) -> list[tuple[datetime, int]]:
     """Rule 5 for sorted `starts`: the (start, remaining) pairs that are offered; with
     `request.list_full`, (start, 0) too for the starts that only a lack of places keeps from being offered.
 
@@ -171,7 +169,6 @@ def _offered(request: AvailabilityRequest, starts: list[datetime]) -> list[tuple
     `t1 + B <= s`; both bounds only grow with `s`, so each interval enters and leaves once.
     The active set then holds exactly the occupancy within the buffer zone of `[s, s + D)`.
     """
-    places = _holding_places(request.occupancy, request.now)
     by_start = sorted(places, key=lambda key: key[1])
     duration = timedelta(minutes=request.duration_minutes)
     buffer = timedelta(minutes=request.buffer_minutes)
@@ -229,15 +226,16 @@ def free_slots(request: AvailabilityRequest) -> tuple[Day, ...]:
     client_zone = ZoneInfo(request.client_timezone)
     range_start, range_end = client_range(request.client_timezone, request.start_date, request.end_date)
     dates = _business_dates(ZoneInfo(request.business_timezone), range_start, range_end)
-    candidates = set(_candidate_starts(request, dates)) | _session_starts(request)
-    starts = sorted(s for s in candidates if range_start <= s < range_end)
+    places = _holding_places(request.occupancy, request.now)
+    candidates = _candidate_starts(request, dates, extra=_session_starts(request, places))
+    starts = [s for s in candidates if range_start <= s < range_end]
     starts = _within_notice_and_horizon(request, starts)
 
     duration = timedelta(minutes=request.duration_minutes)
     dates_asked = [request.start_date + timedelta(days=i) for i in range((request.end_date - request.start_date).days + 1)]
     by_date: dict[date, list[Slot]] = {day: [] for day in dates_asked}
     full_by_date: dict[date, list[Slot]] = {day: [] for day in dates_asked}
-    for start, remaining in _offered(request, starts):
+    for start, remaining in _offered(request, starts, places):
         slot = _slot(start, remaining, duration, client_zone)
         # Rule 6: grouped by the client's date, which can differ from the business's.
         day_slots = (by_date if remaining else full_by_date).get(slot.start_local.date())
@@ -257,11 +255,12 @@ def find_slot(request: AvailabilityRequest, start_utc: datetime) -> Slot | None:
     _check(request)
     start = start_utc.astimezone(UTC)
     dates = _business_dates(ZoneInfo(request.business_timezone), start, start)
-    if start not in _candidate_starts(request, dates) and start not in _session_starts(request):
+    places = _holding_places(request.occupancy, request.now)
+    if start not in _candidate_starts(request, dates) and start not in _session_starts(request, places):
         return None
     if not _within_notice_and_horizon(request, [start]):
         return None
-    offered = _offered(request, [start])
+    offered = _offered(request, [start], places)
     if not offered:
         return None
     duration = timedelta(minutes=request.duration_minutes)

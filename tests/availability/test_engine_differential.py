@@ -110,9 +110,13 @@ def reference_free_slots(request: AvailabilityRequest) -> list[tuple[date, datet
     buffer = timedelta(minutes=request.buffer_minutes)
     client_zone = ZoneInfo(request.client_timezone)
     offered = []
-    # Rule 2: the grid, and every session of the service at its own start (at the service's length).
-    sessions = {item.start for item in request.occupancy
-                if item.service_id == request.service_id and item.end - item.start == duration and low <= item.start < high}
+    # Rule 2: the grid, and every session of the service at its own start (at the service's length);
+    # an item past its hold is no session any more (rule 4).
+    sessions = {
+        item.start for item in request.occupancy
+        if item.service_id == request.service_id and item.end - item.start == duration and low <= item.start < high
+        and (item.holds_until is None or item.holds_until > request.now)
+    }
     for start in sorted(set(reference_grid(request, low, high)) | sessions):
         end = start + duration
         # Rule 3.
