@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from bookingsite.availability import engine
 from bookingsite.bookings.models import Booking
 from bookingsite.businesses.models import BusinessProfile, SessionCategory
+from bookingsite.businesses.zone_names import zone_time_name
 
 from .calendar_pages import add_start_time_utc, occurrence_field
 from .inputs import TallInputsForm
@@ -103,7 +104,7 @@ class MoveForm(TallInputsForm):
     def __init__(self, *args, business: BusinessProfile, **kwargs):
         super().__init__(*args, **kwargs)
         self.zone = ZoneInfo(business.timezone)
-        self.fields["start_time"].help_text = _("In %(zone)s time.") % {"zone": business.timezone.replace("_", " ")}
+        self.fields["start_time"].help_text = _("In %(zone)s.") % {"zone": zone_time_name(business.timezone)}
 
     def clean(self):
         data = super().clean()

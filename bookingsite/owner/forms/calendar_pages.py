@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from bookingsite.availability import engine
 from bookingsite.businesses.models import BusinessProfile, SessionCategory
+from bookingsite.businesses.zone_names import zone_time_name
 
 from .inputs import EARLIEST_YEAR, LATEST_YEAR, TallInputsForm
 
@@ -90,7 +91,7 @@ class SessionCreateForm(TallInputsForm):
         super().__init__(*args, **kwargs)
         self.zone = ZoneInfo(business.timezone)
         self.fields["service"].queryset = services
-        self.fields["start_time"].help_text = _("In %(zone)s time.") % {"zone": business.timezone.replace("_", " ")}
+        self.fields["start_time"].help_text = _("In %(zone)s.") % {"zone": zone_time_name(business.timezone)}
 
     def clean(self):
         data = super().clean()
