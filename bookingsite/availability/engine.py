@@ -91,12 +91,17 @@ def client_range(client_timezone: str, start_date: date, end_date: date) -> tupl
 # --- Candidates ------------------------------------------------------------------------------
 
 
-def _blocks_for(request: AvailabilityRequest, day: date) -> tuple[Block, ...]:
+def blocks_on(
+    weekly_blocks: tuple[tuple[Block, ...], ...], exceptions: Mapping[date, tuple[Block, ...]], day: date
+) -> tuple[Block, ...]:
     """A business date's blocks: its exception if any (empty = closed), else its weekday's."""
-    exceptions: Mapping[date, tuple[Block, ...]] = request.exceptions
     if day in exceptions:
         return exceptions[day]
-    return request.weekly_blocks[day.weekday()]
+    return weekly_blocks[day.weekday()]
+
+
+def _blocks_for(request: AvailabilityRequest, day: date) -> tuple[Block, ...]:
+    return blocks_on(request.weekly_blocks, request.exceptions, day)
 
 
 def _business_dates(zone: ZoneInfo, start: datetime, end: datetime) -> list[date]:

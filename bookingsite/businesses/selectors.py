@@ -2,8 +2,6 @@
 
 from dataclasses import dataclass
 from datetime import date as date_type
-from datetime import datetime
-from zoneinfo import ZoneInfo
 from urllib.parse import urlsplit
 
 from django.conf import settings
@@ -151,27 +149,3 @@ def owner_busy_calendars(business_profile_id: int) -> QuerySet[BusyCalendar]:
         .order_by("created_at", "pk")
     )
 
-
-def hand_session_notes(business: BusinessProfile, *, start_utc: datetime, end_utc: datetime, now: datetime) -> list[str]:
-    """What an owner should know about a session they add by hand at this time, without being
-    refused: it is in the past, on a closed day, outside their working hours, or runs past midnight."""
-    zone = ZoneInfo(business.timezone)
-    start, end = start_utc.astimezone(zone), end_utc.astimezone(zone)
-    notes = []
-    if start_utc < now:
-        notes.append("It is in the past.")
-    if end.date() > start.date() and end.time() != datetime.min.time():
-        notes.append("It runs past midnight.")
-    exceptions = list(ExceptionDate.objects.filter(business_profile=business, date=start.date()))
-    if any(row.is_closed for row in exceptions):
-        return [*notes, "That date is closed (a day off)."]
-    blocks = [(row.start_time, row.end_time) for row in exceptions] or [
-        (row.start_time, row.end_time) for row in WorkingHours.objects.filter(business_profile=business, weekday=start.weekday())
-    ]
-    if not blocks:
-        return [*notes, f"You don’t work on {start:%A}s."]
-    same_day = end.date() == start.date()
-    if not any(same_day and block_start <= start.time() and end.time() <= block_end for block_start, block_end in blocks):
-        hours = ", ".join(f"{block_start:%H:%M}–{block_end:%H:%M}" for block_start, block_end in sorted(blocks))
-        notes.append(f"It is outside your working hours that day ({hours}).")
-    return notes

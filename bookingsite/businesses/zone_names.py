@@ -218,15 +218,19 @@ def zone_search(query: str, now: datetime, *, limit: int = 12) -> ZoneMatches:
     return ZoneMatches(query=query, choices=choices, more=max(0, len(ranked) - limit))
 
 
+@cache
+def _ids_by_folded_case() -> dict[str, str]:
+    """The ids a person may type in any case ("asia/tokyo"); not IANA's old bare ones ("EST",
+    "Japan"): "EST" is Eastern Time to a person, not a fixed UTC-5 without summer time."""
+    return {name.casefold(): name for name in timezone_names() if "/" in name or name in UTC_NAMES}
+
+
 def zone_pick(query: str, now: datetime) -> str | None:
     """The one zone a query can only mean, for a form sent without JavaScript: an IANA id in any
     case, or a single best match ("tokyo"). None when it names no zone or several equally well."""
     text = query.strip()
-    # An id in any case ("asia/tokyo"); not IANA's old bare ones ("EST", "Japan"): "EST" is
-    # Eastern Time to a person, not a fixed UTC-5 without summer time.
-    by_case = {name.casefold(): name for name in timezone_names() if "/" in name or name in UTC_NAMES}
-    if text.casefold().replace(" ", "_") in by_case:
-        return by_case[text.casefold().replace(" ", "_")]
+    if named := _ids_by_folded_case().get(text.casefold().replace(" ", "_")):
+        return named
     folded = _fold(text)
     if not folded or OFFSET_QUERY.match(text.casefold()):
         return None

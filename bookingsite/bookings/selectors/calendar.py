@@ -2,15 +2,17 @@
 
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
 
 from django.db.models import Prefetch
 from django.utils import timezone
 
-from bookingsite.businesses.models import MAX_DURATION_MINUTES, BusyInterval
+from bookingsite.availability.engine import blocks_on
+from bookingsite.businesses.models import MAX_DURATION_MINUTES, BusinessProfile, BusyInterval
 
 from ..models import EXPECTED_STATUSES, Booking, Session, WaitlistEntry
 from .actions import booking_actions
-from .availability import attendees_without_holding_booking
+from .availability import attendees_without_holding_booking, exception_blocks, weekly_blocks
 from .waitlist import waitlist_counts
 
 Status = Booking.Status
@@ -194,3 +196,26 @@ def busy_entries(business_profile_id: int, start: datetime, end: datetime) -> li
         )
         for pk, busy_start, busy_end, summary, show_details in rows
     ]
+
+
+def hand_session_notes(business: BusinessProfile, *, start_utc: datetime, end_utc: datetime, now: datetime) -> list[str]:
+    """What an owner should know about a session they add by hand at this time, without being
+    refused: it is in the past, on a closed day, outside their working hours, or runs past midnight."""
+    zone = ZoneInfo(business.timezone)
+    start, end = start_utc.astimezone(zone), end_utc.astimezone(zone)
+    notes = []
+    if start_utc < now:
+        notes.append("It is in the past.")
+    if end.date() > start.date() and end.time() != datetime.min.time():
+        notes.append("It runs past midnight.")
+    # The date's blocks as the engine reads them: its exception's (none: closed), else its weekday's.
+    exceptions = exception_blocks(business.pk, start.date(), start.date())
+    blocks = blocks_on(weekly_blocks(business.pk), exceptions, start.date())
+    if not blocks:
+        closed = "That date is closed (a day off)." if start.date() in exceptions else f"You don’t work on {start:%A}s."
+        return [*notes, closed]
+    same_day = end.date() == start.date()
+    if not any(same_day and block.start <= start.time() and end.time() <= block.end for block in blocks):
+        hours = ", ".join(f"{block.start:%H:%M}–{block.end:%H:%M}" for block in sorted(blocks))
+        notes.append(f"It is outside your working hours that day ({hours}).")
+    return notes

@@ -20,9 +20,9 @@ from django_htmx.http import HttpResponseClientRedirect
 
 from bookingsite.availability import engine
 from bookingsite.bookings.exceptions import BookingError
-from bookingsite.bookings.selectors.calendar import CalendarEntry, calendar_entries
+from bookingsite.bookings.selectors.calendar import CalendarEntry, calendar_entries, hand_session_notes
 from bookingsite.bookings.services import session_create_by_owner
-from bookingsite.businesses.selectors import hand_session_notes, service_choices
+from bookingsite.businesses.selectors import service_choices
 from bookingsite.lib.json_errors import form_errors
 
 from ..access import OwnerRequest, owner_required
