@@ -15,7 +15,7 @@ from bookingsite.lib.json_errors import form_errors
 from bookingsite.owner.forms.booking_pages import AdminCancelForm
 from bookingsite.owner.forms.exception_dates import ExceptionDateForm
 from bookingsite.owner.forms.hours import BlockRowForm, WeekHoursForm
-from bookingsite.owner.forms.link_settings import BookingLinkSettingsForm
+from bookingsite.owner.forms.link_settings import BookingLinkSettingsForm, BusinessFormatsForm
 from bookingsite.owner.forms.service_pages import ServiceForm
 from bookingsite.public.forms import MoveRequestForm
 
@@ -79,10 +79,14 @@ def _settings_field(name: str, **kwargs) -> serializers.Field:
     return from_form(BookingLinkSettingsForm, name, required=True, **kwargs)
 
 
-class BookingSettingsSerializer(FormSerializer):
-    """The booking link's name and rules (PRD 4.4)."""
+class SettingsApiForm(BusinessFormatsForm, BookingLinkSettingsForm):
+    """The link's rules with the business's currency and clock, which the API sets with them."""
 
-    form_class = BookingLinkSettingsForm
+
+class BookingSettingsSerializer(FormSerializer):
+    """The booking link's name and rules (PRD 4.4), and the business's currency and clock."""
+
+    form_class = SettingsApiForm
 
     public_booking_slug = _settings_field(
         "public_booking_slug",
@@ -104,8 +108,22 @@ class BookingSettingsSerializer(FormSerializer):
         "goes to the next in line. Offers already made keep their deadline.",
     )
     custom_message_client = from_form(BookingLinkSettingsForm, "custom_message_client", default="")
+    # Left out of a PUT, they keep their values (the view fills them in): older clients never sent them.
+    currency = from_form(
+        BusinessFormatsForm, "currency", required=False, source="business_profile.currency",
+        help_text="ISO 4217 code of the business's prices (GBP, EUR, USD…): a currency in use today.",
+    )
+    clock = from_form(
+        BusinessFormatsForm, "clock", required=False, source="business_profile.clock",
+        help_text="auto: each reader's locale's clock (12-hour in the US, 24-hour in most of Europe); 12h or 24h: "
+        "that clock on every page and email.",
+    )
     booking_url = serializers.SerializerMethodField(help_text="The public booking link.")
     updated_at = serializers.DateTimeField(read_only=True)
+
+    def form_data(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        # DRF files the fields read from the business under its source; the form has them flat.
+        return {key: value for key, value in attrs.items() if key != "business_profile"} | attrs.get("business_profile", {})
 
     def get_booking_url(self, page: BusinessBookingSettings) -> str:
         return f"{settings.SITE_URL}/book/{page.public_booking_slug}/"

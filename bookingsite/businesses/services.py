@@ -17,6 +17,8 @@ from django.db.models import Max, ProtectedError
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
+from bookingsite.lib.locale_formats import zone_currency
+
 from .events import page_changed, service_changed
 from .locking import lock_business_for_write
 from .models import (
@@ -67,7 +69,9 @@ def business_sign_up(
                 user = get_user_model().objects.create_user(
                     username=email.lower(), email=email.lower(), password=password, first_name=first_name, last_name=last_name
                 )
-                business = BusinessProfile.objects.create(owner=user, name=business_name.strip(), timezone=timezone)
+                business = BusinessProfile.objects.create(
+                    owner=user, name=business_name.strip(), timezone=timezone, currency=zone_currency(timezone)
+                )
                 BusinessBookingSettings.objects.create(business_profile=business, public_booking_slug=unique_slug(business_name))
                 return user, business
         except IntegrityError:
@@ -124,8 +128,11 @@ def business_settings_update(
     second_reminder_hours_before: int,
     client_change_cutoff_hours: int,
     waitlist_claim_minutes: int | None = None,
+    currency: str | None = None,
+    clock: str | None = None,
 ) -> BusinessBookingSettings:
-    """Save the business's details and its link's rules together (`waitlist_claim_minutes` None keeps it).
+    """Save the business's details and its link's rules together (`waitlist_claim_minutes`,
+    `currency` and `clock` None keep theirs).
 
     `logo`: a new upload replaces the logo (pass it through logos.logo_reencoded first, as the
     settings form does), False removes it, anything else keeps it. A new link name goes through
@@ -156,6 +163,10 @@ def business_settings_update(
     page.client_change_cutoff_hours = client_change_cutoff_hours
     if waitlist_claim_minutes is not None:  # offers already made keep their deadline
         page.waitlist_claim_minutes = waitlist_claim_minutes
+    if currency is not None:
+        profile.currency = currency
+    if clock is not None:
+        profile.clock = clock
     profile.full_clean(exclude=["owner"])
     page.full_clean(exclude=["business_profile"])
 

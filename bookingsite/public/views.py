@@ -39,6 +39,7 @@ from bookingsite.businesses.selectors import (
 from bookingsite.businesses.validators import timezone_names
 from bookingsite.businesses.zone_names import zone_pick, zone_search
 from bookingsite.lib.instants import plausible_instant
+from bookingsite.lib.locale_formats import current_formats, format_date
 from bookingsite.lib.ratelimit import seconds_until_allowed
 
 from . import calendar as month_calendar
@@ -156,6 +157,7 @@ def _picker_context(
     """Month calendar and the chosen day's slots, in the client's zone. With `moving`, the times
     that booking may move to: as if its own place were free, less the time it has."""
     today = now.astimezone(ZoneInfo(query.client_timezone)).date()
+    formats = current_formats()
     first_month = month_calendar.first_of_month(today)
     last_month = month_calendar.first_of_month(today + timedelta(days=page.booking_horizon_days))
     chosen_date = query.date
@@ -168,7 +170,8 @@ def _picker_context(
     elif asked_month > last_month:
         month_note = _("Bookings open %(days)d days ahead, so %(month)s is the furthest month to book.")
     month_note = month_note and month_note % {
-        "asked": f"{asked_month:%B %Y}", "month": f"{month:%B %Y}", "days": page.booking_horizon_days,
+        "asked": format_date(asked_month, "month_year", formats), "month": format_date(month, "month_year", formats),
+        "days": page.booking_horizon_days,
     }
 
     def month_days(month_start):
@@ -200,7 +203,8 @@ def _picker_context(
         client_timezone=query.client_timezone,
         unknown_zone=query.unknown_zone,
         month=month,
-        weeks=month_calendar.month_weeks(month, days, today=today, selected=chosen_date),
+        weeks=month_calendar.month_weeks(month, days, today=today, selected=chosen_date, first_weekday=formats.first_weekday),
+        weekdays=formats.weekdays(),
         previous_month=month_calendar.add_months(month, -1) if month > first_month else None,
         next_month=month_calendar.add_months(month, 1) if month < last_month else None,
         chosen_date=chosen_date,
@@ -218,7 +222,8 @@ def _picker_html(page: BusinessBookingSettings, service: SessionCategory, query:
     if query.zone_search:  # a search's answer is the asker's own
         return render_to_string("public/partials/_picker.html", _picker_context(page, service, query, now))
     minute = int(now.timestamp()) // availability.OFFERED_DAYS_SECONDS
-    key = f"picker:{page.pk}:{page.availability_version}:{service.pk}:{':'.join(map(str, query))}:{minute}"
+    formats = current_formats().key  # the locale and clock it is written in
+    key = f"picker:{page.pk}:{page.availability_version}:{service.pk}:{':'.join(map(str, query))}:{formats}:{minute}"
     html = shared_cache.get(key)
     if html is None:
         html = render_to_string("public/partials/_picker.html", _picker_context(page, service, query, now))

@@ -62,6 +62,8 @@ FORMS = {
         "name": ["Alice's Aqua Studio", "Aqua Zoë"],
         "timezone": ["Europe/London", "Asia/Tokyo"],
         "country": ["GB", "DE", ""],
+        "currency": ["GBP", "EUR"],
+        "clock": ["auto", "12h", "24h"],
     },
     "/app/services/new/": {
         "name": ["Group lesson", "Kids’ class"],

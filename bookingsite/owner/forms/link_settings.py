@@ -30,7 +30,8 @@ from bookingsite.businesses.models import (
 )
 from bookingsite.businesses import logos
 from bookingsite.businesses.services import slug_is_free
-from bookingsite.businesses.validators import validate_not_reserved_slug, validate_timezone
+from bookingsite.businesses.validators import validate_currency, validate_not_reserved_slug, validate_timezone
+from bookingsite.lib.locale_formats import currency_choices
 
 from .inputs import INPUT, number, timezone_choices
 
@@ -190,8 +191,28 @@ class BookingLinkSettingsForm(forms.ModelForm):
         return cleaned
 
 
-class BusinessProfileForm(forms.ModelForm):
-    """The business's name, zone, country and logo, edited with the link settings on one page."""
+class BusinessFormatsForm(forms.Form):
+    """The business's currency and clock: part of BusinessProfileForm on the settings page, and of
+    the link's settings in the API."""
+
+    currency = forms.ChoiceField(
+        label=_("Currency"),
+        choices=currency_choices,  # called on each use: named in the language of the page
+        validators=[validate_currency],
+        help_text=_("Your prices are in it, written as each client’s language writes them."),
+        error_messages={"required": _("Choose a currency."), "invalid_choice": _("Choose a currency from the list.")},
+    )
+    clock = forms.ChoiceField(
+        label=_("Clock"),
+        choices=BusinessProfile._meta.get_field("clock").choices,
+        help_text=_("Automatic follows each reader’s country: 9:30 PM in the US, 21:30 in most of Europe. "
+                    "A choice here applies to every page and email."),
+        error_messages={"required": _("Choose a clock."), "invalid_choice": _("Choose a clock from the list.")},
+    )
+
+
+class BusinessProfileForm(BusinessFormatsForm, forms.ModelForm):
+    """The business's name, zone, country, currency, clock and logo, edited with the link settings on one page."""
 
     name = forms.CharField(
         label=_("Business name"),
@@ -233,7 +254,7 @@ class BusinessProfileForm(forms.ModelForm):
 
     class Meta:
         model = BusinessProfile
-        fields = ["name", "timezone", "country", "address", "logo"]
+        fields = ["name", "timezone", "country", "currency", "clock", "address", "logo"]
 
     def clean_logo(self):
         logo = self.cleaned_data.get("logo")
