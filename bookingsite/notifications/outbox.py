@@ -293,7 +293,7 @@ def _moved_from(booking: Booking, start_utc: datetime) -> _Moved:
 
 def _moment(moment: datetime, zone: ZoneInfo) -> str:
     local = moment.astimezone(zone)
-    return f"{local:%A} {local.day} {local:%B} at {local:%H:%M}"
+    return _("%(date)s at %(time)s") % {"date": f"{local:%A} {local.day} {local:%B}", "time": f"{local:%H:%M}"}
 
 
 def _one_line(text: str) -> str:
