@@ -6,6 +6,8 @@ from zoneinfo import ZoneInfo
 
 from django.db.models import Prefetch
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from bookingsite.availability.engine import blocks_on
 from bookingsite.businesses.models import MAX_DURATION_MINUTES, BusinessProfile, BusyInterval
@@ -198,6 +200,18 @@ def busy_entries(business_profile_id: int, start: datetime, end: datetime) -> li
     ]
 
 
+# One sentence per weekday (Monday first), so each language words its own plural of the day.
+WEEKDAY_OFF = [
+    gettext_lazy("You don’t work on Mondays."),
+    gettext_lazy("You don’t work on Tuesdays."),
+    gettext_lazy("You don’t work on Wednesdays."),
+    gettext_lazy("You don’t work on Thursdays."),
+    gettext_lazy("You don’t work on Fridays."),
+    gettext_lazy("You don’t work on Saturdays."),
+    gettext_lazy("You don’t work on Sundays."),
+]
+
+
 def hand_session_notes(business: BusinessProfile, *, start_utc: datetime, end_utc: datetime, now: datetime) -> list[str]:
     """What an owner should know about a session they add by hand at this time, without being
     refused: it is in the past, on a closed day, outside their working hours, or runs past midnight."""
@@ -205,17 +219,17 @@ def hand_session_notes(business: BusinessProfile, *, start_utc: datetime, end_ut
     start, end = start_utc.astimezone(zone), end_utc.astimezone(zone)
     notes = []
     if start_utc < now:
-        notes.append("It is in the past.")
+        notes.append(_("It is in the past."))
     if end.date() > start.date() and end.time() != datetime.min.time():
-        notes.append("It runs past midnight.")
+        notes.append(_("It runs past midnight."))
     # The date's blocks as the engine reads them: its exception's (none: closed), else its weekday's.
     exceptions = exception_blocks(business.pk, start.date(), start.date())
     blocks = blocks_on(weekly_blocks(business.pk), exceptions, start.date())
     if not blocks:
-        closed = "That date is closed (a day off)." if start.date() in exceptions else f"You don’t work on {start:%A}s."
+        closed = _("That date is closed (a day off).") if start.date() in exceptions else str(WEEKDAY_OFF[start.weekday()])
         return [*notes, closed]
     same_day = end.date() == start.date()
     if not any(same_day and block.start <= start.time() and end.time() <= block.end for block in blocks):
         hours = ", ".join(f"{block.start:%H:%M}–{block.end:%H:%M}" for block in sorted(blocks))
-        notes.append(f"It is outside your working hours that day ({hours}).")
+        notes.append(_("It is outside your working hours that day (%(hours)s).") % {"hours": hours})
     return notes
