@@ -93,7 +93,7 @@
       slotLabelFormat: clock,
       scrollTime: "07:00:00",
       nowIndicator: true,
-      // The all-day row carries a date's note: "Day off", "Changed hours: …" (the feed's background events).
+      // The all-day row carries a date's note: "Day off", "Changed hours: …" (from the hours feed).
       allDaySlot: true,
       height: heightFor(initialView),
       views: {
