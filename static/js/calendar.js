@@ -69,7 +69,7 @@
     var data = element.dataset;
     var narrow = window.matchMedia("(max-width: 639px)").matches;
     // 12- or 24-hour, as the page says (calendar_conventions in calendar_pages.py decides).
-    var clock = data.clock12h === "true"
+    var clock = data.hour12 === "true"
       ? { hour: "numeric", minute: "2-digit", hour12: true, meridiem: "short" }
       : { hour: "2-digit", minute: "2-digit", hour12: false };
     var dateInput = document.getElementById("id_date");
@@ -84,7 +84,7 @@
       now: function () { return businessNow(data.zone); },
       initialView: initialView,
       initialDate: data.date || undefined,
-      firstDay: Number(data.firstDay || 1),
+      firstDay: Number(data.firstDay),  // the page decides (calendar_conventions)
       headerToolbar: narrow
         ? { left: "prev,next", center: "title", right: "today" }
         : { left: "prev,next today", center: "title", right: views },

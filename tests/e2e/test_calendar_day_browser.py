@@ -3,7 +3,8 @@ name, a hand-added group class with its filled places and marked as added by han
 hours shaded and named; the day steps on; axe finds nothing serious. Without JavaScript the same day is a
 list reached by plain links."""
 
-from datetime import datetime, time, timedelta
+import re
+from datetime import date, datetime, time, timedelta
 
 import pytest
 from playwright.sync_api import expect
@@ -85,6 +86,10 @@ def test_the_day_view_shows_names_places_hand_added_sessions_and_hours(settings,
         expect(calendar.locator(".fc-timegrid-col .fc-bg-event.fk-off-hours")).to_have_count(2)
         calendar.get_by_role("button", name="Week", exact=True).click()
         expect(calendar.locator(".fc-timegrid-event.fk-hand-added")).to_have_count(1)
+        # The page's week and clock (calendar_conventions), not FullCalendar's en-US Sunday and "8am".
+        expect(calendar.locator(".fc-col-header-cell").first).to_have_attribute("data-date", re.compile(r"\d{4}-\d{2}-\d{2}"))
+        assert date.fromisoformat(calendar.locator(".fc-col-header-cell").first.get_attribute("data-date")).weekday() == 0
+        expect(calendar.locator(".fc-timegrid-slot-label[data-time='08:00:00']")).to_have_text("08:00")
         axe.check("calendar, week view", calendar.locator(".fc-timegrid-event.fk-hand-added"))
         axe.assert_clean(viewport["width"])
     finally:

@@ -400,7 +400,7 @@ def test_month_without_javascript_lists_the_month(owner, business, service):
 
 def test_the_page_gives_fullcalendar_its_words_week_start_and_clock(owner):
     body = owner.get("/app/calendar/").content.decode()
-    assert 'data-first-day="1"' in body and 'data-clock-12h="false"' in body  # Monday, 24-hour: calendar_conventions
+    assert 'data-first-day="1"' in body and 'data-hour12="false"' in body  # Monday, 24-hour: calendar_conventions
     assert 'data-hours-url="/app/calendar/hours/"' in body
     texts = body[body.index('id="calendar-texts"'):]
     texts = texts[: texts.index("</div>")]
