@@ -4,10 +4,16 @@ from collections.abc import Iterator
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
+from django.utils.translation import gettext_lazy as _
+
 from bookingsite.bookings.models import Booking, Client
 
-BOOKING_HEADER = ["Start", "End", "Service", "Status", "Client", "Email", "Phone", "Notes from the client", "Booked at"]
-CLIENT_HEADER = ["Name", "Email", "Phone", "Bookings", "Client since"]
+# In the owner's language, like the statuses in the rows.
+BOOKING_HEADER = [
+    _("Start"), _("End"), _("Service"), _("Status"), _("Client"), _("Email"), _("Phone"), _("Notes from the client"),
+    _("Booked at"),
+]
+CLIENT_HEADER = [_("Name"), _("Email"), _("Phone"), _("Bookings"), _("Client since")]
 
 
 def local_iso(moment: datetime | None, zone: ZoneInfo) -> str:

@@ -15,6 +15,9 @@ from django.http import HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_POST
 from django_htmx.http import HttpResponseClientRedirect
 
@@ -60,22 +63,26 @@ def _entry_url(entry: CalendarEntry, zone: ZoneInfo) -> str:
     return f"{reverse('owner:bookings')}?{query}"
 
 
+def _waiting(count: int) -> str:
+    return ngettext("%(count)d waiting", "%(count)d waiting", count) % {"count": count}
+
+
 def _event(entry: CalendarEntry, zone: ZoneInfo) -> dict:
     """One FullCalendar event; start and end are the business's wall clock, without offset."""
     color = PALETTE[(entry.service_id or 0) % len(PALETTE)]
     if entry.kind == "busy":
         # Greyed and just "Busy": the owner's private events stay private unless they opted in per calendar.
-        title = f"Busy: {entry.busy_detail}" if entry.busy_detail else "Busy"
+        title = _("Busy: %(detail)s") % {"detail": entry.busy_detail} if entry.busy_detail else _("Busy")
         colors = BUSY_COLORS
     elif entry.kind == "pending":
-        title, colors = f"Pending: {entry.client_name}", PENDING_COLORS
+        title, colors = _("Pending: %(client)s") % {"client": entry.client_name}, PENDING_COLORS
     elif entry.kind == "waitlist":
-        title = f"{entry.service_name} · {entry.waiting} waiting"
+        title = f"{entry.service_name} · {_waiting(entry.waiting)}"
         colors = {"backgroundColor": "#ffffff", "borderColor": color, "textColor": WAITLIST_TEXT}
     else:
         title = f"{entry.service_name} · {entry.taken}/{entry.capacity}"
         if entry.waiting:
-            title += f" · {entry.waiting} waiting"
+            title += f" · {_waiting(entry.waiting)}"
         colors = {"backgroundColor": color, "borderColor": color, "textColor": "#ffffff"}
     return {
         "id": entry.key,
@@ -179,13 +186,14 @@ def session_create(request: OwnerRequest) -> HttpResponse:
         except BookingError as exc:
             form.add_error(None, exc.message)
         else:
-            messages.success(
-                request, f"Added {data['service'].name} on {data['date']:%a %d %b} at {data['start_time']:%H:%M}."
-            )
+            messages.success(request, _("Added %(service)s on %(day)s at %(time)s.") % {
+                "service": data["service"].name, "day": date_format(data["date"], "D d M"),
+                "time": f"{data['start_time']:%H:%M}",
+            })
             end_utc = data["start_time_utc"] + timedelta(minutes=data["service"].duration_minutes)
             for note in hand_session_notes(request.business, start_utc=data["start_time_utc"], end_utc=end_utc,
                                            now=timezone.now()):
-                messages.warning(request, f"Note: {note}")
+                messages.warning(request, _("Note: %(note)s") % {"note": note})
             url = f"{reverse('owner:calendar')}?{urlencode({'date': data['date'].isoformat()})}"
             return HttpResponseClientRedirect(url) if request.htmx else redirect(url)
     if request.htmx:
