@@ -59,7 +59,7 @@ def _named_countries(language: str) -> tuple[tuple[str, str], ...]:
         name = territories.get(region) or (country_name_for_number(example, "en") if example else "")
         name = name or UNNAMED_REGIONS.get(region, region)
         named.append((region, f"{name} (+{phonenumbers.country_code_for_region(region)})"))
-    named.sort(key=lambda choice: unicodedata.normalize("NFKD", choice[1]).encode("ascii", "ignore").casefold())  # Ä with A
+    named.sort(key=lambda choice: unicodedata.normalize("NFKD", choice[1]).encode("ascii", "ignore").lower())  # Ä with A
     return tuple(named)
 
 
