@@ -29,7 +29,7 @@ from bookingsite.lib.htmx import wants_partial
 from bookingsite.notifications.selectors import sent_emails
 
 from ..access import OwnerRequest, owner_required
-from ..exports import BOOKING_HEADER, booking_rows, export_filename
+from ..exports import BOOKING_HEADER, booking_rows, export_filename, header, in_request_language
 from ..forms.booking_pages import AdminCancelForm, BookingListForm, MoveForm
 from ..forms.inputs import asked_date
 
@@ -100,7 +100,7 @@ def booking_export(request: OwnerRequest) -> HttpResponse:
                                       content_type="text/plain; charset=utf-8")
     zone = ZoneInfo(request.business.timezone)
     slug = request.business.booking_settings.public_booking_slug
-    return csv_download(BOOKING_HEADER, booking_rows(bookings, zone),
+    return csv_download(header(BOOKING_HEADER), in_request_language(booking_rows(bookings, zone)),
                         filename=export_filename(slug, f"bookings-{form.tab(now)}", zone, now))
 
 

@@ -22,7 +22,7 @@ from bookingsite.lib.csv_export import csv_download
 from bookingsite.lib.htmx import wants_partial
 
 from ..access import OwnerRequest, owner_required
-from ..exports import CLIENT_HEADER, client_rows, export_filename
+from ..exports import CLIENT_HEADER, client_rows, export_filename, header, in_request_language
 from ..forms.client_pages import ClientForm, ClientSearchForm
 from .booking_pages import PAGE_SIZE, form_errors_text, query_without_page
 
@@ -58,7 +58,7 @@ def client_export(request: OwnerRequest) -> HttpResponse:
     clients = client_search(request.business.pk, " ".join(form.cleaned_data["q"].split()))
     zone = ZoneInfo(request.business.timezone)
     slug = request.business.booking_settings.public_booking_slug
-    return csv_download(CLIENT_HEADER, client_rows(clients, zone),
+    return csv_download(header(CLIENT_HEADER), in_request_language(client_rows(clients, zone)),
                         filename=export_filename(slug, "clients", zone, timezone.now()))
 
 
