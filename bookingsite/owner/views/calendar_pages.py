@@ -15,6 +15,7 @@ from django.http import HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_POST
@@ -317,8 +318,9 @@ def session_create(request: OwnerRequest) -> HttpResponse:
         except BookingError as exc:
             form.add_error(None, exc.message)
         else:
-            messages.success(request, _("Added %(service)s on %(date)s at %(time)s.") % {
-                "service": data["service"].name, "date": f"{data['date']:%a %d %b}", "time": f"{data['start_time']:%H:%M}",
+            messages.success(request, _("Added %(service)s on %(day)s at %(time)s.") % {
+                "service": data["service"].name, "day": date_format(data["date"], "D d M"),
+                "time": f"{data['start_time']:%H:%M}",
             })
             end_utc = data["start_time_utc"] + timedelta(minutes=data["service"].duration_minutes)
             for note in hand_session_notes(request.business, start_utc=data["start_time_utc"], end_utc=end_utc,
