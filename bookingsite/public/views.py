@@ -14,7 +14,9 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.cache import patch_vary_headers
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.clickjacking import xframe_options_exempt
 from django.views.decorators.csrf import csrf_exempt
@@ -166,9 +168,14 @@ def _picker_context(
     if asked_month < first_month:
         month_note = _("%(asked)s has passed, so here is %(month)s.")
     elif asked_month > last_month:
-        month_note = _("Bookings open %(days)d days ahead, so %(month)s is the furthest month to book.")
+        month_note = ngettext(
+            "Bookings open %(days)d day ahead, so %(month)s is the furthest month to book.",
+            "Bookings open %(days)d days ahead, so %(month)s is the furthest month to book.",
+            page.booking_horizon_days,
+        )
     month_note = month_note and month_note % {
-        "asked": f"{asked_month:%B %Y}", "month": f"{month:%B %Y}", "days": page.booking_horizon_days,
+        "asked": date_format(asked_month, "YEAR_MONTH_FORMAT"), "month": date_format(month, "YEAR_MONTH_FORMAT"),
+        "days": page.booking_horizon_days,
     }
 
     def month_days(month_start):

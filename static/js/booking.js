@@ -53,8 +53,9 @@
   document.addEventListener("htmx:afterSettle", function (event) {
     var status = document.getElementById("picker-status");
     var heading = document.getElementById("slots-heading");
-    // The swap replaced the picker: say what it now shows, from a live region outside it.
-    if (status && heading && event.detail.target.id === "picker") status.textContent = heading.textContent + ": " + document.querySelectorAll("#slots li").length + " times";
+    // The swap replaced the picker: say what it now shows, from a live region outside it, in the
+    // page's language (the heading carries the sentence, translated by the template).
+    if (status && heading && event.detail.target.id === "picker") status.textContent = heading.getAttribute("data-announce") || heading.textContent;
     if (!focusTarget) return;
     var target = document.getElementById(focusTarget);
     var chosenDay = focusTarget === "slots-heading";
