@@ -46,7 +46,7 @@ from bookingsite.lib.ratelimit import seconds_until_allowed
 from . import calendar as month_calendar
 from .form_tokens import FormToken, FormTokenError, make_form_token, read_form_token
 from .forms import BookingForm
-from .links import booking_links
+from .links import booking_links, with_lang
 
 # A zone search longer than any zone's name is cut, not looked for.
 ZONE_SEARCH_MAX = 60
@@ -333,7 +333,7 @@ def booking_form(request: HttpRequest, page: BusinessBookingSettings, service: S
     start = plausible_instant(sent.get("start", ""))
     context = _base_context(page, service=service, client_timezone=client_timezone)
     if start is None:
-        return redirect(reverse("public:service", args=[page.public_booking_slug, service.pk]))
+        return redirect(with_lang(request, reverse("public:service", args=[page.public_booking_slug, service.pk])))
     slot = _offered_slot(page, service, start)
     if slot is None:
         context.update(error=SlotTakenError.message, typed=typed)
@@ -414,7 +414,7 @@ def _submit_booking(request: HttpRequest, page: BusinessBookingSettings, service
             raise
         # The form again, filled in as sent, so sending it once more is one click.
         return _busy_again(request, "public/book.html", context, busy)
-    return redirect(reverse("public:booking", args=[page.public_booking_slug, booking.manage_token]))
+    return redirect(with_lang(request, reverse("public:booking", args=[page.public_booking_slug, booking.manage_token])))
 
 
 def _book_anew(request: HttpRequest, context: dict, reused: OnceKeyReusedError) -> HttpResponse:
@@ -495,7 +495,7 @@ def booking_cancel(request: HttpRequest, page: BusinessBookingSettings, token: s
         except BookingError as exc:
             context["error"] = exc.message
             return render(request, "public/cancel.html", context, status=400)
-        return redirect(reverse("public:booking", args=[page.public_booking_slug, booking.manage_token]))
+        return redirect(with_lang(request, reverse("public:booking", args=[page.public_booking_slug, booking.manage_token])))
     response = render(request, "public/cancel.html", context)
     response["Referrer-Policy"] = "no-referrer"
     return response
@@ -556,7 +556,8 @@ def _move_booking(request: HttpRequest, page: BusinessBookingSettings, booking: 
         # The confirmation again, so sending it once more is one click.
         context.update(new_start=start, new_end=start + timedelta(minutes=booking.session_category.duration_minutes))
         return _busy_again(request, "public/reschedule.html", context, busy)
-    return redirect(reverse("public:booking", args=[page.public_booking_slug, booking.manage_token]) + "?moved=1")
+    booking_url = reverse("public:booking", args=[page.public_booking_slug, booking.manage_token])
+    return redirect(with_lang(request, f"{booking_url}?moved=1"))
 
 
 @require_GET

@@ -69,6 +69,17 @@
     else if (!chosenDay) target.scrollIntoView({ block: "nearest" });
   });
 
+  // A swap pushed a new address (another month, day or zone): the language links follow it, so
+  // switching language keeps what the client is looking at.
+  document.addEventListener("htmx:pushedIntoHistory", function () {
+    var links = document.querySelectorAll("#language-switcher a[data-lang]");
+    for (var i = 0; i < links.length; i++) {
+      var url = new URL(window.location.href);
+      url.searchParams.set("lang", links[i].getAttribute("data-lang"));
+      links[i].setAttribute("href", url.pathname + url.search);
+    }
+  });
+
   // Arrow keys move between the month's days (left/right a day, up/down a week), as in a date grid.
   var steps = { ArrowLeft: -1, ArrowRight: 1, ArrowUp: -7, ArrowDown: 7 };
   document.addEventListener("keydown", function (event) {
