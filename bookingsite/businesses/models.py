@@ -49,6 +49,8 @@ class BusinessProfile(models.Model):
     logo = models.ImageField(upload_to="logos/", blank=True)
     # Where sessions take place, unless a service says otherwise: in every email and calendar file.
     address = models.TextField(blank=True, max_length=300, validators=[MaxLengthValidator(300)])
+    # The owner's pages and emails, and a client's when the client's browser names none we have (DESIGN.md 12).
+    language = models.CharField(_("language"), max_length=8, choices=settings.LANGUAGES, default="en")
     created_at = models.DateTimeField(auto_now_add=True)
 
     def __str__(self) -> str:
