@@ -223,18 +223,25 @@ def _picker_context(
     )
 
 
-def _picker_html(page: BusinessBookingSettings, service: SessionCategory, query: PickerQuery, now: datetime) -> str:
+def _picker_html(
+    page: BusinessBookingSettings, service: SessionCategory, query: PickerQuery, now: datetime, lang_param: str
+) -> str:
     """The picker as htmx swaps it in. It is the same for everyone who asks the same thing within
     the minute in the same language, so it is cached as offered_days is: under the availability
-    version and the minute, and the language."""
+    version and the minute, the language, and the `?lang=` its links carry on."""
+    def picker() -> str:
+        context = {**_picker_context(page, service, query, now), "lang_param": lang_param}
+        return render_to_string("public/partials/_picker.html", context)
+
     if query.zone_search:  # a search's answer is the asker's own
-        return render_to_string("public/partials/_picker.html", _picker_context(page, service, query, now))
+        return picker()
     minute = int(now.timestamp()) // availability.OFFERED_DAYS_SECONDS
     language = translation.get_language()
-    key = f"picker:{page.pk}:{page.availability_version}:{service.pk}:{':'.join(map(str, query))}:{language}:{minute}"
+    key = (f"picker:{page.pk}:{page.availability_version}:{service.pk}:{':'.join(map(str, query))}:{language}:"
+           f"{lang_param}:{minute}")
     html = shared_cache.get(key)
     if html is None:
-        html = render_to_string("public/partials/_picker.html", _picker_context(page, service, query, now))
+        html = picker()
         shared_cache.set(key, html, availability.OFFERED_DAYS_SECONDS)
     return html
 
@@ -289,7 +296,7 @@ def service_page(request: HttpRequest, page: BusinessBookingSettings, service: S
         request, query,
         lambda: render(request, "public/service.html",
                        {**_picker_context(page, service, query, now), "zone_unasked": "tz" not in request.GET}),
-        lambda: HttpResponse(_picker_html(page, service, query, now)),
+        lambda: HttpResponse(_picker_html(page, service, query, now, request.lang_param)),
     )
     patch_vary_headers(response, ["HX-Request"])
     return response
