@@ -48,6 +48,13 @@ def _waitlist_url(entry: CalendarEntry) -> str:
     return reverse("owner:slot-waitlist", kwargs={"service_id": entry.service_id, "start": entry.start_utc})
 
 
+def _add_client_url(entry: CalendarEntry) -> str:
+    """A session with a free place takes a client the owner books by phone; "" for anything else."""
+    if entry.kind != "session" or entry.taken >= entry.capacity:
+        return ""
+    return f"{reverse('owner:booking-new')}?{urlencode({'session': entry.session_id})}"
+
+
 def _entry_url(entry: CalendarEntry, zone: ZoneInfo) -> str:
     if entry.kind == "busy":
         return reverse("owner:busy-calendars")
@@ -95,6 +102,7 @@ def _event(entry: CalendarEntry, zone: ZoneInfo) -> dict:
             "created_by_owner": entry.created_by_owner,
             "waiting": entry.waiting,
             "waitlist_url": _waitlist_url(entry) if entry.waiting else "",
+            "add_client_url": _add_client_url(entry),
         },
     }
 
