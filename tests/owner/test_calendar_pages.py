@@ -140,6 +140,7 @@ def test_feed_shape_for_a_session_and_a_pending_request(owner, business, service
         "extendedProps": {
             "kind": "session", "service_id": service.pk, "service": "Private lesson", "client": "",
             "taken": 1, "capacity": 1, "created_by_owner": False, "waiting": 0, "waitlist_url": "",
+            "add_client_url": "",  # a full session takes no client
         },
     }
     assert second["title"] == "Pending: Pat Pending"
