@@ -323,10 +323,11 @@ def booking_create_by_owner(
     if service.is_archived:
         raise BookingError(_("This service is archived. Restore it to book it."))
     start, end = start_time_utc, start_time_utc + timedelta(minutes=service.duration_minutes)
-    if not confirmed and (warnings := _owner_booking_warnings(page, service, start, end, now)):
-        raise ConfirmationNeededError(warnings)
+    # Full first: no use asking the owner to confirm a time they then cannot have.
     if _places_left(page, service=service, start=start, end=end, now=now, allow_clash=True) <= 0:
         raise SlotTakenError(_("Sorry, this time was just taken: the session has no place left. Pick another time."))
+    if not confirmed and (warnings := _owner_booking_warnings(page, service, start, end, now)):
+        raise ConfirmationNeededError(warnings)
     if client is not None:
         client_name, client_email, client_phone = client.name, client.email, client.phone
     booking = Booking(
