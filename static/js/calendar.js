@@ -92,6 +92,17 @@
           link.addEventListener("click", function (event) { event.stopPropagation(); });
           cell.appendChild(link);
         }
+        // A session with a free place: "Add a client" books one into it (the phone booking page).
+        var title = props.add_client_url && info.el.querySelector(".fc-list-event-title");
+        if (title) {
+          var add = document.createElement("a");
+          add.href = props.add_client_url;
+          add.className = "fk-waitlist-link";
+          add.textContent = "Add a client";
+          add.setAttribute("aria-label", "Add a client to " + info.event.title);
+          add.addEventListener("click", function (event) { event.stopPropagation(); });
+          title.appendChild(add);
+        }
       },
       datesSet: function (info) {
         // Keep the address on what is shown, so a reload or a shared link opens the same place.
