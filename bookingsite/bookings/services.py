@@ -256,28 +256,13 @@ def book_under_lock(
     slot = _check_offered(page, service, start_time_utc, now)
 
     pending = page.requires_approval
-    booking = Booking(
-        business_profile_id=page.business_profile_id,
-        session_category=service,
-        flowkey_user_id=page.business_profile.owner_id,
-        client_name=client_name,
-        client_email=client_email,
-        client_phone=client_phone,
-        notes_from_client=notes,
-        start_time_utc=slot.start_utc,
-        end_time_utc=slot.end_utc,
-        booked_in_client_timezone=client_timezone,
+    booking = _insert_booking(
+        page, service=service, start=slot.start_utc, end=slot.end_utc, client_name=client_name, client_email=client_email,
+        client_phone=client_phone, notes=notes, client_timezone=client_timezone,
         status=Status.PENDING_APPROVAL if pending else Status.CONFIRMED,
         pending_request_expires_at=now + timedelta(hours=page.pending_booking_expiry_hours) if pending else None,
-        once_key=once_key or None,
+        once_key=once_key, actor=Actor.CLIENT,
     )
-    # Validate before touching Client rows, so bad input is a field error, never a database error.
-    booking.full_clean(exclude=["client"], validate_unique=False, validate_constraints=False)
-    booking.client = client_match(page.business_profile_id, name=client_name, email=client_email, phone=client_phone)
-    if not pending:
-        _attach_session(booking)
-    booking.save()
-    BookingStatusChange.objects.create(booking=booking, from_status="", to_status=booking.status, actor=Actor.CLIENT)
     # emails are written now, sent after commit
     events.booking_changed(booking=booking, from_status="", from_waitlist=from_waitlist)
     transaction.on_commit(lambda: _log_event("created", booking, Actor.CLIENT))
@@ -330,28 +315,13 @@ def booking_create_by_owner(
         raise ConfirmationNeededError(warnings)
     if client is not None:
         client_name, client_email, client_phone = client.name, client.email, client.phone
-    booking = Booking(
-        business_profile_id=page.business_profile_id,
-        session_category=service,
-        flowkey_user_id=page.business_profile.owner_id,
-        client_name=client_name,
-        client_email=client_email,
-        client_phone=client_phone,
-        notes_from_client=notes,
-        start_time_utc=start,
-        end_time_utc=end,
-        booked_in_client_timezone=page.business_profile.timezone,  # the client's own zone is not known here
-        status=Status.CONFIRMED,
-        once_key=once_key or None,
-    )
-    booking.full_clean(exclude=["client"], validate_unique=False, validate_constraints=False)
-    booking.client = client or client_match(page.business_profile_id, name=client_name, email=client_email,
-                                            phone=client_phone)
-    _attach_session(booking)
-    booking.save()
     # The history's first row says the owner made it: the booking's page shows it as theirs.
-    BookingStatusChange.objects.create(booking=booking, from_status="", to_status=booking.status, actor=Actor.OWNER,
-                                       changed_by=by)
+    booking = _insert_booking(
+        page, service=service, start=start, end=end, client=client, client_name=client_name, client_email=client_email,
+        client_phone=client_phone, notes=notes,
+        client_timezone=page.business_profile.timezone,  # the client's own zone is not known here
+        status=Status.CONFIRMED, once_key=once_key, actor=Actor.OWNER, by=by,
+    )
     events.booking_changed(booking=booking, from_status="", made_by_owner=True, email_client=email_client)
     transaction.on_commit(lambda: _log_event("created", booking, Actor.OWNER))
     return booking
@@ -376,6 +346,40 @@ def _owner_booking_warnings(
     elif start < now:
         warnings.append(str(_("It is in the past.")))
     return warnings
+
+
+def _insert_booking(
+    page: BusinessBookingSettings, *, service: SessionCategory, start: datetime, end: datetime, client_name: str,
+    client_email: str, client_phone: str, notes: str, client_timezone: str, status: str, once_key: str | None,
+    actor: str, client: Client | None = None, by: AbstractBaseUser | None = None,
+    pending_request_expires_at: datetime | None = None,
+) -> Booking:
+    """Save a new booking for `client` (else the matched or new client), in its session when
+    confirmed, with its history's first row; the callers have checked its time under the lock."""
+    booking = Booking(
+        business_profile_id=page.business_profile_id,
+        session_category=service,
+        flowkey_user_id=page.business_profile.owner_id,
+        client_name=client_name,
+        client_email=client_email,
+        client_phone=client_phone,
+        notes_from_client=notes,
+        start_time_utc=start,
+        end_time_utc=end,
+        booked_in_client_timezone=client_timezone,
+        status=status,
+        pending_request_expires_at=pending_request_expires_at,
+        once_key=once_key or None,
+    )
+    # Validate before touching Client rows, so bad input is a field error, never a database error.
+    booking.full_clean(exclude=["client"], validate_unique=False, validate_constraints=False)
+    booking.client = client or client_match(page.business_profile_id, name=client_name, email=client_email,
+                                            phone=client_phone)
+    if status == Status.CONFIRMED:
+        _attach_session(booking)
+    booking.save()
+    BookingStatusChange.objects.create(booking=booking, from_status="", to_status=status, actor=actor, changed_by=by)
+    return booking
 
 
 @transaction.atomic(durable=True)

@@ -2,8 +2,7 @@
 under the business lock, with warnings the owner confirms instead of refusals; the client is
 emailed only when the owner asks, and the owner is not told of their own booking."""
 
-from datetime import UTC, date, datetime, time, timedelta
-from zoneinfo import ZoneInfo
+from datetime import timedelta
 
 import pytest
 from django.utils import timezone
@@ -12,26 +11,15 @@ from bookingsite.bookings.exceptions import BookingError, ConfirmationNeededErro
 from bookingsite.bookings.models import Booking, BookingStatusChange, Client, Session
 from bookingsite.bookings.services import booking_create, booking_create_by_owner, session_create_by_owner
 from bookingsite.notifications.models import EmailKind, Notification, OutboxEmail
-from tests.factories import ClientFactory, ServiceFactory, WorkingHoursFactory
+from tests.factories import ClientFactory, ServiceFactory
+from tests.owner.test_booking_pages import LONDON, at, open_every_day  # noqa: F401 (an autouse fixture)
 
 pytestmark = pytest.mark.django_db
 
-LONDON = ZoneInfo("Europe/London")
-
-
-@pytest.fixture(autouse=True)
-def open_every_day(business, page):
-    for weekday in range(7):
-        WorkingHoursFactory(business_profile=business, weekday=weekday, start_time=time(9), end_time=time(17))
-
 
 @pytest.fixture
-def day() -> date:
+def day():
     return timezone.now().astimezone(LONDON).date() + timedelta(days=3)
-
-
-def at(day: date, hour: int, minute: int = 0) -> datetime:
-    return datetime.combine(day, time(hour, minute), LONDON).astimezone(UTC)
 
 
 def phone_book(service, start, alice, **fields) -> Booking:
