@@ -240,3 +240,12 @@ def test_the_calendar_offers_add_a_client_on_a_session_with_a_free_place(owner, 
 
     assert f'href="{URL}?session={open_session.pk}"' in body
     assert f"session={full.pk}" not in body
+
+
+def test_showing_free_times_points_at_no_empty_field(owner, service, day):
+    response = owner.post(URL, {"service": service.pk, "date": day.isoformat(), "action": "show", "client_name": "Pa"})
+
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert "Nothing was booked" not in body and "This field is required." not in body
+    assert 'value="Pa"' in body

@@ -67,18 +67,18 @@ def phone_booking(request: OwnerRequest) -> HttpResponse:
 
     action = request.POST.get("action", "")
     form = PhoneBookingForm(request.POST, business=business, any_time=action == "any")
-    client_form = NewClientForm(request.POST, country=business.country)
     form_ok = form.is_valid()
+    start, confirmed = _asked_start(request, form, session)
+    client_form = _client_form(request, client, booking=start is not None or action == "any")
     day = form.cleaned_data.get("date")  # the typed day's free times, even beside an error
     context = {"form": form, "client_form": client_form, "client": client, "session": session, "service": service,
                "day": day or timezone.now().astimezone(zone).date()}
-    start, confirmed = _asked_start(request, form, session)
     if start is None:
         # "Show free times", or a time that is not one yet: the page again, as typed.
         return _page(request, **context, status=200 if action == "show" and form_ok else 400)
     if service is None:
         raise Http404  # a start without a service is no request this page sends
-    if not (client or client_form.is_valid()) or not form_ok:
+    if not form_ok or (client is None and not client_form.is_valid()):
         return _page(request, **context, status=400)
     details = {} if client else client_form.cleaned_data
     try:
@@ -101,6 +101,15 @@ def phone_booking(request: OwnerRequest) -> HttpResponse:
         text += " " + _("We’ve emailed them a confirmation.")
     messages.success(request, text)
     return redirect("owner:booking", pk=booking.pk)
+
+
+def _client_form(request: OwnerRequest, client: Client | None, *, booking: bool) -> NewClientForm:
+    """The new client's details as typed: checked when the owner books, else only shown again
+    (showing the free times is no reason to point at empty fields)."""
+    country = request.business.country
+    if client is None and booking:
+        return NewClientForm(request.POST, country=country)
+    return NewClientForm(initial={name: request.POST.get(name, "") for name in NewClientForm.base_fields}, country=country)
 
 
 def _asked_start(request: OwnerRequest, form: PhoneBookingForm, session: Session | None):
