@@ -105,6 +105,8 @@ class Booking(models.Model):
     start_time_utc = models.DateTimeField()
     end_time_utc = models.DateTimeField()
     booked_in_client_timezone = models.CharField(max_length=64)
+    # The client's language, for every later email (DESIGN.md 12); blank: the business's (see core.languages).
+    language = models.CharField(max_length=8, choices=settings.LANGUAGES, blank=True, default="")
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.CONFIRMED)
     pending_request_expires_at = models.DateTimeField(null=True, blank=True)
     rejection_reason = models.TextField(blank=True, max_length=1000, validators=[MaxLengthValidator(1000)])
@@ -245,6 +247,8 @@ class WaitlistEntry(models.Model):
     client_phone = models.CharField(max_length=20, blank=True)
     notes_from_client = models.TextField(blank=True, max_length=1000, validators=[MaxLengthValidator(1000)])
     client_timezone = models.CharField(max_length=64)
+    # As Booking.language: the offer and the emails that come later from beat are in it.
+    language = models.CharField(max_length=8, choices=settings.LANGUAGES, blank=True, default="")
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.WAITING)
     # The client's page (position, leave, claim) is keyed by this, as a booking's by its manage_token.
     token = models.CharField(max_length=43, unique=True, default=secrets.token_urlsafe, editable=False)
@@ -259,7 +263,7 @@ class WaitlistEntry(models.Model):
     objects = WaitlistEntryQuerySet.as_manager()
 
     class Meta:
-        verbose_name_plural = "waitlist entries"
+        verbose_name_plural = _("waitlist entries")
         ordering = ["created_at", "pk"]  # the line's order
         constraints = [
             models.CheckConstraint(

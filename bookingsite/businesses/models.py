@@ -49,6 +49,8 @@ class BusinessProfile(models.Model):
     logo = models.ImageField(upload_to="logos/", blank=True)
     # Where sessions take place, unless a service says otherwise: in every email and calendar file.
     address = models.TextField(blank=True, max_length=300, validators=[MaxLengthValidator(300)])
+    # The owner's pages and emails, and a client's when the client's browser names none we have (DESIGN.md 12).
+    language = models.CharField(_("language"), max_length=8, choices=settings.LANGUAGES, default="en")
     created_at = models.DateTimeField(auto_now_add=True)
 
     def __str__(self) -> str:
@@ -96,7 +98,7 @@ class BusinessBookingSettings(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
-        verbose_name_plural = "business booking settings"
+        verbose_name_plural = _("business booking settings")
         constraints = [
             models.UniqueConstraint(
                 Lower("public_booking_slug"),
@@ -193,7 +195,7 @@ class WorkingHours(models.Model):
     end_time = models.TimeField()
 
     class Meta:
-        verbose_name_plural = "working hours"
+        verbose_name_plural = _("working hours")
         ordering = ["weekday", "start_time"]
         constraints = [
             models.CheckConstraint(

@@ -55,6 +55,7 @@ urlpatterns = [
     path("clients/<int:pk>/", client_pages.client_detail, name="client"),
     path("calendar/", calendar_pages.calendar_page, name="calendar"),
     path("calendar/events/", calendar_pages.events, name="calendar-events"),
+    path("calendar/hours/", calendar_pages.hours, name="calendar-hours"),
     path("calendar/sessions/new/", calendar_pages.session_create, name="session-create"),
     path("waitlist/<int:service_id>/<instant:start>/", waitlist_pages.slot_waitlist, name="slot-waitlist"),
     path("waitlist/entries/<int:pk>/remove/", waitlist_pages.waitlist_remove, name="waitlist-remove"),

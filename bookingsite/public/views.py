@@ -13,6 +13,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
+from django.utils import translation
 from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
@@ -38,6 +39,7 @@ from bookingsite.businesses.selectors import (
 )
 from bookingsite.businesses.validators import timezone_names
 from bookingsite.businesses.zone_names import zone_pick, zone_search
+from bookingsite.core.languages import use_client_language
 from bookingsite.lib.instants import plausible_instant
 from bookingsite.lib.ratelimit import seconds_until_allowed
 
@@ -53,7 +55,7 @@ PageView = Callable[..., HttpResponse]
 
 
 def booking_link_view(*, active_only: bool = True, with_service: bool = False) -> Callable[[PageView], PageView]:
-    """Resolve the slug to its booking page (404 if unknown); framing allowed.
+    """Resolve the slug to its booking page (404 if unknown), in the client's language; framing allowed.
 
     With active_only, a paused page answers the friendly "not taking bookings" page instead.
     With with_service, the view takes the bookable service of the URL's service_id (404 if
@@ -67,6 +69,7 @@ def booking_link_view(*, active_only: bool = True, with_service: bool = False) -
                 service_id = kwargs.pop("service_id")
                 service = public_service_on_active_page(slug, service_id)
                 if service is not None:
+                    use_client_language(request, service.business_profile)
                     return view(request, service.business_profile.booking_settings, service, *args, **kwargs)
             page = booking_page_by_slug(slug)
             if page is None:
@@ -78,6 +81,7 @@ def booking_link_view(*, active_only: bool = True, with_service: bool = False) -
                 rest = request.path_info[len(prefix) :] if request.path_info.startswith(prefix) else ""
                 query = f"?{request.META['QUERY_STRING']}" if request.META.get("QUERY_STRING") else ""
                 return redirect(f"/book/{current}/{rest}{query}", permanent=True)
+            use_client_language(request, page.business_profile)
             if active_only and not page.is_booking_page_active:
                 return render(request, "public/inactive.html", {"page": page, "business": page.business_profile}, status=404)
             if with_service:
@@ -214,11 +218,13 @@ def _picker_context(
 
 def _picker_html(page: BusinessBookingSettings, service: SessionCategory, query: PickerQuery, now: datetime) -> str:
     """The picker as htmx swaps it in. It is the same for everyone who asks the same thing within
-    the minute, so it is cached as offered_days is: under the availability version and the minute."""
+    the minute in the same language, so it is cached as offered_days is: under the availability
+    version and the minute, and the language."""
     if query.zone_search:  # a search's answer is the asker's own
         return render_to_string("public/partials/_picker.html", _picker_context(page, service, query, now))
     minute = int(now.timestamp()) // availability.OFFERED_DAYS_SECONDS
-    key = f"picker:{page.pk}:{page.availability_version}:{service.pk}:{':'.join(map(str, query))}:{minute}"
+    language = translation.get_language()
+    key = f"picker:{page.pk}:{page.availability_version}:{service.pk}:{':'.join(map(str, query))}:{language}:{minute}"
     html = shared_cache.get(key)
     if html is None:
         html = render_to_string("public/partials/_picker.html", _picker_context(page, service, query, now))
