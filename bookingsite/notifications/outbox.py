@@ -84,11 +84,13 @@ WITHDRAWN_SUBJECTS = {
 
 
 def booking_notifications_queue(
-    *, booking: Booking, from_status: str, moved_from: datetime | None = None, from_waitlist: bool = False
+    *, booking: Booking, from_status: str, moved_from: datetime | None = None, from_waitlist: bool = False,
+    made_by_owner: bool = False, email_client: bool = True,
 ) -> list[OutboxEmail]:
     """Record the emails and owner notification for a booking that just went from `from_status`
     ("" when it was just created) to its current status, or that moved from the start
-    `moved_from` to its current one; queue their sending after commit.
+    `moved_from` to its current one; queue their sending after commit. A booking the owner made
+    tells the owner nothing, and the client only with `email_client`.
 
     Call it inside the booking service's transaction, after the booking row and its history row
     are saved. It only inserts rows and registers on_commit callbacks; nothing here waits on
@@ -106,6 +108,10 @@ def booking_notifications_queue(
         client_kinds, owner_kind = [EmailKind.MOVED], EmailKind.BOOKING_MOVED
     else:
         client_kinds, owner_kind = _kinds_for(from_status, to_status)
+    if not email_client:
+        client_kinds = []
+    if made_by_owner:
+        owner_kind = None  # the owner booked it themselves
     if not client_kinds and owner_kind is None:
         return []
     links = _links(booking)

@@ -134,6 +134,17 @@
           link.addEventListener("click", function (event) { event.stopPropagation(); });
           cell.appendChild(link);
         }
+        // A session with a free place: "Add a client" books one into it (the phone booking page).
+        var addCell = props.add_client_url && info.el.querySelector(".fc-list-event-title");
+        if (addCell) {
+          var add = document.createElement("a");
+          add.href = props.add_client_url;
+          add.className = "fk-waitlist-link";  // the waitlist link's look: a 44 px underlined link
+          add.textContent = props.add_client_label;
+          add.setAttribute("aria-label", props.add_client_label + " (" + props.description + ")");
+          add.addEventListener("click", function (event) { event.stopPropagation(); });
+          addCell.appendChild(add);
+        }
       },
       datesSet: function (info) {
         // Keep the address on what is shown, so a reload or a shared link opens the same place.

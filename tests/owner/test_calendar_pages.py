@@ -146,6 +146,7 @@ def test_feed_shape_for_a_session_and_a_pending_request(owner, business, service
             "kind": "session", "service_id": service.pk, "service": "Private lesson", "client": "Ann Archer",
             "taken": 1, "capacity": 1, "created_by_owner": False, "description": "Private lesson with Ann Archer",
             "waiting": 0, "waitlist_url": "", "waitlist_label": "",
+            "add_client_url": "", "add_client_label": "",  # a full session takes no client
         },
     }
     assert second["title"] == "Pending: Pat Pending"

@@ -61,6 +61,7 @@ class CalendarEntry:
     waiting: int = 0  # clients in the slot's waitlist line (waiting or offered a place); 0 for a pending request
     # Busy time: its event's title when the owner opted in for that calendar, else "" (shown as just "Busy").
     busy_detail: str = ""
+    session_id: int | None = None  # a session's own id, for its "Add a client"
 
 
 def calendar_entries(
@@ -105,6 +106,7 @@ def calendar_entries(
             # Marked bookings hold no place, but their session still opens the one client it had.
             booking_id=str(expected[0].pk) if len(expected) == 1 else None,
             bookings=tuple(_calendar_booking(booking, now) for booking in expected) if session.start_time_utc <= now else (),
+            session_id=session.pk,
         ))
     pending = (
         Booking.objects.holding_at(now)

@@ -65,6 +65,16 @@ def _waitlist_url(entry: CalendarEntry) -> str:
     return reverse("owner:slot-waitlist", kwargs={"service_id": entry.service_id, "start": entry.start_utc})
 
 
+def _add_client(entry: CalendarEntry) -> dict[str, str]:
+    """A session with a free place takes a client the owner books by phone: its link and label ("" for anything else)."""
+    if entry.kind != "session" or entry.taken >= entry.capacity:
+        return {"add_client_url": "", "add_client_label": ""}
+    return {
+        "add_client_url": f"{reverse('owner:booking-new')}?{urlencode({'session': entry.session_id})}",
+        "add_client_label": _("Add a client"),
+    }
+
+
 def _entry_url(entry: CalendarEntry, zone: ZoneInfo) -> str:
     if entry.kind == "busy":
         return reverse("owner:busy-calendars")
@@ -153,6 +163,7 @@ def _event(entry: CalendarEntry, zone: ZoneInfo) -> dict:
             "waiting": entry.waiting,
             "waitlist_url": _waitlist_url(entry) if entry.waiting else "",
             "waitlist_label": _("Waitlist (%(count)s)") % {"count": entry.waiting} if entry.waiting else "",
+            **_add_client(entry),
         },
     }
 
