@@ -263,7 +263,7 @@ class WaitlistEntry(models.Model):
     objects = WaitlistEntryQuerySet.as_manager()
 
     class Meta:
-        verbose_name_plural = "waitlist entries"
+        verbose_name_plural = _("waitlist entries")
         ordering = ["created_at", "pk"]  # the line's order
         constraints = [
             models.CheckConstraint(

@@ -4,6 +4,7 @@ import calendar
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+
 from bookingsite.availability.types import Day
 from bookingsite.lib.locale_formats import format_date
 

@@ -1,6 +1,7 @@
 """Absolute links to a booking's client pages (and a waitlist entry's), for the pages, the JSON and emails."""
 
 from dataclasses import dataclass
+from urllib.parse import urlencode
 
 from django.http import HttpRequest
 from django.urls import reverse
@@ -32,3 +33,12 @@ def booking_links(request: HttpRequest, page: BusinessBookingSettings, booking: 
 def waitlist_entry_url(request: HttpRequest, page: BusinessBookingSettings, entry: WaitlistEntry) -> str:
     """The client's page for their place in line; its token is the key, as a booking's manage link's."""
     return request.build_absolute_uri(reverse("public:waitlist-entry", args=[page.public_booking_slug, entry.token]))
+
+
+def with_lang(request: HttpRequest, url: str) -> str:
+    """`url` carrying on the `?lang=` the client asked this page in (DESIGN.md 12: no cookie holds
+    it); unchanged when they asked for none."""
+    code = getattr(request, "lang_param", "")
+    if not code:
+        return url
+    return f"{url}{'&' if '?' in url else '?'}{urlencode({'lang': code})}"

@@ -13,6 +13,7 @@ from django.conf import settings
 from django.db import transaction
 from django.db.models import F, Q
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from standardwebhooks import Webhook
 
 from bookingsite.businesses.models import BusinessProfile
@@ -160,7 +161,7 @@ def endpoint_switch_off(endpoint: WebhookEndpoint, *, last_error: str, now: date
     owner_notice_queue(
         business=BusinessProfile.objects.select_related("owner").get(pk=endpoint.business_profile_id),
         kind=EmailKind.WEBHOOK_DISABLED,
-        subject=f"Webhook switched off – {endpoint.url}",
+        subject=_("Webhook switched off – %(url)s") % {"url": endpoint.url},
         context={
             "url": endpoint.url,
             "failing_days": failing_days,
