@@ -17,7 +17,8 @@ from django.db.models import Max, ProtectedError
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
-from bookingsite.lib.locale_formats import zone_currency
+from bookingsite.lib.locale_formats import format_date, format_time, zone_currency
+
 
 from .events import page_changed, service_changed
 from .locking import lock_business_for_write
@@ -320,7 +321,7 @@ def blocks_problems(blocks: Sequence[tuple[int, time, time]]) -> list[tuple[int,
                     (
                         after,
                         _("Overlaps %(start)s–%(end)s.")
-                        % {"start": f"{blocks[before][1]:%H:%M}", "end": f"{blocks[before][2]:%H:%M}"},
+                        % {"start": format_time(blocks[before][1]), "end": format_time(blocks[before][2])},
                     )
                 )
     return problems
@@ -391,7 +392,7 @@ def exception_dates_close(*, business_profile_id: int, first: date_type, last: d
     rows = ExceptionDate.objects.filter(business_profile_id=business_profile_id, date__range=(first, last))
     with_hours = sorted({row.date for row in rows if not row.is_closed})
     if with_hours:
-        named = ", ".join(f"{day:%a} {day.day} {day:%b}" for day in with_hours[:5]) + (" …" if len(with_hours) > 5 else "")
+        named = ", ".join(format_date(day, "short_date") for day in with_hours[:5]) + (" …" if len(with_hours) > 5 else "")
         raise ValidationError({"last_date": _(
             "These dates have special hours: %(dates)s. Remove them first, or close a shorter range."
         ) % {"dates": named}})
