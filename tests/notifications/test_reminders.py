@@ -295,7 +295,7 @@ def test_the_reminder_email_in_the_clients_zone_with_the_manage_link_and_the_cal
     assert mail.from_email == '"Alice\'s Aqua Studio" <bookings@flowkey.local>'
     assert mail.reply_to == OWNER
     for part in (mail.body_text, mail.body_html):
-        assert "Tuesday 5 March 2030" in part and "18:00–19:00" in part and "(Tokyo time)" in part
+        assert "Tuesday, 5 March 2030" in part and "18:00–19:00" in part and "(Tokyo time)" in part
         assert "09:00" not in part  # nothing in London time
         assert "View, move or cancel your booking" in part and manage in part
         assert "https://calendar.google.com/calendar/render?action=TEMPLATE" in part
@@ -326,7 +326,7 @@ def test_inside_the_change_cutoff_the_reminder_says_how_to_reach_the_business_in
         assert "up to 48 hours before" in part and OWNER in part
         assert "View, move or cancel your booking" not in part and manage not in part
     assert f'<a href="mailto:{OWNER}"' in mail.body_html
-    assert mail.ics_method == "PUBLISH" and "Tuesday 5 March 2030" in mail.body_text  # London: 09:00
+    assert mail.ics_method == "PUBLISH" and "Tuesday, 5 March 2030" in mail.body_text  # London: 09:00
     assert "09:00–10:00 (London time)" in mail.body_text
 
 

@@ -365,7 +365,7 @@ def test_day_view_without_javascript_lists_that_day_only(owner, business, servic
     assert response.context["view"] == "timeGridDay"
     assert 'data-view="timeGridDay"' in response.content.decode()
     noscript = noscript_of(response)
-    assert "Thursday 10 July 2031" in noscript and "Working hours: 09:00–17:00" in noscript
+    assert "Thursday, 10 July 2031" in noscript and "Working hours: 09:00–17:00" in noscript
     assert "08:00–09:00" in noscript and "Group swim · 0/8 booked" in noscript and "Added by you" in noscript
     assert "Private lesson" not in noscript and "Friday" not in noscript
     assert "?view=timeGridDay&amp;date=2031-07-09" in noscript and "?view=timeGridDay&amp;date=2031-07-11" in noscript
