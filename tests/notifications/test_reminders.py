@@ -13,11 +13,12 @@ import icalendar
 import pytest
 import time_machine
 from django.conf import settings
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from bookingsite.bookings.models import Booking
 from bookingsite.bookings.services import booking_approve, booking_create
 from bookingsite.notifications.models import EmailKind, OutboxEmail
+from bookingsite.notifications.outbox import client_reminder_email
 from bookingsite.notifications.reminders import due_reminders, due_reminders_queue, reminder_queue, send_reminders_task
 from bookingsite.notifications.tasks import flush_outbox_task
 from tests.factories import BookingFactory, BookingSettingsFactory, BusinessProfileFactory, ServiceFactory
@@ -439,3 +440,28 @@ def test_two_beats_and_a_worker_send_a_reminder_due_now_once(sendgrid, reminding
     assert subject(mail) == row.subject and subject(mail).startswith("Reminder: Private lesson, ")
     assert f"{SITE}/book/alices-aqua/booking/{booking.manage_token}/" in parts(mail)[0]
     assert len(sendgrid.requests) == 1
+
+
+@pytest.mark.parametrize(("clock", "subject", "times"), [
+    ("auto", "Reminder: Private lesson, Tue, Mar 5, 4:00 AM", "4:00 AM–5:00 AM"),  # US English: their zone's region
+    ("24h", "Reminder: Private lesson, Tue, Mar 5, 04:00", "04:00–05:00"),  # the business forces the 24-hour clock
+])
+def test_beat_writes_a_reminder_as_the_client_s_locale_writes_dates(reminding_page, service, business, clock, subject, times):
+    business.clock = clock
+    business.save()
+    booking = booking_made(service, at=START - timedelta(days=3), booked_in_client_timezone="America/New_York")
+    sweep_at(START - timedelta(hours=24))
+
+    [mail] = OutboxEmail.objects.filter(booking=booking)
+    assert mail.subject == subject
+    assert "Tuesday, March 5, 2030" in mail.body_text and times in mail.body_text
+
+
+def test_a_reminder_in_german_writes_the_date_in_german(reminding_page, service):
+    booking = booking_made(service, at=START - timedelta(days=3), booked_in_client_timezone="Europe/Berlin")
+
+    with translation.override("de"):  # the client's language, as the outbox composes in it
+        mail = client_reminder_email(Booking.objects.get(pk=booking.pk), number=1)
+
+    assert "Dienstag, 5. März 2030" in mail.body_text and "10:00–11:00" in mail.body_text
+    assert mail.subject.endswith("Private lesson, Di., 5. März, 10:00")
