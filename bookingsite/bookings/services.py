@@ -205,11 +205,12 @@ def booking_create(
     client_phone: str = "",
     notes: str = "",
     client_timezone: str,
+    language: str = "",
     once_key: str | None = None,
     now: datetime | None = None,
 ) -> Booking:
     """Book a slot for a client; returns the booking (the earlier one for a repeat of the same request
-    under its once_key).
+    under its once_key). `language` is the client's, for every email about it ("" is the business's).
 
     Raises BookingPageClosedError, OutsideBookingWindowError, SlotNotOfferedError or
     SlotTakenError, OnceKeyReusedError when the once_key booked other details, and BookingError
@@ -226,7 +227,8 @@ def booking_create(
         return existing  # a repeated submission answers with the booking already made
     return book_under_lock(
         page, service=service, start_time_utc=start_time_utc, client_name=client_name, client_email=client_email,
-        client_phone=client_phone, notes=notes, client_timezone=client_timezone, once_key=once_key, now=now,
+        client_phone=client_phone, notes=notes, client_timezone=client_timezone, language=language, once_key=once_key,
+        now=now,
     )
 
 
@@ -241,6 +243,7 @@ def book_under_lock(
     notes: str,
     client_timezone: str,
     now: datetime,
+    language: str = "",
     once_key: str | None = None,
     from_waitlist: bool = False,
 ) -> Booking:
@@ -265,6 +268,7 @@ def book_under_lock(
         start_time_utc=slot.start_utc,
         end_time_utc=slot.end_utc,
         booked_in_client_timezone=client_timezone,
+        language=language,
         status=Status.PENDING_APPROVAL if pending else Status.CONFIRMED,
         pending_request_expires_at=now + timedelta(hours=page.pending_booking_expiry_hours) if pending else None,
         once_key=once_key or None,

@@ -60,6 +60,17 @@ def requested_language(request: HttpRequest) -> str:
     return supported_language(asked) or ""
 
 
+def recorded_language(record) -> str:
+    """The language of a booking's or waitlist entry's client: its own, or its business's when it
+    has none (rows made before languages were stored)."""
+    return record.language or record.business_profile.language
+
+
+def url_in_language(url: str, language: str) -> str:
+    """`url` with `lang=<language>` added to its query: the page it opens is in that language."""
+    return f"{url}{'&' if '?' in url else '?'}lang={language}"
+
+
 def use_language(request: HttpRequest, language: str) -> None:
     """Render the rest of this request in `language`."""
     translation.activate(language)

@@ -396,6 +396,7 @@ def _submit_booking(request: HttpRequest, page: BusinessBookingSettings, service
             service=service,
             start_time_utc=token.start_utc,
             client_timezone=token.client_timezone,
+            language=request.LANGUAGE_CODE,
             once_key=token.once_key,
             **details,
         )
