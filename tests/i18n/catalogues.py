@@ -1,12 +1,15 @@
 """The committed catalogues (locale/<code>/LC_MESSAGES/django.po), read with Babel."""
 
+import io
 import re
 from functools import cache
 from pathlib import Path
 
 from babel.messages.catalog import Catalog, Message
+from babel.messages.extract import DEFAULT_KEYWORDS, extract
 from babel.messages.pofile import read_po
 from django.conf import settings
+from django.utils.translation.template import templatize
 
 LOCALE_DIR = Path(settings.BASE_DIR) / "locale"
 TRANSLATED = [code for code, _name in settings.LANGUAGES if code != settings.LANGUAGE_CODE]
@@ -15,6 +18,31 @@ TRANSLATED = [code for code, _name in settings.LANGUAGES if code != settings.LAN
 def catalogue(code: str) -> Catalog:
     with (LOCALE_DIR / code / "LC_MESSAGES" / "django.po").open("rb") as po:
         return read_po(po, locale=code)
+
+
+# What `make messages` reads (its --ignore list, and what is never code), and Django's gettext names.
+SKIPPED_DIRS = {".venv", "node_modules", "tests", "bench", "static", "locale", "var", ".git"}
+KEYWORDS = {
+    **DEFAULT_KEYWORDS, "gettext_lazy": None, "gettext_noop": None, "ngettext_lazy": (1, 2),
+    "pgettext_lazy": ((1, "c"), 2), "npgettext_lazy": ((1, "c"), 2, 3),
+}
+
+
+def marked_texts() -> set[tuple[str | None, str]]:
+    """(context, English) of every text the code and templates mark for translation, found as
+    `make messages` finds them: Python as it is, templates through Django's templatize."""
+    found = set()
+    root = Path(settings.BASE_DIR)
+    for path in root.rglob("*"):
+        if path.suffix not in (".py", ".html", ".txt") or SKIPPED_DIRS & set(path.relative_to(root).parts):
+            continue
+        source = path.read_text(encoding="utf-8")
+        if path.suffix != ".py":  # templatize keeps the template's indentation, which Python's tokenizer refuses
+            source = "\n".join(line.strip() for line in templatize(source, origin=str(path)).splitlines())
+        for _line, message, _comments, context in extract("python", io.BytesIO(source.encode()), keywords=KEYWORDS):
+            for english in message if isinstance(message, tuple) else (message,):
+                found.add((context, english))
+    return found
 
 
 def messages(code: str) -> list[Message]:

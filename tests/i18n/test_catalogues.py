@@ -2,7 +2,7 @@
 
 import pytest
 
-from .catalogues import TRANSLATED, catalogue, messages, translations
+from .catalogues import TRANSLATED, catalogue, marked_texts, messages, translations
 
 PLURAL_FORMS = {"de": "nplurals=2; plural=(n != 1);", "es": "nplurals=2; plural=(n != 1);", "fr": "nplurals=2; plural=(n > 1);"}
 
@@ -24,3 +24,15 @@ def test_the_header_names_the_language_and_its_plural_rule(code):
     assert dict(po.mime_headers)["Language"] == code
     assert dict(po.mime_headers)["Plural-Forms"] == PLURAL_FORMS[code]
     assert not po.fuzzy  # a fuzzy header would keep Babel and msgfmt from compiling the whole file
+
+
+@pytest.mark.parametrize("code", TRANSLATED)
+def test_every_marked_text_is_in_the_catalogue(code):
+    """A text marked since the last `make messages` would stay English, whatever the catalogue says."""
+    listed = set()
+    for message in messages(code):
+        listed.update((message.context, english) for english in (message.id if message.pluralizable else (message.id,)))
+
+    missing = sorted(english for _context, english in marked_texts() - listed)
+
+    assert not missing, f"{code}: run `make messages`; {len(missing)} missing, e.g. {missing[:5]}"
