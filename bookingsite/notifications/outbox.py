@@ -38,7 +38,7 @@ from bookingsite.bookings.models import Booking, WaitlistEntry
 from bookingsite.bookings.selectors.actions import booking_actions
 from bookingsite.bookings.selectors.waitlist import waitlist_position
 from bookingsite.businesses.zone_names import zone_time_name
-from bookingsite.core.languages import recorded_language, url_in_language
+from bookingsite.lib.languages import recorded_language, url_in_language
 from bookingsite.lib.outage import Outage
 
 from .models import EmailKind, Notification, OutboxEmail

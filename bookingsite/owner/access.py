@@ -9,7 +9,7 @@ from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 
 from bookingsite.businesses.models import BusinessProfile
-from bookingsite.core.languages import use_language
+from bookingsite.lib.languages import use_language
 
 
 class OwnerRequest(HttpRequest):

@@ -44,9 +44,9 @@ from bookingsite.businesses.selectors import (
     public_service_on_active_page,
     public_services,
 )
-from bookingsite.core.languages import use_client_language
 from bookingsite.lib.drf import ErrorsByField, ErrorSerializer, JSONParser
 from bookingsite.lib.json_errors import ALL, form_errors
+from bookingsite.lib.languages import use_client_language
 from bookingsite.lib.throttling import PublicReadRateLimit, PublicWriteRateLimit
 
 from .forms import AvailabilityQueryForm

@@ -39,8 +39,8 @@ from bookingsite.businesses.selectors import (
 )
 from bookingsite.businesses.validators import timezone_names
 from bookingsite.businesses.zone_names import zone_pick, zone_search
-from bookingsite.core.languages import use_client_language
 from bookingsite.lib.instants import plausible_instant
+from bookingsite.lib.languages import use_client_language
 from bookingsite.lib.ratelimit import seconds_until_allowed
 
 from . import calendar as month_calendar

@@ -19,7 +19,7 @@ from bookingsite.bookings.calendar_feed import feed_ics
 from bookingsite.bookings.selectors.feed import feed_contents
 from bookingsite.businesses.models import BusinessBookingSettings
 from bookingsite.businesses.services import calendar_feed_renew
-from bookingsite.core.languages import use_language
+from bookingsite.lib.languages import use_language
 from bookingsite.lib.ratelimit import seconds_until_allowed
 
 from ..access import OwnerRequest, owner_required
