@@ -1,6 +1,8 @@
 /*
  * Flowkey Booking Links embed. Paste where the booking page should appear:
  *   <script src="https://YOUR-SITE/static/embed.js" data-slug="your-link-name" async></script>
+ * data-lang="de" (en, de, es, fr) opens the page in that language, whatever the visitor's browser
+ * asks for; data-title names the frame for screen readers, in the host page's language.
  * It inserts an iframe of the booking page; the page reports its height, so the frame grows
  * with its content and never shows a scrollbar of its own. On each step after the first, the
  * page asks for the frame's top to be scrolled into view (the iframe's scroll-margin-top, if
@@ -14,6 +16,12 @@
   var slug = script.getAttribute("data-slug");
   var src = script.getAttribute("data-src") || (slug ? origin + "/book/" + encodeURIComponent(slug) + "/" : null);
   if (!src) return;
+  var lang = script.getAttribute("data-lang");
+  if (lang) {
+    var url = new URL(src, window.location.href);
+    url.searchParams.set("lang", lang);
+    src = url.href;
+  }
   var frame = document.createElement("iframe");
   frame.src = src;
   frame.title = script.getAttribute("data-title") || "Book online";

@@ -10,6 +10,7 @@ from django.http import Http404, HttpRequest, JsonResponse
 from django.template.defaultfilters import filesizeformat
 from django.urls import Resolver404, resolve
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.csrf import csrf_exempt
 from drf_spectacular.utils import OpenApiResponse
 from rest_framework import exceptions, status
@@ -25,7 +26,7 @@ class Conflict(exceptions.APIException):
     """A booking service refused a change the booking's state no longer allows (409)."""
 
     status_code = status.HTTP_409_CONFLICT
-    default_detail = "This change conflicts with the booking's current state."
+    default_detail = gettext_lazy("This change conflicts with the booking's current state.")
     default_code = "conflict"
 
     @classmethod

@@ -5,6 +5,7 @@ window, so an unchanged feed keeps its ETag."""
 
 from datetime import UTC, timedelta
 
+from django.utils.translation import gettext as _
 from icalendar import Calendar, Event
 
 from bookingsite.lib.locations import one_line
@@ -39,7 +40,7 @@ def _session_event(session: FeedSession) -> Event:
         summary = session.service
     event.add("summary", f"{summary}: {names}" if names else summary)
     lines = [f"{name} ({status})" if status else name for name, status in session.clients]
-    event.add("description", "\n".join(lines) if lines else "No clients yet.")
+    event.add("description", "\n".join(lines) if lines else _("No clients yet."))
     event.add("status", "CONFIRMED")
     _times(event, session.start, session.end, session.stamp, session.location)
     return event

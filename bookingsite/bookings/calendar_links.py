@@ -4,6 +4,7 @@ from datetime import UTC, datetime, timedelta
 from urllib.parse import urlencode
 
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from icalendar import Alarm, Calendar, Event, vCalAddress, vText
 
 from bookingsite.lib.locations import one_line
@@ -21,11 +22,17 @@ def event_uid(booking: Booking) -> str:
 
 
 def event_title(booking: Booking) -> str:
-    return f"{booking.session_category.name} with {booking.business_profile.name}"
+    return _("%(service)s with %(business)s") % {
+        "service": booking.session_category.name,
+        "business": booking.business_profile.name,
+    }
 
 
 def event_description(booking: Booking, manage_url: str) -> str:
-    return f"Your booking with {booking.business_profile.name}.\nView, move or cancel it: {manage_url}"
+    return _("Your booking with %(business)s.\nView, move or cancel it: %(url)s") % {
+        "business": booking.business_profile.name,
+        "url": manage_url,
+    }
 
 
 def _google_time(moment: datetime) -> str:
@@ -74,7 +81,7 @@ def ics_calendar(booking: Booking, manage_url: str, *, cancelled: bool = False) 
         alarm = Alarm()
         alarm.add("action", "DISPLAY")
         alarm.add("trigger", -ALARM_BEFORE)
-        alarm.add("description", f"In an hour: {event_title(booking)}")
+        alarm.add("description", _("In an hour: %(event)s") % {"event": event_title(booking)})
         event.add_component(alarm)
     cal.add_component(event)
     return cal.to_ical()

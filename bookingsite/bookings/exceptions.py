@@ -54,6 +54,16 @@ class SessionConflictError(BookingError):
     message = _("This time clashes with another session.")
 
 
+class ConfirmationNeededError(BookingError):
+    """The owner's booking needs their yes first: `warnings` say what is unusual about its time."""
+
+    message = _("Check this time before booking it.")
+
+    def __init__(self, warnings: list[str]):
+        super().__init__()
+        self.warnings = warnings
+
+
 class ClientTakenError(BookingError):
     """Another client of the business already has this email or phone; `field` names which."""
 

@@ -31,6 +31,7 @@ from .exceptions import (
     InvalidTransitionError,
     OnceKeyReusedError,
     OutsideBookingWindowError,
+    ConfirmationNeededError,
     SessionConflictError,
     SlotNotOfferedError,
     SlotTakenError,
@@ -38,6 +39,7 @@ from .exceptions import (
 from .models import ATTENDANCE_STATUSES, Booking, BookingStatusChange, Client, Session
 from .selectors import availability
 from .selectors.actions import booking_actions
+from .selectors.calendar import hand_session_notes
 
 Status = Booking.Status
 Actor = BookingStatusChange.Actor
@@ -257,6 +259,107 @@ def book_under_lock(
     slot = _check_offered(page, service, start_time_utc, now)
 
     pending = page.requires_approval
+    booking = _insert_booking(
+        page, service=service, start=slot.start_utc, end=slot.end_utc, client_name=client_name, client_email=client_email,
+        client_phone=client_phone, notes=notes, client_timezone=client_timezone, language=language,
+        status=Status.PENDING_APPROVAL if pending else Status.CONFIRMED,
+        pending_request_expires_at=now + timedelta(hours=page.pending_booking_expiry_hours) if pending else None,
+        once_key=once_key, actor=Actor.CLIENT,
+    )
+    # emails are written now, sent after commit
+    events.booking_changed(booking=booking, from_status="", from_waitlist=from_waitlist)
+    transaction.on_commit(lambda: _log_event("created", booking, Actor.CLIENT))
+    return booking
+
+
+@transaction.atomic(durable=True)
+def booking_create_by_owner(
+    *,
+    service: SessionCategory,
+    start_time_utc: datetime,
+    client: Client | None = None,
+    client_name: str = "",
+    client_email: str = "",
+    client_phone: str = "",
+    notes: str = "",
+    by: AbstractBaseUser,
+    email_client: bool = False,
+    confirmed: bool = False,
+    once_key: str | None = None,
+    now: datetime | None = None,
+) -> Booking:
+    """The owner books a client by phone: for `client` (one of the business's) or for the details
+    given (matched as a client's own booking is); confirmed at once, at any time of any service
+    that is not archived, on a switched-off page too.
+
+    Unless `confirmed` (the owner saw the warnings and books anyway), a time that clashes with
+    another session, lies in the past, or falls outside the working hours (unless a session of the
+    service is already there) raises ConfirmationNeededError with every warning. The client is
+    emailed only with `email_client`; the owner gets no notification of their own booking.
+    Raises SlotTakenError when no place is left, BookingError for an archived service.
+    """
+    now = now or timezone.now()
+    page = lock_business_for_write(service.business_profile_id)
+    if once_key and (existing := Booking.objects.filter(once_key=once_key, business_profile_id=page.pk).first()):
+        email = client.email if client is not None else client_email
+        if (existing.session_category_id, existing.start_time_utc, existing.client_email.lower()) != (
+            service.pk, start_time_utc, email.lower()
+        ):
+            raise OnceKeyReusedError()  # the form, gone back to, sent for someone else
+        return existing  # the owner's double click or a resent form: the booking already made
+    service = SessionCategory.objects.get(pk=service.pk)  # re-read under the lock
+    if service.is_archived:
+        raise BookingError(_("This service is archived. Restore it to book it."))
+    start, end = start_time_utc, start_time_utc + timedelta(minutes=service.duration_minutes)
+    # Full first: no use asking the owner to confirm a time they then cannot have.
+    if _places_left(page, service=service, start=start, end=end, now=now, allow_clash=True) <= 0:
+        raise SlotTakenError(_("Sorry, this time was just taken: the session has no place left. Pick another time."))
+    if not confirmed and (warnings := _owner_booking_warnings(page, service, start, end, now)):
+        raise ConfirmationNeededError(warnings)
+    if client is not None:
+        client_name, client_email, client_phone = client.name, client.email, client.phone
+    # The history's first row says the owner made it: the booking's page shows it as theirs.
+    booking = _insert_booking(
+        page, service=service, start=start, end=end, client=client, client_name=client_name, client_email=client_email,
+        client_phone=client_phone, notes=notes,
+        # The client's own zone and language are not known here: the business's stand in.
+        client_timezone=page.business_profile.timezone, language=page.business_profile.language,
+        status=Status.CONFIRMED, once_key=once_key, actor=Actor.OWNER, by=by,
+    )
+    events.booking_changed(booking=booking, from_status="", made_by_owner=True, email_client=email_client)
+    transaction.on_commit(lambda: _log_event("created", booking, Actor.OWNER))
+    return booking
+
+
+def _owner_booking_warnings(
+    page: BusinessBookingSettings, service: SessionCategory, start: datetime, end: datetime, now: datetime
+) -> list[str]:
+    """What the owner should see before booking this time: a clash, and the calendar's notes on an
+    unusual time (past, closed day, outside the hours); a session already there needs no note on its
+    hours, the owner put it there."""
+    warnings = []
+    try:
+        _places_left(page, service=service, start=start, end=end, now=now)
+    except SessionConflictError as exc:
+        warnings.append(str(exc.message))
+    session_there = Session.objects.filter(
+        business_profile_id=page.pk, session_category=service, start_time_utc=start, end_time_utc=end
+    ).exists()
+    if not session_there:
+        warnings += hand_session_notes(page.business_profile, start_utc=start, end_utc=end, now=now)
+    elif start < now:
+        warnings.append(str(_("It is in the past.")))
+    return warnings
+
+
+def _insert_booking(
+    page: BusinessBookingSettings, *, service: SessionCategory, start: datetime, end: datetime, client_name: str,
+    client_email: str, client_phone: str, notes: str, client_timezone: str, language: str, status: str,
+    once_key: str | None, actor: str, client: Client | None = None, by: AbstractBaseUser | None = None,
+    pending_request_expires_at: datetime | None = None,
+) -> Booking:
+    """Save a new booking for `client` (else the matched or new client), in its session when
+    confirmed, with its history's first row; the callers have checked its time under the lock."""
     booking = Booking(
         business_profile_id=page.business_profile_id,
         session_category=service,
@@ -265,24 +368,22 @@ def book_under_lock(
         client_email=client_email,
         client_phone=client_phone,
         notes_from_client=notes,
-        start_time_utc=slot.start_utc,
-        end_time_utc=slot.end_utc,
+        start_time_utc=start,
+        end_time_utc=end,
         booked_in_client_timezone=client_timezone,
         language=language,
-        status=Status.PENDING_APPROVAL if pending else Status.CONFIRMED,
-        pending_request_expires_at=now + timedelta(hours=page.pending_booking_expiry_hours) if pending else None,
+        status=status,
+        pending_request_expires_at=pending_request_expires_at,
         once_key=once_key or None,
     )
     # Validate before touching Client rows, so bad input is a field error, never a database error.
     booking.full_clean(exclude=["client"], validate_unique=False, validate_constraints=False)
-    booking.client = client_match(page.business_profile_id, name=client_name, email=client_email, phone=client_phone)
-    if not pending:
+    booking.client = client or client_match(page.business_profile_id, name=client_name, email=client_email,
+                                            phone=client_phone)
+    if status == Status.CONFIRMED:
         _attach_session(booking)
     booking.save()
-    BookingStatusChange.objects.create(booking=booking, from_status="", to_status=booking.status, actor=Actor.CLIENT)
-    # emails are written now, sent after commit
-    events.booking_changed(booking=booking, from_status="", from_waitlist=from_waitlist)
-    transaction.on_commit(lambda: _log_event("created", booking, Actor.CLIENT))
+    BookingStatusChange.objects.create(booking=booking, from_status="", to_status=status, actor=actor, changed_by=by)
     return booking
 
 

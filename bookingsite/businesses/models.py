@@ -98,7 +98,7 @@ class BusinessBookingSettings(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
-        verbose_name_plural = "business booking settings"
+        verbose_name_plural = _("business booking settings")
         constraints = [
             models.UniqueConstraint(
                 Lower("public_booking_slug"),
@@ -195,7 +195,7 @@ class WorkingHours(models.Model):
     end_time = models.TimeField()
 
     class Meta:
-        verbose_name_plural = "working hours"
+        verbose_name_plural = _("working hours")
         ordering = ["weekday", "start_time"]
         constraints = [
             models.CheckConstraint(

@@ -6,6 +6,8 @@ from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.db.models import Count, QuerySet
+from django.utils.html import escape
+from django.utils.translation import gettext as _
 
 from .models import (
     BusinessBookingSettings,
@@ -86,7 +88,7 @@ def booking_link_addresses(slug: str) -> BookingLinkAddresses:
         embed_script=f'<script src="{settings.SITE_URL}/static/embed.js" data-slug="{slug}" async></script>',
         embed_iframe=(
             f'<iframe src="{public_url}" loading="lazy" style="width:100%;min-height:700px;border:0" '
-            'title="Book online"></iframe>'
+            f'title="{escape(_("Book online"))}"></iframe>'
         ),
     )
 

@@ -31,6 +31,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils import translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 from kombu.exceptions import OperationalError as BrokerError
 
 from bookingsite.bookings.calendar_links import google_calendar_url, ics_calendar
@@ -54,23 +55,24 @@ Status = Booking.Status
 PUBLISH_RETRY_POLICY = {"max_retries": 0}
 broker_outage = Outage("broker", retry_after=10.0)
 
+# Marked for makemessages only: `_subject` translates them when it composes, in the language then active.
 SUBJECTS = {
-    EmailKind.REQUEST_RECEIVED: "Booking request received – %(service)s, %(when)s",
-    EmailKind.CONFIRMED: "Booking confirmed – %(service)s, %(when)s",
-    EmailKind.REJECTED: "Booking request declined – %(service)s, %(when)s",
-    EmailKind.EXPIRED: "Booking request expired – %(service)s, %(when)s",
-    EmailKind.CANCELLED: "Booking cancelled – %(service)s, %(when)s",
-    EmailKind.REMINDER: "Reminder: %(service)s, %(when)s",
-    EmailKind.NEW_REQUEST: "New booking request from %(client)s – %(service)s, %(when)s",
-    EmailKind.NEW_BOOKING: "New booking from %(client)s – %(service)s, %(when)s",
-    EmailKind.CLIENT_CANCELLED: "%(client)s cancelled – %(service)s, %(when)s",
-    EmailKind.MOVED: "Booking moved – %(service)s, now %(when)s",
-    EmailKind.BOOKING_MOVED: "Booking moved: %(client)s – %(service)s, now %(when)s",
-    EmailKind.WAITLIST_JOINED: "You’re on the waitlist – %(service)s, %(when)s",
-    EmailKind.WAITLIST_OFFER: "A place is free for you – %(service)s, %(when)s",
-    EmailKind.WAITLIST_LAPSED: "Your waitlist place has passed on – %(service)s, %(when)s",
-    EmailKind.WAITLIST_CLOSED: "Waitlist closed – %(service)s, %(when)s",
-    EmailKind.WAITLIST_WITHDRAWN: "Waitlist update – %(service)s, %(when)s",
+    EmailKind.REQUEST_RECEIVED: gettext_noop("Booking request received – %(service)s, %(when)s"),
+    EmailKind.CONFIRMED: gettext_noop("Booking confirmed – %(service)s, %(when)s"),
+    EmailKind.REJECTED: gettext_noop("Booking request declined – %(service)s, %(when)s"),
+    EmailKind.EXPIRED: gettext_noop("Booking request expired – %(service)s, %(when)s"),
+    EmailKind.CANCELLED: gettext_noop("Booking cancelled – %(service)s, %(when)s"),
+    EmailKind.REMINDER: gettext_noop("Reminder: %(service)s, %(when)s"),
+    EmailKind.NEW_REQUEST: gettext_noop("New booking request from %(client)s – %(service)s, %(when)s"),
+    EmailKind.NEW_BOOKING: gettext_noop("New booking from %(client)s – %(service)s, %(when)s"),
+    EmailKind.CLIENT_CANCELLED: gettext_noop("%(client)s cancelled – %(service)s, %(when)s"),
+    EmailKind.MOVED: gettext_noop("Booking moved – %(service)s, now %(when)s"),
+    EmailKind.BOOKING_MOVED: gettext_noop("Booking moved: %(client)s – %(service)s, now %(when)s"),
+    EmailKind.WAITLIST_JOINED: gettext_noop("You’re on the waitlist – %(service)s, %(when)s"),
+    EmailKind.WAITLIST_OFFER: gettext_noop("A place is free for you – %(service)s, %(when)s"),
+    EmailKind.WAITLIST_LAPSED: gettext_noop("Your waitlist place has passed on – %(service)s, %(when)s"),
+    EmailKind.WAITLIST_CLOSED: gettext_noop("Waitlist closed – %(service)s, %(when)s"),
+    EmailKind.WAITLIST_WITHDRAWN: gettext_noop("Waitlist update – %(service)s, %(when)s"),
 }
 # The client's email for each step of a waitlist entry (DESIGN.md 11); "" is joining.
 WAITLIST_KINDS = {
@@ -81,8 +83,8 @@ WAITLIST_KINDS = {
 }
 # A pending request the client cancels was never a booking: say so.
 WITHDRAWN_SUBJECTS = {
-    EmailKind.CANCELLED: "Booking request withdrawn – %(service)s, %(when)s",
-    EmailKind.CLIENT_CANCELLED: "%(client)s withdrew their request – %(service)s, %(when)s",
+    EmailKind.CANCELLED: gettext_noop("Booking request withdrawn – %(service)s, %(when)s"),
+    EmailKind.CLIENT_CANCELLED: gettext_noop("%(client)s withdrew their request – %(service)s, %(when)s"),
 }
 
 
@@ -90,11 +92,13 @@ WITHDRAWN_SUBJECTS = {
 
 
 def booking_notifications_queue(
-    *, booking: Booking, from_status: str, moved_from: datetime | None = None, from_waitlist: bool = False
+    *, booking: Booking, from_status: str, moved_from: datetime | None = None, from_waitlist: bool = False,
+    made_by_owner: bool = False, email_client: bool = True,
 ) -> list[OutboxEmail]:
     """Record the emails and owner notification for a booking that just went from `from_status`
     ("" when it was just created) to its current status, or that moved from the start
-    `moved_from` to its current one; queue their sending after commit.
+    `moved_from` to its current one; queue their sending after commit. A booking the owner made
+    tells the owner nothing, and the client only with `email_client`.
 
     Call it inside the booking service's transaction, after the booking row and its history row
     are saved. It only inserts rows and registers on_commit callbacks; nothing here waits on
@@ -112,6 +116,10 @@ def booking_notifications_queue(
         client_kinds, owner_kind = [EmailKind.MOVED], EmailKind.BOOKING_MOVED
     else:
         client_kinds, owner_kind = _kinds_for(from_status, to_status)
+    if not email_client:
+        client_kinds = []
+    if made_by_owner:
+        owner_kind = None  # the owner booked it themselves
     if not client_kinds and owner_kind is None:
         return []
     links = _links(booking)
@@ -296,7 +304,7 @@ class _When:
 
 def _when(start_utc: datetime, end_utc: datetime, zone: ZoneInfo) -> _When:
     start, end = start_utc.astimezone(zone), end_utc.astimezone(zone)
-    next_day = " (+1 day)" if end.date() > start.date() else ""
+    next_day = " " + _("(+1 day)") if end.date() > start.date() else ""
     return _When(
         date=f"{start:%A} {start.day} {start:%B %Y}",
         time=f"{start:%H:%M}–{end:%H:%M}{next_day}",
@@ -326,7 +334,7 @@ def _moved_from(booking: Booking, start_utc: datetime) -> _Moved:
 
 def _moment(moment: datetime, zone: ZoneInfo) -> str:
     local = moment.astimezone(zone)
-    return f"{local:%A} {local.day} {local:%B} at {local:%H:%M}"
+    return _("%(date)s at %(time)s") % {"date": f"{local:%A} {local.day} {local:%B}", "time": f"{local:%H:%M}"}
 
 
 def _one_line(text: str) -> str:

@@ -4,15 +4,38 @@ from collections.abc import Iterator
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
+from django.utils import translation
+from django.utils.translation import gettext_lazy as _
+
 from bookingsite.bookings.models import Booking, Client
 
-BOOKING_HEADER = ["Start", "End", "Service", "Status", "Client", "Email", "Phone", "Notes from the client", "Booked at"]
-CLIENT_HEADER = ["Name", "Email", "Phone", "Bookings", "Client since"]
+# In the owner's language, like the statuses in the rows.
+BOOKING_HEADER = [
+    _("Start"), _("End"), _("Service"), _("Status"), _("Client"), _("Email"), _("Phone"), _("Notes from the client"),
+    _("Booked at"),
+]
+CLIENT_HEADER = [_("Name"), _("Email"), _("Phone"), _("Bookings"), _("Client since")]
 
 
 def local_iso(moment: datetime | None, zone: ZoneInfo) -> str:
     """ISO 8601 in the business's zone with its UTC offset, e.g. 2026-03-29T10:00:00+02:00."""
     return moment.astimezone(zone).isoformat(timespec="seconds") if moment else ""
+
+
+def header(names: list) -> list[str]:
+    return [str(name) for name in names]
+
+
+def in_request_language(rows: Iterator[list[object]]) -> Iterator[list[object]]:
+    """`rows` read in the language of the request that asked for them: a download streams after the
+    request is done, when no language is active any more (statuses are translated as they are read)."""
+    language = translation.get_language()
+
+    def read() -> Iterator[list[object]]:
+        with translation.override(language):
+            yield from rows
+
+    return read()
 
 
 def booking_rows(bookings, zone: ZoneInfo) -> Iterator[list[object]]:

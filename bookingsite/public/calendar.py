@@ -4,6 +4,8 @@ import calendar
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from django.utils.formats import date_format
+
 from bookingsite.availability.types import Day
 
 
@@ -33,8 +35,8 @@ class CalendarDay:
 
     @property
     def long_name(self) -> str:
-        """Like "Monday 7 December"."""
-        return f"{self.date:%A} {self.date.day} {self.date:%B}"
+        """Like "Monday 7 December", in the page's language: as the chosen day's heading writes it."""
+        return date_format(self.date, "l j F")
 
 
 def first_of_month(day: date) -> date:

@@ -8,6 +8,7 @@ from django.urls import reverse
 from bookingsite.bookings.calendar_links import google_calendar_url
 from bookingsite.bookings.models import Booking, WaitlistEntry
 from bookingsite.businesses.models import BusinessBookingSettings
+from bookingsite.lib.languages import url_in_language
 
 
 @dataclass(frozen=True)
@@ -32,3 +33,10 @@ def booking_links(request: HttpRequest, page: BusinessBookingSettings, booking: 
 def waitlist_entry_url(request: HttpRequest, page: BusinessBookingSettings, entry: WaitlistEntry) -> str:
     """The client's page for their place in line; its token is the key, as a booking's manage link's."""
     return request.build_absolute_uri(reverse("public:waitlist-entry", args=[page.public_booking_slug, entry.token]))
+
+
+def with_lang(request: HttpRequest, url: str) -> str:
+    """`url` carrying on the `?lang=` the client asked this page in (DESIGN.md 12: no cookie holds
+    it); unchanged when they asked for none."""
+    code = getattr(request, "lang_param", "")
+    return url_in_language(url, code) if code else url

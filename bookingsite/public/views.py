@@ -15,7 +15,9 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils import translation
 from django.utils.cache import patch_vary_headers
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.clickjacking import xframe_options_exempt
 from django.views.decorators.csrf import csrf_exempt
@@ -46,7 +48,7 @@ from bookingsite.lib.ratelimit import seconds_until_allowed
 from . import calendar as month_calendar
 from .form_tokens import FormToken, FormTokenError, make_form_token, read_form_token
 from .forms import BookingForm
-from .links import booking_links
+from .links import booking_links, with_lang
 
 # A zone search longer than any zone's name is cut, not looked for.
 ZONE_SEARCH_MAX = 60
@@ -170,9 +172,14 @@ def _picker_context(
     if asked_month < first_month:
         month_note = _("%(asked)s has passed, so here is %(month)s.")
     elif asked_month > last_month:
-        month_note = _("Bookings open %(days)d days ahead, so %(month)s is the furthest month to book.")
+        month_note = ngettext(
+            "Bookings open %(days)d day ahead, so %(month)s is the furthest month to book.",
+            "Bookings open %(days)d days ahead, so %(month)s is the furthest month to book.",
+            page.booking_horizon_days,
+        )
     month_note = month_note and month_note % {
-        "asked": f"{asked_month:%B %Y}", "month": f"{month:%B %Y}", "days": page.booking_horizon_days,
+        "asked": date_format(asked_month, "YEAR_MONTH_FORMAT"), "month": date_format(month, "YEAR_MONTH_FORMAT"),
+        "days": page.booking_horizon_days,
     }
 
     def month_days(month_start):
@@ -216,18 +223,25 @@ def _picker_context(
     )
 
 
-def _picker_html(page: BusinessBookingSettings, service: SessionCategory, query: PickerQuery, now: datetime) -> str:
+def _picker_html(
+    page: BusinessBookingSettings, service: SessionCategory, query: PickerQuery, now: datetime, lang_param: str
+) -> str:
     """The picker as htmx swaps it in. It is the same for everyone who asks the same thing within
     the minute in the same language, so it is cached as offered_days is: under the availability
-    version and the minute, and the language."""
+    version and the minute, the language, and the `?lang=` its links carry on."""
+    def picker() -> str:
+        context = {**_picker_context(page, service, query, now), "lang_param": lang_param}
+        return render_to_string("public/partials/_picker.html", context)
+
     if query.zone_search:  # a search's answer is the asker's own
-        return render_to_string("public/partials/_picker.html", _picker_context(page, service, query, now))
+        return picker()
     minute = int(now.timestamp()) // availability.OFFERED_DAYS_SECONDS
     language = translation.get_language()
-    key = f"picker:{page.pk}:{page.availability_version}:{service.pk}:{':'.join(map(str, query))}:{language}:{minute}"
+    key = (f"picker:{page.pk}:{page.availability_version}:{service.pk}:{':'.join(map(str, query))}:{language}:"
+           f"{lang_param}:{minute}")
     html = shared_cache.get(key)
     if html is None:
-        html = render_to_string("public/partials/_picker.html", _picker_context(page, service, query, now))
+        html = picker()
         shared_cache.set(key, html, availability.OFFERED_DAYS_SECONDS)
     return html
 
@@ -282,7 +296,7 @@ def service_page(request: HttpRequest, page: BusinessBookingSettings, service: S
         request, query,
         lambda: render(request, "public/service.html",
                        {**_picker_context(page, service, query, now), "zone_unasked": "tz" not in request.GET}),
-        lambda: HttpResponse(_picker_html(page, service, query, now)),
+        lambda: HttpResponse(_picker_html(page, service, query, now, request.lang_param)),
     )
     patch_vary_headers(response, ["HX-Request"])
     return response
@@ -332,7 +346,7 @@ def booking_form(request: HttpRequest, page: BusinessBookingSettings, service: S
     start = plausible_instant(sent.get("start", ""))
     context = _base_context(page, service=service, client_timezone=client_timezone)
     if start is None:
-        return redirect(reverse("public:service", args=[page.public_booking_slug, service.pk]))
+        return redirect(with_lang(request, reverse("public:service", args=[page.public_booking_slug, service.pk])))
     slot = _offered_slot(page, service, start)
     if slot is None:
         context.update(error=SlotTakenError.message, typed=typed)
@@ -414,7 +428,7 @@ def _submit_booking(request: HttpRequest, page: BusinessBookingSettings, service
             raise
         # The form again, filled in as sent, so sending it once more is one click.
         return _busy_again(request, "public/book.html", context, busy)
-    return redirect(reverse("public:booking", args=[page.public_booking_slug, booking.manage_token]))
+    return redirect(with_lang(request, reverse("public:booking", args=[page.public_booking_slug, booking.manage_token])))
 
 
 def _book_anew(request: HttpRequest, context: dict, reused: OnceKeyReusedError) -> HttpResponse:
@@ -495,7 +509,7 @@ def booking_cancel(request: HttpRequest, page: BusinessBookingSettings, token: s
         except BookingError as exc:
             context["error"] = exc.message
             return render(request, "public/cancel.html", context, status=400)
-        return redirect(reverse("public:booking", args=[page.public_booking_slug, booking.manage_token]))
+        return redirect(with_lang(request, reverse("public:booking", args=[page.public_booking_slug, booking.manage_token])))
     response = render(request, "public/cancel.html", context)
     response["Referrer-Policy"] = "no-referrer"
     return response
@@ -556,7 +570,8 @@ def _move_booking(request: HttpRequest, page: BusinessBookingSettings, booking: 
         # The confirmation again, so sending it once more is one click.
         context.update(new_start=start, new_end=start + timedelta(minutes=booking.session_category.duration_minutes))
         return _busy_again(request, "public/reschedule.html", context, busy)
-    return redirect(reverse("public:booking", args=[page.public_booking_slug, booking.manage_token]) + "?moved=1")
+    booking_url = reverse("public:booking", args=[page.public_booking_slug, booking.manage_token])
+    return redirect(with_lang(request, f"{booking_url}?moved=1"))
 
 
 @require_GET

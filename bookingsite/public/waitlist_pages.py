@@ -34,6 +34,7 @@ from bookingsite.lib.instants import plausible_instant
 
 from .form_tokens import make_form_token
 from .forms import BookingForm
+from .links import with_lang
 from .views import (
     _base_context,
     _busy_again,
@@ -88,7 +89,7 @@ def waitlist_join(request: HttpRequest, page: BusinessBookingSettings, service: 
     client_timezone, _unknown = _client_timezone(request, page)
     start = plausible_instant(request.GET.get("start", ""))
     if start is None:
-        return redirect(reverse("public:service", args=[page.public_booking_slug, service.pk]))
+        return redirect(with_lang(request, reverse("public:service", args=[page.public_booking_slug, service.pk])))
     context = _base_context(page, service=service, client_timezone=client_timezone, start=start,
                             end=start + timedelta(minutes=service.duration_minutes))
     if not service.waitlist_enabled:
@@ -124,7 +125,7 @@ def _submit_join(request: HttpRequest, page: BusinessBookingSettings, service: S
         # Anyone may know a client's email: the link to their place goes to their mailbox, not here.
         context.update(form=None, already_in_line=details["client_email"])
         return render(request, TEMPLATE_JOIN, context)
-    return redirect(reverse("public:waitlist-entry", args=[page.public_booking_slug, entry.token]))
+    return redirect(with_lang(request, reverse("public:waitlist-entry", args=[page.public_booking_slug, entry.token])))
 
 
 def _entry(page: BusinessBookingSettings, token: str) -> WaitlistEntry:
@@ -197,7 +198,7 @@ def waitlist_claim(request: HttpRequest, page: BusinessBookingSettings, token: s
     booking = _entry_step(request, page, entry, waitlist.waitlist_claim)
     if isinstance(booking, HttpResponse):
         return booking
-    return redirect(reverse("public:booking", args=[page.public_booking_slug, booking.manage_token]))
+    return redirect(with_lang(request, reverse("public:booking", args=[page.public_booking_slug, booking.manage_token])))
 
 
 @csrf_exempt  # the unguessable URL is the credential
@@ -211,4 +212,4 @@ def waitlist_leave(request: HttpRequest, page: BusinessBookingSettings, token: s
         return _entry_page(request, page, entry)
     if isinstance(refused := _entry_step(request, page, entry, waitlist.waitlist_leave), HttpResponse):
         return refused
-    return redirect(reverse("public:waitlist-entry", args=[page.public_booking_slug, entry.token]))
+    return redirect(with_lang(request, reverse("public:waitlist-entry", args=[page.public_booking_slug, entry.token])))

@@ -14,6 +14,7 @@ from django.db import transaction
 from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import translation
+from django.utils.translation import gettext as _
 from standardwebhooks import Webhook
 
 from bookingsite.businesses.models import BusinessProfile
@@ -163,7 +164,7 @@ def endpoint_switch_off(endpoint: WebhookEndpoint, *, last_error: str, now: date
         owner_notice_queue(
             business=business,
             kind=EmailKind.WEBHOOK_DISABLED,
-            subject=f"Webhook switched off – {endpoint.url}",
+            subject=_("Webhook switched off – %(url)s") % {"url": endpoint.url},
             context={
                 "url": endpoint.url,
                 "failing_days": failing_days,

@@ -28,9 +28,11 @@ def new_event_id() -> str:
 
 
 def booking_webhooks_queue(
-    *, booking: Booking, from_status: str, moved_from: datetime | None = None, from_waitlist: bool = False
+    *, booking: Booking, from_status: str, moved_from: datetime | None = None, from_waitlist: bool = False,
+    made_by_owner: bool = False, email_client: bool = True,
 ) -> list[WebhookDelivery]:
-    """Record a delivery of the change's event to each active endpoint of the business.
+    """Record a delivery of the change's event to each active endpoint of the business (whoever
+    made the change, and whether or not the client was emailed).
 
     Call it inside the booking service's transaction (bookings.events does); raises RuntimeError
     outside one. Nothing here waits on the network.

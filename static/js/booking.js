@@ -53,8 +53,9 @@
   document.addEventListener("htmx:afterSettle", function (event) {
     var status = document.getElementById("picker-status");
     var heading = document.getElementById("slots-heading");
-    // The swap replaced the picker: say what it now shows, from a live region outside it.
-    if (status && heading && event.detail.target.id === "picker") status.textContent = heading.textContent + ": " + document.querySelectorAll("#slots li").length + " times";
+    // The swap replaced the picker: say what it now shows, from a live region outside it, in the
+    // page's language (the heading carries the sentence, translated by the template).
+    if (status && heading && event.detail.target.id === "picker") status.textContent = heading.getAttribute("data-announce") || heading.textContent;
     if (!focusTarget) return;
     var target = document.getElementById(focusTarget);
     var chosenDay = focusTarget === "slots-heading";
@@ -66,6 +67,17 @@
     var box = first.getBoundingClientRect();
     if (chosenDay && (box.bottom > window.innerHeight || box.top < 0)) document.getElementById("slots").scrollIntoView({ block: "start" });
     else if (!chosenDay) target.scrollIntoView({ block: "nearest" });
+  });
+
+  // A swap pushed a new address (another month, day or zone): the language links follow it, so
+  // switching language keeps what the client is looking at.
+  document.addEventListener("htmx:pushedIntoHistory", function () {
+    var links = document.querySelectorAll("#language-switcher a[data-lang]");
+    for (var i = 0; i < links.length; i++) {
+      var url = new URL(window.location.href);
+      url.searchParams.set("lang", links[i].getAttribute("data-lang"));
+      links[i].setAttribute("href", url.pathname + url.search);
+    }
   });
 
   // Arrow keys move between the month's days (left/right a day, up/down a week), as in a date grid.

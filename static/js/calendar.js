@@ -32,54 +32,96 @@
     return date.toISOString().slice(0, 10);  // a date in the UTC frame is the business's date
   }
 
+  var VIEW_UNITS = { timeGridDay: "day", timeGridWeek: "week", dayGridMonth: "month", listWeek: "list" };
+
+  // FullCalendar's own words, as the page translated them (#calendar-texts), with "{n}" for a number.
+  function pageTexts(locale) {
+    var texts = document.getElementById("calendar-texts").dataset;
+    var plural = new Intl.PluralRules(locale || undefined);
+    function counted(one, other) {
+      return function (n) { return (plural.select(n) === "one" ? one : other).replace("{n}", n); };
+    }
+    function byUnit(prefix) {
+      return function (_text, unit) { return texts[prefix + unit.charAt(0).toUpperCase() + unit.slice(1)] || _text; };
+    }
+    return {
+      buttonText: { today: texts.today, month: texts.month, week: texts.week, day: texts.day, list: texts.list },
+      buttonHints: { prev: byUnit("previous"), next: byUnit("next"), today: byUnit("this") },
+      viewHint: function (_text, view) { return texts[VIEW_UNITS[view] + "View"] || _text; },
+      allDayText: texts.allDay,
+      noEventsText: texts.noEvents,
+      moreLinkText: counted(texts.moreOne, texts.moreOther),
+      moreLinkHint: counted(texts.moreHintOne, texts.moreHintOther),
+      closeHint: texts.close,
+      timeHint: texts.time,
+      eventHint: texts.event
+    };
+  }
+
+  function showError(shown) {
+    return function () { document.getElementById("calendar-error").classList.toggle("hidden", !shown); };
+  }
+
   function init() {
     var element = document.getElementById("calendar");
     if (!element || !window.FullCalendar) return;
     element.classList.remove("hidden");
     var data = element.dataset;
     var narrow = window.matchMedia("(max-width: 639px)").matches;
-    var clock = { hour: "2-digit", minute: "2-digit", hour12: false };
+    // 12- or 24-hour, as the page says (calendar_conventions in calendar_pages.py decides).
+    var clock = data.hour12 === "true"
+      ? { hour: "numeric", minute: "2-digit", hour12: true, meridiem: "short" }
+      : { hour: "2-digit", minute: "2-digit", hour12: false };
     var dateInput = document.getElementById("id_date");
     var initialView = data.view || (narrow ? "listWeek" : "timeGridWeek");
-    // The week grid scrolls inside a fixed height (opening at 07:00); month and list grow with their content.
-    function heightFor(view) { return view === "timeGridWeek" ? (narrow ? 560 : 720) : "auto"; }
+    var views = "dayGridMonth,timeGridWeek,timeGridDay,listWeek";
+    // The time grids scroll inside a fixed height (opening at 07:00); month and list grow with their content.
+    function heightFor(view) { return view.indexOf("timeGrid") === 0 ? (narrow ? 560 : 720) : "auto"; }
 
-    var calendar = new window.FullCalendar.Calendar(element, {
+    var calendar = new window.FullCalendar.Calendar(element, Object.assign(pageTexts(data.locale), {
       timeZone: "UTC",  // see the comment at the top
+      locale: data.locale || undefined,  // dates and weekday names by the browser's Intl in the page's language
       now: function () { return businessNow(data.zone); },
       initialView: initialView,
       initialDate: data.date || undefined,
-      firstDay: 1,
+      firstDay: Number(data.firstDay),  // the page decides (calendar_conventions)
       headerToolbar: narrow
         ? { left: "prev,next", center: "title", right: "today" }
-        : { left: "prev,next today", center: "title", right: "dayGridMonth,timeGridWeek,listWeek" },
-      footerToolbar: narrow ? { center: "dayGridMonth,timeGridWeek,listWeek" } : false,
-      buttonText: { today: "Today", month: "Month", week: "Week", list: "List" },
-      buttonHints: { prev: "Previous $0", next: "Next $0", today: "This $0" },
+        : { left: "prev,next today", center: "title", right: views },
+      footerToolbar: narrow ? { center: views } : false,
       eventTimeFormat: clock,
       slotLabelFormat: clock,
       scrollTime: "07:00:00",
       nowIndicator: true,
-      allDaySlot: false,
+      // The all-day row carries a date's note: "Day off", "Changed hours: …" (from the hours feed).
+      allDaySlot: true,
       height: heightFor(initialView),
       views: {
         timeGridWeek: { dayHeaderFormat: narrow ? { weekday: "narrow", day: "numeric" } : { weekday: "short", day: "numeric", month: "short", omitCommas: true } },
+        timeGridDay: { dayHeaderFormat: { weekday: "long", day: "numeric", month: "long" } },
         dayGridMonth: { dayMaxEvents: 3 }
       },
       viewDidMount: function (info) { calendar.setOption("height", heightFor(info.view.type)); },
-      noEventsContent: "Nothing on the calendar this week.",
-      events: {
-        url: data.eventsUrl,
-        failure: function () { document.getElementById("calendar-error").classList.remove("hidden"); },
-        success: function () { document.getElementById("calendar-error").classList.add("hidden"); }
-      },
+      // The sessions and requests (their loading clears an earlier error), and each date's working hours and note.
+      eventSources: [
+        { url: data.eventsUrl, failure: showError(true), success: showError(false) },
+        { url: data.hoursUrl, failure: showError(true) }
+      ],
       eventDidMount: function (info) {
-        // A readable name for screen readers and a tooltip on hover: time, title, kind.
         var props = info.event.extendedProps;
-        var label = info.timeText + " " + info.event.title + (props.kind === "pending" ? " (waiting for your answer)" : "")
-          + (props.kind === "waitlist" ? " (waitlist: the place is held for the first in line)" : "");
+        if (!props.description) return;  // shading: decoration, its words are in the all-day row
+        // A readable name for screen readers and a tooltip on hover: time, then the feed's translated description.
+        var label = (info.timeText ? info.timeText + " " : "") + props.description;
         info.el.setAttribute("aria-label", label);
         info.el.setAttribute("title", label);
+        // The list view shows no stripes: a hand-added session says so in words there.
+        var title = props.created_by_owner && info.el.querySelector(".fc-list-event-title");
+        if (title) {
+          var tag = document.createElement("span");
+          tag.className = "fk-hand-added-tag";
+          tag.textContent = document.getElementById("calendar-texts").dataset.handAdded;
+          title.appendChild(tag);
+        }
         // The list view (phones' default) gets a link to a session's waitlist beside its title; elsewhere
         // the event is itself a link, and the booking or bookings page it opens links the waitlist.
         var cell = props.kind === "session" && props.waitlist_url && info.el.querySelector(".fc-list-event-title");
@@ -87,10 +129,21 @@
           var link = document.createElement("a");
           link.href = props.waitlist_url;
           link.className = "fk-waitlist-link";
-          link.textContent = "Waitlist (" + props.waiting + ")";
+          link.textContent = props.waitlist_label;
           // FullCalendar opens the event's url on a click anywhere in its row: this link goes to its own.
           link.addEventListener("click", function (event) { event.stopPropagation(); });
           cell.appendChild(link);
+        }
+        // A session with a free place: "Add a client" books one into it (the phone booking page).
+        var addCell = props.add_client_url && info.el.querySelector(".fc-list-event-title");
+        if (addCell) {
+          var add = document.createElement("a");
+          add.href = props.add_client_url;
+          add.className = "fk-waitlist-link";  // the waitlist link's look: a 44 px underlined link
+          add.textContent = props.add_client_label;
+          add.setAttribute("aria-label", props.add_client_label + " (" + props.description + ")");
+          add.addEventListener("click", function (event) { event.stopPropagation(); });
+          addCell.appendChild(add);
         }
       },
       datesSet: function (info) {
@@ -105,7 +158,7 @@
         // The "add a session" form starts on the day in view (today when it is in view).
         if (dateInput && !dateInput.dataset.touched) dateInput.value = inView ? today : start;
       }
-    });
+    }));
     if (dateInput) dateInput.addEventListener("input", function () { dateInput.dataset.touched = "1"; });
     calendar.render();
     // The arrow buttons are named by their title ("Previous week"); their icon font glyph is decoration,

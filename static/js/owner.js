@@ -28,7 +28,8 @@
       if (all) all.checked = false;
     }
   });
-  // Copy buttons: data-copy is a selector of the element whose text (or value) to copy.
+  // Copy buttons: data-copy is a selector of the element whose text (or value) to copy; data-copied
+  // is what the button says for a moment after, in the page's language.
   document.addEventListener("click", function (event) {
     var button = event.target.closest("[data-copy]");
     if (!button) return;
@@ -37,7 +38,7 @@
     var text = "value" in source && source.value !== undefined ? source.value : source.textContent.trim();
     navigator.clipboard.writeText(text).then(function () {
       var label = button.textContent;
-      button.textContent = "Copied";
+      button.textContent = button.getAttribute("data-copied") || label;
       setTimeout(function () { button.textContent = label; }, 1500);
     });
   });

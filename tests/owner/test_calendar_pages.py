@@ -22,6 +22,7 @@ pytestmark = pytest.mark.django_db
 
 LONDON = ZoneInfo("Europe/London")
 EVENTS = "/app/calendar/events/"
+HOURS = "/app/calendar/hours/"
 NEW_SESSION = "/app/calendar/sessions/new/"
 
 
@@ -68,7 +69,8 @@ def feed(owner, start: str, end: str):
 
 @pytest.mark.parametrize(
     ("method", "url"),
-    [("get", "/app/calendar/"), ("get", f"{EVENTS}?start=2031-07-01&end=2031-07-08"), ("post", NEW_SESSION)],
+    [("get", "/app/calendar/"), ("get", f"{EVENTS}?start=2031-07-01&end=2031-07-08"),
+     ("get", f"{HOURS}?start=2031-07-01&end=2031-07-08"), ("post", NEW_SESSION)],
 )
 def test_anonymous_visitor_is_sent_to_log_in(client, db, method, url):
     response = getattr(client, method)(url)
@@ -89,7 +91,7 @@ def test_page_loads_fullcalendar_and_lists_the_weeks_without_javascript(owner, b
     assert 'data-zone="Europe/London"' in body
     noscript = body[body.index("<noscript>"): body.index("</noscript>")]
     assert "Thursday 10 July" in noscript
-    assert "10:00–11:00" in noscript and "Private lesson · 0/1" in noscript
+    assert "10:00–11:00" in noscript and "Private lesson · 0/1 booked" in noscript
     assert "?date=2031-06-23" in noscript and "?date=2031-07-21" in noscript  # two weeks either way
 
 
@@ -114,7 +116,10 @@ def test_page_offers_only_this_business_current_services(owner, business, servic
 
 
 def test_feed_shape_for_a_session_and_a_pending_request(owner, business, service):
-    booking = BookingFactory(business_profile=business, session_category=service, start_time_utc=at(date(2031, 7, 10), 10))
+    booking = BookingFactory(
+        business_profile=business, session_category=service, start_time_utc=at(date(2031, 7, 10), 10),
+        client=ClientFactory(business_profile=business, name="Ann Archer"), client_name="Ann Archer",
+    )
     session = session_at(business, service, booking.start_time_utc)
     booking.session = session
     booking.save()
@@ -129,7 +134,7 @@ def test_feed_shape_for_a_session_and_a_pending_request(owner, business, service
     first, second = response.json()
     assert first == {
         "id": f"session-{session.pk}",
-        "title": "Private lesson · 1/1",
+        "title": "Private lesson · Ann Archer",  # a one-to-one session: its client's name
         "start": "2031-07-10T10:00:00",
         "end": "2031-07-10T11:00:00",
         "url": f"/app/bookings/{booking.pk}/",
@@ -138,11 +143,14 @@ def test_feed_shape_for_a_session_and_a_pending_request(owner, business, service
         "textColor": "#ffffff",
         "classNames": ["fk-session"],
         "extendedProps": {
-            "kind": "session", "service_id": service.pk, "service": "Private lesson", "client": "",
-            "taken": 1, "capacity": 1, "created_by_owner": False, "waiting": 0, "waitlist_url": "",
+            "kind": "session", "service_id": service.pk, "service": "Private lesson", "client": "Ann Archer",
+            "taken": 1, "capacity": 1, "created_by_owner": False, "description": "Private lesson with Ann Archer",
+            "waiting": 0, "waitlist_url": "", "waitlist_label": "",
+            "add_client_url": "", "add_client_label": "",  # a full session takes no client
         },
     }
     assert second["title"] == "Pending: Pat Pending"
+    assert second["extendedProps"]["description"] == "Request from Pat Pending for Private lesson, waiting for your answer"
     assert second["extendedProps"]["kind"] == "pending"
     assert (second["start"], second["end"]) == ("2031-07-11T14:00:00", "2031-07-11T15:00:00")
     assert second["url"] == f"/app/bookings/{pending.pk}/"
@@ -163,7 +171,9 @@ def test_a_group_session_links_to_its_bookings_that_day(owner, business):
     extra = ClientFactory(business_profile=business)
     session.attendees.add(extra)  # added by hand, no booking: takes a place too
     [event] = feed(owner, "2031-07-07", "2031-07-14").json()
-    assert event["title"] == "Group swim · 3/4"
+    assert event["title"] == "Group swim · 3/4 booked"  # filled places, never a name, on a group session
+    assert event["extendedProps"]["client"] == ""
+    assert event["extendedProps"]["description"] == "Group swim, 3 of 4 places booked"
     url = urlsplit(event["url"])
     assert url.path == "/app/bookings/"
     assert parse_qs(url.query) == {"service": [str(group.pk)], "date_from": ["2031-07-10"], "date_to": ["2031-07-10"]}
@@ -237,6 +247,168 @@ def test_bad_ranges_answer_400_json(owner, query, field):
 
 def test_62_days_is_the_most(owner):
     assert feed(owner, "2031-07-01T00:00:00Z", "2031-09-01T00:00:00Z").status_code == 200
+
+
+def test_a_hand_added_session_is_marked_and_a_booked_one_is_not(owner, business, service):
+    group = ServiceFactory(business_profile=business, name="Group swim", capacity=8)
+    added = session_at(business, group, at(date(2031, 7, 10), 10), created_by_owner=True)
+    for _ in range(3):
+        BookingFactory(business_profile=business, session_category=group, start_time_utc=added.start_time_utc, session=added)
+    session_at(business, service, at(date(2031, 7, 10), 14))
+    hand, booked = feed(owner, "2031-07-07", "2031-07-14").json()
+    assert hand["title"] == "Group swim · 3/8 booked"
+    assert hand["classNames"] == ["fk-session", "fk-hand-added"]
+    assert hand["display"] == "block"  # a box with its stripes in the month view, not a dot
+    assert hand["extendedProps"]["created_by_owner"] is True
+    assert hand["extendedProps"]["description"] == "Group swim, 3 of 8 places booked (added by you on the calendar)"
+    assert booked["classNames"] == ["fk-session"] and "display" not in booked
+    assert booked["extendedProps"]["created_by_owner"] is False
+
+
+def test_a_past_one_to_one_session_keeps_its_clients_name(owner, business, service):
+    start = timezone.now() - timedelta(days=2)
+    session = session_at(business, service, start)
+    BookingFactory(business_profile=business, session_category=service, start_time_utc=start, session=session,
+                   status=Booking.Status.COMPLETED, client=ClientFactory(business_profile=business, name="Cleo Past"),
+                   client_name="Cleo Past")
+    day = start.astimezone(LONDON).date()
+    [event] = feed(owner, day.isoformat(), (day + timedelta(days=1)).isoformat()).json()
+    assert event["title"] == "Private lesson · Cleo Past"
+
+
+# --- the hours feed: each date's shading and note ---------------------------------------------
+
+
+def hours(owner, start: str, end: str) -> list[dict]:
+    response = owner.get(HOURS, {"start": start, "end": end})
+    assert response.status_code == 200
+    return response.json()
+
+
+def shading_on(events: list[dict], day: str) -> list[tuple[str, str]]:
+    """The background events starting on `day`, as (start, end) wall-clock times."""
+    return [(event["start"][11:16], event["end"][11:16])
+            for event in events if event.get("display") == "background" and event["start"].startswith(day)]
+
+
+def notes(events: list[dict]) -> dict[str, str]:
+    return {event["start"]: event["title"] for event in events if "fk-day-note" in event["classNames"]}
+
+
+def test_hours_feed_shades_outside_each_dates_blocks(owner, business):
+    """Monday 7 July 2031 has two blocks; Sunday none (not working); the rest 09:00–17:00."""
+    for weekday in range(6):
+        end = time(12) if weekday == 0 else time(17)
+        WorkingHoursFactory(business_profile=business, weekday=weekday, start_time=time(9), end_time=end)
+    WorkingHoursFactory(business_profile=business, weekday=0, start_time=time(14), end_time=time(18))
+    events = hours(owner, "2031-07-07T00:00:00Z", "2031-07-14T00:00:00Z")
+    assert shading_on(events, "2031-07-07") == [("00:00", "09:00"), ("12:00", "14:00"), ("18:00", "00:00")]
+    assert shading_on(events, "2031-07-08") == [("00:00", "09:00"), ("17:00", "00:00")]
+    assert shading_on(events, "2031-07-13") == [("00:00", "00:00")]  # the whole Sunday
+    [evening] = [event for event in events if event["start"] == "2031-07-08T17:00:00"]
+    assert evening == {"start": "2031-07-08T17:00:00", "end": "2031-07-09T00:00:00", "display": "background",
+                       "classNames": ["fk-off-hours"]}
+    assert notes(events) == {"2031-07-13": "Not working"}
+    assert {event["start"][:10] for event in events} == {f"2031-07-{day:02d}" for day in range(7, 14)}  # not the 14th
+
+
+def test_hours_feed_follows_exception_dates(owner, business, open_every_day):
+    ExceptionDateFactory(business_profile=business, date=date(2031, 7, 9))  # closed
+    ExceptionDateFactory(business_profile=business, date=date(2031, 7, 10), start_time=time(18), end_time=time(21))
+    events = hours(owner, "2031-07-07", "2031-07-14")
+    assert shading_on(events, "2031-07-09") == [("00:00", "00:00")]
+    # The changed hours replace the weekday's 09:00–17:00 (the engine's blocks_on), evening open.
+    assert shading_on(events, "2031-07-10") == [("00:00", "18:00"), ("21:00", "00:00")]
+    assert all("fk-exception" in event["classNames"] for event in events if event["start"][:10] in {"2031-07-09", "2031-07-10"})
+    assert not any("fk-exception" in event["classNames"] for event in events if event["start"][:10] == "2031-07-08")
+    assert notes(events) == {"2031-07-09": "Day off", "2031-07-10": "Changed hours: 18:00–21:00"}
+    [changed] = [event for event in events if event["start"] == "2031-07-10"]
+    assert changed["allDay"] is True and changed["end"] == "2031-07-11"
+    assert changed["extendedProps"] == {"kind": "day", "description": "Changed hours: 18:00–21:00"}
+
+
+def test_hours_feed_dates_are_the_business_dates_across_the_clocks_going_back(owner, business, open_every_day):
+    events = hours(owner, "2031-10-25T00:00:00Z", "2031-10-27T00:00:00Z")  # London leaves BST on the 26th
+    assert shading_on(events, "2031-10-26") == [("00:00", "09:00"), ("17:00", "00:00")]
+    assert {event["start"][:10] for event in events} == {"2031-10-25", "2031-10-26"}
+
+
+def test_hours_feed_holds_only_this_business(owner, business, other_business, open_every_day):
+    for weekday in range(7):
+        WorkingHoursFactory(business_profile=other_business, weekday=weekday, start_time=time(6), end_time=time(7))
+    ExceptionDateFactory(business_profile=other_business, date=date(2031, 7, 9))
+    events = hours(owner, "2031-07-07", "2031-07-14")
+    assert notes(events) == {}
+    assert shading_on(events, "2031-07-09") == [("00:00", "09:00"), ("17:00", "00:00")]
+
+
+def test_hours_feed_refuses_a_bad_range(owner):
+    response = owner.get(HOURS, {"start": "2031-07-14", "end": "2031-07-07"})
+    assert response.status_code == 400
+    assert "end" in response.json()["errors"]
+
+
+# --- the page without JavaScript: day, two weeks, month -----------------------------------------
+
+
+def noscript_of(response) -> str:
+    body = response.content.decode()
+    return body[body.index("<noscript>"): body.index("</noscript>")]
+
+
+@pytest.mark.parametrize("view", ["day", "timeGridDay"])
+def test_day_view_without_javascript_lists_that_day_only(owner, business, service, open_every_day, view):
+    group = ServiceFactory(business_profile=business, name="Group swim", capacity=8)
+    session_at(business, group, at(date(2031, 7, 10), 8), created_by_owner=True)
+    session_at(business, service, at(date(2031, 7, 11), 10))  # the next day: not listed
+    response = owner.get("/app/calendar/", {"view": view, "date": "2031-07-10"})
+    assert response.context["view"] == "timeGridDay"
+    assert 'data-view="timeGridDay"' in response.content.decode()
+    noscript = noscript_of(response)
+    assert "Thursday 10 July 2031" in noscript and "Working hours: 09:00–17:00" in noscript
+    assert "08:00–09:00" in noscript and "Group swim · 0/8 booked" in noscript and "Added by you" in noscript
+    assert "Private lesson" not in noscript and "Friday" not in noscript
+    assert "?view=timeGridDay&amp;date=2031-07-09" in noscript and "?view=timeGridDay&amp;date=2031-07-11" in noscript
+    assert '?view=day&amp;date=2031-07-10" aria-current="page"' in noscript
+    assert '?date=2031-07-10">' in noscript and "?view=month&amp;date=2031-07-10" in noscript  # the other views
+
+
+def test_an_empty_day_off_says_so_without_javascript(owner, business, open_every_day):
+    ExceptionDateFactory(business_profile=business, date=date(2031, 7, 10))
+    noscript = noscript_of(owner.get("/app/calendar/", {"view": "day", "date": "2031-07-10"}))
+    assert "Day off" in noscript and "Nothing booked." in noscript and "Working hours" not in noscript
+
+
+def test_two_weeks_without_javascript_name_exception_dates_and_link_each_day(owner, business, service, open_every_day):
+    session_at(business, service, at(date(2031, 7, 10), 10))
+    ExceptionDateFactory(business_profile=business, date=date(2031, 7, 15), start_time=time(10), end_time=time(13))
+    noscript = noscript_of(owner.get("/app/calendar/", {"date": "2031-07-10"}))
+    assert "Changed hours: 10:00–13:00" in noscript
+    assert '<a class="underline-offset-2 hover:underline" href="/app/calendar/?view=day&amp;date=2031-07-10">' in noscript
+    assert "Wednesday 9 July" not in noscript  # a plain day with nothing on it is left out
+
+
+def test_month_without_javascript_lists_the_month(owner, business, service):
+    session_at(business, service, at(date(2031, 7, 1), 10))
+    session_at(business, service, at(date(2031, 7, 31), 10))
+    session_at(business, service, at(date(2031, 8, 1), 10))
+    response = owner.get("/app/calendar/", {"view": "month", "date": "2031-07-10"})
+    assert (response.context["agenda_first"], response.context["agenda_last"]) == (date(2031, 7, 1), date(2031, 7, 31))
+    noscript = noscript_of(response)
+    assert "Tuesday 1 July" in noscript and "Thursday 31 July" in noscript and "Friday 1 August" not in noscript
+    assert "?view=dayGridMonth&amp;date=2031-06-01" in noscript and "?view=dayGridMonth&amp;date=2031-08-01" in noscript
+
+
+def test_the_page_gives_fullcalendar_its_words_week_start_and_clock(owner):
+    body = owner.get("/app/calendar/").content.decode()
+    assert 'data-first-day="1"' in body and 'data-hour12="false"' in body  # Monday, 24-hour: calendar_conventions
+    assert 'data-hours-url="/app/calendar/hours/"' in body
+    texts = body[body.index('id="calendar-texts"'):]
+    texts = texts[: texts.index("</div>")]
+    for attribute in ['data-today="Today"', 'data-day="Day"', 'data-all-day="All day"', 'data-more-one="+{n} more"',
+                      'data-more-hint-other="Show {n} more events"', 'data-previous-day="Previous day"',
+                      'data-hand-added="Added by you"']:
+        assert attribute in texts
 
 
 # --- adding a session by hand -------------------------------------------------------------------

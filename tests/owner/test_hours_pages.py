@@ -283,7 +283,7 @@ def test_closes_a_holiday_in_one_step_keeping_the_days_already_closed(owner, bus
     assert response.status_code == 200
     assert exception_rows(business) == [(first + timedelta(days=n), None, None) for n in range(10)]
     assert f"Closed 10 days, {first:%A} {first.day} {first:%B %Y} to {last:%A} {last.day} {last:%B %Y} " \
-           "(1 of them were closed already)." in text(response)
+           "(1 of them was closed already)." in text(response)
     assert BusinessBookingSettings.objects.get(business_profile=business).availability_version > version
     assert exception_rows(other_business) == []
 

@@ -37,6 +37,7 @@ PLAIN_URLS = [
     ("owner:clients-export", {}),
     ("owner:calendar", {}),
     ("owner:calendar-events", {}),
+    ("owner:calendar-hours", {}),
     ("owner:notifications", {}),
     ("owner:emails", {}),
     ("owner:busy-calendars", {}),

@@ -256,7 +256,7 @@ def test_the_calendar_feed_counts_each_sessions_line(owner, lesson, day, full_sl
     events = owner.get("/app/calendar/events/", {"start": day.isoformat(), "end": (day + timedelta(days=1)).isoformat()}).json()
 
     (event,) = events
-    assert event["title"] == "Private lesson · 1/1 · 3 waiting"
+    assert event["title"] == "Private lesson · Booked Client · 3 waiting"
     assert (event["extendedProps"]["waiting"], event["extendedProps"]["waitlist_url"]) == (3, line_url(lesson, start))
 
 
@@ -293,7 +293,7 @@ def test_the_calendars_list_without_javascript_links_the_line(owner, lesson, day
 
     content = response.content.decode()
     assert f'<a class="btn-quiet ml-31 sm:ml-0" href="{line_url(lesson, at(day, 10))}">Waitlist (3)</a>' in content
-    assert "Private lesson · 1/1 · 3 waiting" in text(response)
+    assert "Private lesson · Booked Client · 3 waiting" in text(response)
 
 
 def test_the_dashboards_coming_days_show_the_count(owner, lesson):

@@ -1,13 +1,16 @@
 """What the owner's calendar shows. Always scoped to one business."""
 
 from dataclasses import dataclass, replace
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from django.db.models import Prefetch
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from bookingsite.availability.engine import blocks_on
+from bookingsite.availability.types import Block
 from bookingsite.businesses.models import MAX_DURATION_MINUTES, BusinessProfile, BusyInterval
 
 from ..models import EXPECTED_STATUSES, Booking, Session, WaitlistEntry
@@ -16,6 +19,13 @@ from .availability import attendees_without_holding_booking, exception_blocks, w
 from .waitlist import waitlist_counts
 
 Status = Booking.Status
+# Whole sentences per weekday: a translation may need to inflect the day's name.
+NO_WORK_ON = (
+    gettext_lazy("You don’t work on Mondays."), gettext_lazy("You don’t work on Tuesdays."),
+    gettext_lazy("You don’t work on Wednesdays."), gettext_lazy("You don’t work on Thursdays."),
+    gettext_lazy("You don’t work on Fridays."), gettext_lazy("You don’t work on Saturdays."),
+    gettext_lazy("You don’t work on Sundays."),
+)
 
 
 @dataclass(frozen=True)
@@ -39,7 +49,7 @@ class CalendarEntry:
     key: str
     service_id: int | None  # None for busy time
     service_name: str
-    client_name: str  # the pending request's client; "" for a session
+    client_name: str  # the pending request's client, or a one-place session's; else ""
     start_utc: datetime
     end_utc: datetime
     taken: int  # places taken in a session (holding bookings + attendees without one)
@@ -51,6 +61,7 @@ class CalendarEntry:
     waiting: int = 0  # clients in the slot's waitlist line (waiting or offered a place); 0 for a pending request
     # Busy time: its event's title when the owner opted in for that calendar, else "" (shown as just "Busy").
     busy_detail: str = ""
+    session_id: int | None = None  # a session's own id, for its "Add a client"
 
 
 def calendar_entries(
@@ -79,12 +90,14 @@ def calendar_entries(
     for session in sessions:
         holding = [booking for booking in session.shown if booking.holds_place_at(now)]
         expected = [booking for booking in session.shown if booking.status in EXPECTED_STATUSES]
+        # A one-to-one session is known by its client (a past one by the client it had).
+        names = [booking.client_name for booking in holding or expected]
         entries.append(CalendarEntry(
             kind="session",
             key=f"session-{session.pk}",
             service_id=session.session_category_id,
             service_name=session.session_category.name,
-            client_name="",
+            client_name=names[0] if names and session.session_category.capacity == 1 else "",
             start_utc=session.start_time_utc,
             end_utc=session.end_time_utc,
             taken=len(holding) + session.extra,
@@ -93,6 +106,7 @@ def calendar_entries(
             # Marked bookings hold no place, but their session still opens the one client it had.
             booking_id=str(expected[0].pk) if len(expected) == 1 else None,
             bookings=tuple(_calendar_booking(booking, now) for booking in expected) if session.start_time_utc <= now else (),
+            session_id=session.pk,
         ))
     pending = (
         Booking.objects.holding_at(now)
@@ -198,6 +212,25 @@ def busy_entries(business_profile_id: int, start: datetime, end: datetime) -> li
     ]
 
 
+@dataclass(frozen=True)
+class CalendarDay:
+    """A business date's working blocks as the engine reads them, and whether an exception date set them."""
+
+    day: date
+    blocks: tuple[Block, ...]  # by start (both selectors order them); empty: closed
+    is_exception: bool
+
+
+def calendar_days(business_profile_id: int, first: date, last: date) -> list[CalendarDay]:
+    """Every date from first to last with its blocks by the engine's rule (blocks_on); two queries."""
+    week = weekly_blocks(business_profile_id)
+    exceptions = exception_blocks(business_profile_id, first, last)
+    return [
+        CalendarDay(day, blocks_on(week, exceptions, day), day in exceptions)
+        for day in (first + timedelta(days=offset) for offset in range((last - first).days + 1))
+    ]
+
+
 def hand_session_notes(business: BusinessProfile, *, start_utc: datetime, end_utc: datetime, now: datetime) -> list[str]:
     """What an owner should know about a session they add by hand at this time, without being
     refused: it is in the past, on a closed day, outside their working hours, or runs past midnight."""
@@ -205,17 +238,16 @@ def hand_session_notes(business: BusinessProfile, *, start_utc: datetime, end_ut
     start, end = start_utc.astimezone(zone), end_utc.astimezone(zone)
     notes = []
     if start_utc < now:
-        notes.append("It is in the past.")
+        notes.append(_("It is in the past."))
     if end.date() > start.date() and end.time() != datetime.min.time():
-        notes.append("It runs past midnight.")
-    # The date's blocks as the engine reads them: its exception's (none: closed), else its weekday's.
-    exceptions = exception_blocks(business.pk, start.date(), start.date())
-    blocks = blocks_on(weekly_blocks(business.pk), exceptions, start.date())
-    if not blocks:
-        closed = "That date is closed (a day off)." if start.date() in exceptions else f"You don’t work on {start:%A}s."
-        return [*notes, closed]
+        notes.append(_("It runs past midnight."))
+    [day] = calendar_days(business.pk, start.date(), start.date())
+    if not day.blocks:
+        if day.is_exception:
+            return [*notes, _("That date is closed (a day off).")]
+        return [*notes, str(NO_WORK_ON[start.weekday()])]
     same_day = end.date() == start.date()
-    if not any(same_day and block.start <= start.time() and end.time() <= block.end for block in blocks):
-        hours = ", ".join(f"{block.start:%H:%M}–{block.end:%H:%M}" for block in sorted(blocks))
-        notes.append(f"It is outside your working hours that day ({hours}).")
+    if not any(same_day and block.start <= start.time() and end.time() <= block.end for block in day.blocks):
+        hours = ", ".join(f"{block.start:%H:%M}–{block.end:%H:%M}" for block in day.blocks)
+        notes.append(_("It is outside your working hours that day (%(hours)s).") % {"hours": hours})
     return notes

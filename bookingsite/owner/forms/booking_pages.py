@@ -22,7 +22,7 @@ from .inputs import TallInputsForm
 
 class ServiceChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj: SessionCategory) -> str:
-        return f"{obj.name} (archived)" if obj.is_archived else obj.name
+        return _("%(name)s (archived)") % {"name": obj.name} if obj.is_archived else obj.name
 
 
 class BookingFilterForm(TallInputsForm):

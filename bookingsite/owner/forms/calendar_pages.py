@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 
 from django import forms
 from django.db.models import QuerySet
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from bookingsite.availability import engine
@@ -119,7 +120,7 @@ def add_start_time_utc(form: forms.Form, data: dict) -> None:
             form.add_error(
                 "start_time",
                 _("%(time)s does not exist on %(day)s: the clocks go forward then. Pick another time.")
-                % {"time": wall.strftime("%H:%M"), "day": day.strftime("%a %d %b")},
+                % {"time": wall.strftime("%H:%M"), "day": date_format(day, "D d M")},
             )
         elif first.utcoffset() == second.utcoffset():
             data["start_time_utc"] = start_utc
@@ -132,7 +133,7 @@ def add_start_time_utc(form: forms.Form, data: dict) -> None:
             form.add_error(
                 "start_time",
                 _("%(time)s happens twice on %(day)s: the clocks go back an hour. Choose which one below.")
-                % {"time": wall.strftime("%H:%M"), "day": day.strftime("%a %d %b")},
+                % {"time": wall.strftime("%H:%M"), "day": date_format(day, "D d M")},
             )
 
 

@@ -5,14 +5,17 @@ numbers and the services run them again (full_clean) before they save.
 """
 
 import re
+import unicodedata
 from functools import cache
 
 import phonenumbers
+from babel import Locale, UnknownLocaleError
 from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.utils.html import format_html
+from django.utils.translation import get_language, to_locale
 from django.utils.translation import gettext_lazy as _
 from phonenumbers.geocoder import country_name_for_number
 
@@ -39,16 +42,25 @@ MAX_LOGO_BYTES = 2 * 1024 * 1024
 UNNAMED_REGIONS = {"AC": "Ascension Island", "TA": "Tristan da Cunha", "XK": "Kosovo"}  # phonenumbers has no English name
 
 
-@cache
 def country_choices() -> list[tuple[str, str]]:
-    """Countries phonenumbers knows, by English name, with their calling code."""
+    """Countries phonenumbers knows, by name in the page's language, with their calling code."""
+    return [("", _("Not set: clients type their country code")), *_named_countries(get_language() or "en")]
+
+
+@cache
+def _named_countries(language: str) -> tuple[tuple[str, str], ...]:
+    try:
+        territories = Locale.parse(to_locale(language)).territories
+    except (ValueError, UnknownLocaleError):
+        territories = {}
     named = []
     for region in phonenumbers.SUPPORTED_REGIONS:
         example = phonenumbers.example_number(region)
-        name = (country_name_for_number(example, "en") if example else "") or UNNAMED_REGIONS.get(region, region)
+        name = territories.get(region) or (country_name_for_number(example, "en") if example else "")
+        name = name or UNNAMED_REGIONS.get(region, region)
         named.append((region, f"{name} (+{phonenumbers.country_code_for_region(region)})"))
-    named.sort(key=lambda choice: choice[1])
-    return [("", _("Not set: clients type their country code")), *named]
+    named.sort(key=lambda choice: unicodedata.normalize("NFKD", choice[1]).encode("ascii", "ignore").lower())  # Ä with A
+    return tuple(named)
 
 
 class BookingLinkSettingsForm(forms.ModelForm):

@@ -8,7 +8,10 @@ from django.http import HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django.views.decorators.vary import vary_on_headers
 
@@ -26,7 +29,7 @@ from bookingsite.lib.htmx import wants_partial
 from bookingsite.notifications.selectors import sent_emails
 
 from ..access import OwnerRequest, owner_required
-from ..exports import BOOKING_HEADER, booking_rows, export_filename
+from ..exports import BOOKING_HEADER, booking_rows, export_filename, header, in_request_language
 from ..forms.booking_pages import AdminCancelForm, BookingListForm, MoveForm
 from ..forms.inputs import asked_date
 
@@ -44,7 +47,7 @@ def form_errors_text(form) -> str:
     """A form's errors as plain text, one line per field: for answers that are not a page."""
     def label(name: str) -> str:
         field = form.fields.get(name)
-        return str(field.label) if field and field.label else "Filters"
+        return str(field.label) if field and field.label else _("Filters")
 
     return "\n".join(f"{label(name)}: {' '.join(errors)}" for name, errors in form.errors.items())
 
@@ -93,11 +96,11 @@ def booking_export(request: OwnerRequest) -> HttpResponse:
     now = timezone.now()
     form, bookings = _filtered_bookings(request, now)
     if bookings is None:
-        return HttpResponseBadRequest(f"Nothing exported. Check the filters:\n{form_errors_text(form)}",
+        return HttpResponseBadRequest(_("Nothing exported. Check the filters:\n%(errors)s") % {"errors": form_errors_text(form)},
                                       content_type="text/plain; charset=utf-8")
     zone = ZoneInfo(request.business.timezone)
     slug = request.business.booking_settings.public_booking_slug
-    return csv_download(BOOKING_HEADER, booking_rows(bookings, zone),
+    return csv_download(header(BOOKING_HEADER), in_request_language(booking_rows(bookings, zone)),
                         filename=export_filename(slug, f"bookings-{form.tab(now)}", zone, now))
 
 
@@ -137,7 +140,9 @@ def booking_cancel(request: OwnerRequest, pk) -> HttpResponse:
     except BookingError as exc:
         messages.error(request, exc.message)
     else:
-        messages.success(request, f"{booking.client_name}’s booking is cancelled. Its time is free to book again.")
+        messages.success(
+            request, _("%(name)s’s booking is cancelled. Its time is free to book again.") % {"name": booking.client_name}
+        )
     return redirect("owner:booking", pk=booking.pk)
 
 
@@ -167,9 +172,12 @@ def booking_move(request: OwnerRequest, pk) -> HttpResponse:
                 form.add_error(None, exc.message)
                 status = 409 if isinstance(exc, SlotTakenError) else 400
             else:
-                when = start.astimezone(zone)
-                moved_to = f"{when:%a} {when.day} {when:%b}, {when:%H:%M}"
-                messages.success(request, f"Moved to {moved_to}. We’ve emailed {booking.client_name} the new time.")
+                moved_to = date_format(start.astimezone(zone), "D j M, H:i")
+                messages.success(
+                    request,
+                    _("Moved to %(when)s. We’ve emailed %(name)s the new time.")
+                    % {"when": moved_to, "name": booking.client_name},
+                )
                 return redirect("owner:booking", pk=booking.pk)
         else:
             status = 400
@@ -194,8 +202,8 @@ def booking_move(request: OwnerRequest, pk) -> HttpResponse:
 
 
 ATTENDANCE_MESSAGES = {
-    Booking.Status.NO_SHOW: "{name} is marked as a no-show.",
-    Booking.Status.COMPLETED: "{name}’s booking is marked completed.",
+    Booking.Status.NO_SHOW: gettext_lazy("%(name)s is marked as a no-show."),
+    Booking.Status.COMPLETED: gettext_lazy("%(name)s’s booking is marked completed."),
 }
 
 
@@ -224,7 +232,7 @@ def _mark_attendance(request: OwnerRequest, pk, status: str) -> HttpResponse:
     if error:
         messages.error(request, error)
     else:
-        messages.success(request, ATTENDANCE_MESSAGES[status].format(name=booking.client_name))
+        messages.success(request, ATTENDANCE_MESSAGES[status] % {"name": booking.client_name})
     return _back(request, reverse("owner:booking", args=[booking.pk]))
 
 

@@ -8,6 +8,7 @@ from django.contrib import messages
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from bookingsite.businesses.busy_import import (
@@ -58,7 +59,9 @@ def busy_calendars(request: OwnerRequest) -> HttpResponse:
         if form.is_valid():
             calendar = busy_calendar_add(business_profile_id=request.business.pk, **form.cleaned_data)
             messages.success(
-                request, f"Added {calendar}. Its busy times are read within ten minutes; “Test now” reads them at once."
+                request,
+                _("Added %(calendar)s. Its busy times are read within ten minutes; “Test now” reads them at once.")
+                % {"calendar": calendar},
             )
             return redirect("owner:busy-calendars")
         return _page(request, form, status=400)
@@ -81,7 +84,9 @@ def busy_calendar_details(request: OwnerRequest, pk: int) -> HttpResponse:
     calendar = get_object_or_404(owner_busy_calendars(request.business.pk), pk=pk)
     show = request.POST.get("show_details") == "on"
     busy_calendar_show_details(calendar=calendar, show=show)
-    messages.success(request, f"{calendar}: event titles are {'shown' if show else 'hidden'} in your calendar.")
+    notice = (_("%(calendar)s: event titles are shown in your calendar.") if show
+              else _("%(calendar)s: event titles are hidden in your calendar."))
+    messages.success(request, notice % {"calendar": calendar})
     return redirect("owner:busy-calendars")
 
 
@@ -90,5 +95,5 @@ def busy_calendar_details(request: OwnerRequest, pk: int) -> HttpResponse:
 def busy_calendar_delete(request: OwnerRequest, pk: int) -> HttpResponse:
     calendar = get_object_or_404(owner_busy_calendars(request.business.pk), pk=pk)
     busy_calendar_remove(calendar=calendar)
-    messages.success(request, f"Removed {calendar}; its busy times are free again.")
+    messages.success(request, _("Removed %(calendar)s; its busy times are free again.") % {"calendar": calendar})
     return redirect("owner:busy-calendars")

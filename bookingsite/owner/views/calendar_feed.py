@@ -13,6 +13,7 @@ from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotModif
 from django.shortcuts import redirect
 from django.utils import timezone
 from django.utils.http import parse_etags
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from bookingsite.bookings.calendar_feed import feed_ics
@@ -31,7 +32,7 @@ CACHE_CONTROL = "private, max-age=300"
 @require_GET
 def feed(request: HttpRequest, token: str) -> HttpResponse:
     if (wait := seconds_until_allowed(request, group="calendar-feed", rate=settings.RATELIMIT_PUBLIC_READ)) is not None:
-        return HttpResponse("Too many requests.", status=429, headers={"Retry-After": str(wait)}, content_type="text/plain")
+        return HttpResponse(_("Too many requests."), status=429, headers={"Retry-After": str(wait)}, content_type="text/plain")
     page = BusinessBookingSettings.objects.select_related("business_profile").filter(calendar_feed_token=token).first()
     if page is None:
         raise Http404("No such calendar feed.")
@@ -54,6 +55,6 @@ def feed(request: HttpRequest, token: str) -> HttpResponse:
 def feed_renew(request: OwnerRequest) -> HttpResponse:
     calendar_feed_renew(business_profile_id=request.business.pk)
     messages.success(
-        request, "Your calendar feed has a new address. The old one has stopped working: subscribe to the new one."
+        request, _("Your calendar feed has a new address. The old one has stopped working: subscribe to the new one.")
     )
     return redirect("owner:settings")

@@ -8,6 +8,7 @@ from django.http import HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 from django.views.decorators.vary import vary_on_headers
 from django_htmx.http import HttpResponseClientRedirect
@@ -21,7 +22,7 @@ from bookingsite.lib.csv_export import csv_download
 from bookingsite.lib.htmx import wants_partial
 
 from ..access import OwnerRequest, owner_required
-from ..exports import CLIENT_HEADER, client_rows, export_filename
+from ..exports import CLIENT_HEADER, client_rows, export_filename, header, in_request_language
 from ..forms.client_pages import ClientForm, ClientSearchForm
 from .booking_pages import PAGE_SIZE, form_errors_text, query_without_page
 
@@ -52,12 +53,12 @@ def client_export(request: OwnerRequest) -> HttpResponse:
     """The clients list as CSV, with its search; a bad search answers 400 and exports nothing."""
     form = ClientSearchForm(request.GET)
     if not form.is_valid():
-        return HttpResponseBadRequest(f"Nothing exported. Check the search:\n{form_errors_text(form)}",
+        return HttpResponseBadRequest(_("Nothing exported. Check the search:\n%(errors)s") % {"errors": form_errors_text(form)},
                                       content_type="text/plain; charset=utf-8")
     clients = client_search(request.business.pk, " ".join(form.cleaned_data["q"].split()))
     zone = ZoneInfo(request.business.timezone)
     slug = request.business.booking_settings.public_booking_slug
-    return csv_download(CLIENT_HEADER, client_rows(clients, zone),
+    return csv_download(header(CLIENT_HEADER), in_request_language(client_rows(clients, zone)),
                         filename=export_filename(slug, "clients", zone, timezone.now()))
 
 
@@ -86,7 +87,7 @@ def client_detail(request: OwnerRequest, pk: int) -> HttpResponse:
         except BookingError as exc:
             form.add_error(getattr(exc, "field", None), exc.message)
         else:
-            messages.success(request, f"Saved {client.name}’s details.")
+            messages.success(request, _("Saved %(name)s’s details.") % {"name": client.name})
             url = reverse("owner:client", args=[client.pk])
             return HttpResponseClientRedirect(url) if request.htmx else redirect(url)
     return _page(request, client, form, status=400)

@@ -9,6 +9,9 @@ from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST
 
 from bookingsite.businesses.models import ExceptionDate
@@ -21,7 +24,7 @@ from ..forms.exception_dates import ExceptionDateForm
 
 
 def _day(day: date) -> str:
-    return f"{day:%A} {day.day} {day:%B %Y}"
+    return date_format(day, "l j F Y")
 
 
 def business_today(request: OwnerRequest) -> date:
@@ -50,12 +53,13 @@ def exceptions(request: OwnerRequest) -> HttpResponse:
                 add_model_errors(form, exc)
             else:
                 if row.is_closed:
-                    messages.success(request, f"{_day(row.date)} is closed.")
+                    messages.success(request, _("%(day)s is closed.") % {"day": _day(row.date)})
                     return redirect("owner:exceptions")
                 messages.success(
                     request,
-                    f"{_day(row.date)}: open {row.start_time:%H:%M}–{row.end_time:%H:%M}."
-                    " Add another block for that day if you need one.",
+                    _("%(day)s: open %(start)s–%(end)s. Add another block for that day if you need one.") % {
+                        "day": _day(row.date), "start": f"{row.start_time:%H:%M}", "end": f"{row.end_time:%H:%M}",
+                    },
                 )
                 return redirect(f"{reverse('owner:exceptions')}?date={row.date.isoformat()}")
         status = 400
@@ -81,8 +85,16 @@ def _close_range(request: OwnerRequest, form: ExceptionDateForm) -> HttpResponse
         context = {"form": form, "days": coming_exception_days(request.business.pk, today=business_today(request))}
         return render(request, "owner/exceptions.html", context, status=400)
     days = (data["last_date"] - data["date"]).days + 1
-    already = f" ({days - len(added)} of them were closed already)" if len(added) < days else ""
-    messages.success(request, f"Closed {days} days, {_day(data['date'])} to {_day(data['last_date'])}{already}.")
+    span = {"days": days, "first": _day(data["date"]), "last": _day(data["last_date"]), "already": days - len(added)}
+    if len(added) < days:
+        notice = ngettext(
+            "Closed %(days)d days, %(first)s to %(last)s (%(already)d of them was closed already).",
+            "Closed %(days)d days, %(first)s to %(last)s (%(already)d of them were closed already).",
+            span["already"],
+        )
+    else:
+        notice = _("Closed %(days)d days, %(first)s to %(last)s.")
+    messages.success(request, notice % span)
     return redirect("owner:exceptions")
 
 
@@ -91,7 +103,8 @@ def _close_range(request: OwnerRequest, form: ExceptionDateForm) -> HttpResponse
 def exception_delete(request: OwnerRequest, pk: int) -> HttpResponse:
     row = get_object_or_404(owner_exception_dates(request.business.pk), pk=pk)
     exception_date_delete(exception=row)
-    notice = f"{_day(row.date)}: {'open again on your weekly hours' if row.is_closed else 'special block removed'}."
+    notice = (_("%(day)s: open again on your weekly hours.") if row.is_closed
+              else _("%(day)s: special block removed.")) % {"day": _day(row.date)}
     if request.htmx:
         days = coming_exception_days(request.business.pk, today=business_today(request))
         return render(request, "owner/partials/_exception_list.html", {"days": days, "notice": notice})

@@ -4,6 +4,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from bookingsite.businesses.selectors import coming_exception_days, working_hours_list
@@ -28,7 +29,7 @@ def week_editor(request: OwnerRequest) -> HttpResponse:
             except ValidationError as exc:  # the form checks the same; this is the backstop
                 week.errors.extend(exc.messages)
             else:
-                messages.success(request, "Working hours saved.")
+                messages.success(request, _("Working hours saved."))
                 return redirect("owner:hours")
         status = 400
     else:
@@ -61,7 +62,9 @@ def copy_hours(request: OwnerRequest) -> HttpResponse:
     )
     names = dict(WorkingHours.WEEKDAYS)
     targets = [str(names[day]) for day in sorted(data["to_weekdays"]) if day != data["from_weekday"]]
-    messages.success(request, f"{names[data['from_weekday']]}’s hours copied to {', '.join(targets)}.")
+    messages.success(request, _("%(day)s’s hours copied to %(days)s.") % {
+        "day": names[data["from_weekday"]], "days": ", ".join(targets),
+    })
     return redirect("owner:hours")
 
 
@@ -74,6 +77,6 @@ def block_row(request: OwnerRequest) -> HttpResponse:
     except ValueError:
         weekday = -1
     if not 0 <= weekday <= 6:
-        return HttpResponseBadRequest("weekday must be 0 (Monday) to 6 (Sunday)")
+        return HttpResponseBadRequest(_("weekday must be 0 (Monday) to 6 (Sunday)"))
     row = BlockRowForm(initial={"weekday": weekday}, key=new_row_key())
     return render(request, "owner/partials/_hours_row.html", {"row": row})

@@ -4,6 +4,8 @@ from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.contrib import messages
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_POST
 
 from bookingsite.notifications import selectors
@@ -29,8 +31,9 @@ def notifications_page(request: OwnerRequest) -> HttpResponse:
 @owner_required
 def notifications_read(request: OwnerRequest) -> HttpResponse:
     marked = notifications_mark_all_read(business_profile_id=request.business.pk)
-    messages.success(request, f"Marked {marked} notification{'s' if marked != 1 else ''} as read." if marked
-                     else "Nothing new to mark.")
+    notice = (ngettext("Marked %(count)d notification as read.", "Marked %(count)d notifications as read.", marked)
+              % {"count": marked} if marked else _("Nothing new to mark."))
+    messages.success(request, notice)
     return redirect("owner:notifications")
 
 

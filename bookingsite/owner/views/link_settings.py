@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from bookingsite.businesses.selectors import booking_link_addresses, business_for_settings
@@ -42,11 +43,11 @@ def settings_page(request: OwnerRequest) -> HttpResponse:
                 if settings_form.cleaned_data["public_booking_slug"] != saved_slug:
                     messages.success(
                         request,
-                        f"Saved. Your link is now /book/{settings_form.cleaned_data['public_booking_slug']}/;"
-                        " the old one redirects to it.",
+                        _("Saved. Your link is now /book/%(slug)s/; the old one redirects to it.")
+                        % {"slug": settings_form.cleaned_data["public_booking_slug"]},
                     )
                 else:
-                    messages.success(request, "Settings saved.")
+                    messages.success(request, _("Settings saved."))
                 return redirect("owner:settings")
     return render(
         request,

@@ -6,9 +6,11 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from bookingsite.bookings.exceptions import BookingError
+from bookingsite.bookings.models import Booking
 from bookingsite.bookings.selectors.actions import booking_actions, with_actions
 from bookingsite.bookings.selectors.bookings import owner_booking, owner_pending_among, pending_queue
 from bookingsite.bookings.services import booking_approve, booking_reject, bookings_answer
@@ -40,18 +42,20 @@ def answer_selected(request: OwnerRequest) -> HttpResponse:
     answer = request.POST.get("answer")
     bookings = owner_pending_among(request.business.pk, ids)
     if bookings is None:
-        raise Http404("No such booking.")
+        raise Http404(_("No such booking."))
     if answer not in ("approve", "reject"):
-        messages.error(request, "Choose Approve selected or Reject selected.")
+        messages.error(request, _("Choose Approve selected or Reject selected."))
     elif not bookings:
-        messages.error(request, "Tick at least one request, or “Select all on this page”.")
+        messages.error(request, _("Tick at least one request, or “Select all on this page”."))
     else:
         reason = request.POST.get("reason", "")
         for result in bookings_answer(bookings=bookings, approve=answer == "approve", by=request.user, reason=reason):
             if result.error:
-                messages.error(request, f"{result.booking.client_name}: not changed. {result.error}")
+                messages.error(request, _("%(name)s: not changed. %(error)s") % {
+                    "name": result.booking.client_name, "error": result.error,
+                })
             else:
-                messages.success(request, f"{result.booking.client_name}: {result.booking.get_status_display().lower()}.")
+                messages.success(request, _answered(result.booking))
     return _back(request)
 
 
@@ -62,6 +66,10 @@ def badge(request: OwnerRequest) -> HttpResponse:
     if badge_id not in BADGE_IDS:
         badge_id = "pending-badge"
     return render(request, "owner/partials/_pending_badge.html", {"badge_id": badge_id})
+
+
+def _answered(booking: Booking) -> str:
+    return _("%(name)s: %(status)s.") % {"name": booking.client_name, "status": booking.get_status_display().lower()}
 
 
 def _back(request: OwnerRequest) -> HttpResponse:
@@ -87,7 +95,7 @@ def _answer(request: OwnerRequest, pk, action) -> HttpResponse:
     if error:
         messages.error(request, error)
     else:
-        messages.success(request, f"{booking.client_name}: {booking.get_status_display().lower()}.")
+        messages.success(request, _answered(booking))
     return _back(request)
 
 

@@ -5,6 +5,7 @@ from django.core.exceptions import ValidationError
 from django.forms.models import model_to_dict
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from bookingsite.bookings.selectors.service_listing import service_listing
@@ -63,7 +64,7 @@ def service_create(request: OwnerRequest) -> HttpResponse:
     if form.is_valid() and _save(
         form, lambda **data: business_services.service_create(business_profile_id=request.business.pk, **data)
     ):
-        messages.success(request, f"“{form.cleaned_data['name']}” added.")
+        messages.success(request, _("“%(name)s” added.") % {"name": form.cleaned_data["name"]})
         return redirect("owner:services")
     return _form_page(request, form, status=400)
 
@@ -77,7 +78,7 @@ def service_edit(request: OwnerRequest, pk: int) -> HttpResponse:
         return _form_page(request, ServiceForm(currency=currency, initial=model_to_dict(service, FORM_FIELDS)), service)
     form = ServiceForm(request.POST, currency=currency)
     if form.is_valid() and _save(form, lambda **data: business_services.service_update(service=service, **data)):
-        messages.success(request, f"“{service.name}” saved.")
+        messages.success(request, _("“%(name)s” saved.") % {"name": service.name})
         return redirect("owner:services")
     service.refresh_from_db()  # a refused write may have left typed values on it
     return _form_page(request, form, service, status=400)
@@ -91,10 +92,10 @@ def service_archive(request: OwnerRequest, pk: int) -> HttpResponse:
     name = service.name
     if request.POST.get("restore"):
         business_services.service_restore(service=service)
-        return _after_change(request, f"“{name}” is back on your list.")
+        return _after_change(request, _("“%(name)s” is back on your list.") % {"name": name})
     if business_services.service_archive(service=service):
-        return _after_change(request, f"“{name}” deleted.")
-    return _after_change(request, f"“{name}” archived. Its bookings keep it; restore it any time.")
+        return _after_change(request, _("“%(name)s” deleted.") % {"name": name})
+    return _after_change(request, _("“%(name)s” archived. Its bookings keep it; restore it any time.") % {"name": name})
 
 
 @require_POST
@@ -104,10 +105,11 @@ def service_move(request: OwnerRequest, pk: int) -> HttpResponse:
     direction = request.POST.get("direction")
     if direction not in ("up", "down"):
         if request.htmx:
-            return _list(request, notice="Choose up or down.", status=400)
-        messages.error(request, "Choose up or down.")
+            return _list(request, notice=_("Choose up or down."), status=400)
+        messages.error(request, _("Choose up or down."))
         return redirect("owner:services")
     business_services.service_move(service=service, up=direction == "up")
     if request.htmx:
-        return _list(request, notice=f"“{service.name}” moved {direction}.")
+        moved = _("“%(name)s” moved up.") if direction == "up" else _("“%(name)s” moved down.")
+        return _list(request, notice=moved % {"name": service.name})
     return redirect("owner:services")

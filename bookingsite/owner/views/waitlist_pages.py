@@ -8,6 +8,8 @@ from django.contrib import messages
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from bookingsite.bookings import waitlist
@@ -40,8 +42,9 @@ def waitlist_remove(request: OwnerRequest, pk: int) -> HttpResponse:
     except BookingError as exc:
         messages.error(request, exc.message)
     else:
-        held = " The place held for them goes to the next in line." if entry.status == WaitlistEntry.Status.OFFERED else ""
-        messages.success(request, f"{entry.client_name} is off the waitlist.{held}")
+        notice = (_("%(name)s is off the waitlist. The place held for them goes to the next in line.")
+                  if entry.status == WaitlistEntry.Status.OFFERED else _("%(name)s is off the waitlist."))
+        messages.success(request, notice % {"name": entry.client_name})
     return _back_to_line(entry)
 
 
@@ -57,7 +60,7 @@ def waitlist_offer(request: OwnerRequest, pk: int) -> HttpResponse:
         until = offered.offer_expires_at.astimezone(ZoneInfo(request.business.timezone))
         messages.success(
             request,
-            f"The place is offered to {offered.client_name}, held for them until {until:%a} {until.day} {until:%b}, "
-            f"{until:%H:%M}. We’ve emailed them a link to claim it.",
+            _("The place is offered to %(name)s, held for them until %(until)s. We’ve emailed them a link to claim it.")
+            % {"name": offered.client_name, "until": date_format(until, "D j M, H:i")},
         )
     return _back_to_line(entry)

@@ -9,6 +9,7 @@ from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from bookingsite.webhooks import selectors, services
@@ -50,7 +51,7 @@ def webhook_list(request: OwnerRequest) -> HttpResponse:
             ),
         )
         if endpoint is not None:
-            messages.success(request, "Endpoint added. Use its secret to check each request's signature.")
+            messages.success(request, _("Endpoint added. Use its secret to check each request's signature."))
             return redirect("owner:webhook", endpoint.pk)
         status = 400
     else:
@@ -68,7 +69,7 @@ def webhook_detail(request: OwnerRequest, pk: int) -> HttpResponse:
     if request.method == "POST":
         form = WebhookEndpointForm(request.POST)
         if _saved(form, lambda **cleaned: services.endpoint_update(endpoint=endpoint, **cleaned)) is not None:
-            messages.success(request, "Endpoint saved.")
+            messages.success(request, _("Endpoint saved."))
             return redirect("owner:webhook", endpoint.pk)
         status = 400
     else:
@@ -89,7 +90,7 @@ def webhook_detail(request: OwnerRequest, pk: int) -> HttpResponse:
 @owner_required
 def webhook_rotate_secret(request: OwnerRequest, pk: int) -> HttpResponse:
     services.endpoint_rotate_secret(endpoint=_endpoint(request, pk))
-    messages.success(request, "New secret made. Requests from now on are signed with it: update your receiver.")
+    messages.success(request, _("New secret made. Requests from now on are signed with it: update your receiver."))
     return redirect("owner:webhook", pk)
 
 
@@ -98,7 +99,7 @@ def webhook_rotate_secret(request: OwnerRequest, pk: int) -> HttpResponse:
 def webhook_delete(request: OwnerRequest, pk: int) -> HttpResponse:
     endpoint = _endpoint(request, pk)
     services.endpoint_delete(endpoint=endpoint)
-    messages.success(request, f"Endpoint {endpoint.url} deleted; nothing more is sent to it.")
+    messages.success(request, _("Endpoint %(url)s deleted; nothing more is sent to it.") % {"url": endpoint.url})
     return redirect("owner:webhooks")
 
 
@@ -110,7 +111,7 @@ def webhook_test(request: OwnerRequest, pk: int) -> HttpResponse:
     except services.ResendRefused as exc:
         messages.error(request, str(exc))
     else:
-        messages.success(request, "Test event queued. It shows in the log below once sent.")
+        messages.success(request, _("Test event queued. It shows in the log below once sent."))
     return redirect("owner:webhook", pk)
 
 
@@ -123,5 +124,5 @@ def webhook_resend(request: OwnerRequest, pk: int, delivery_id: int) -> HttpResp
     except services.ResendRefused as exc:
         messages.error(request, str(exc))
     else:
-        messages.success(request, f"Sending {delivery.event_type} again, with the same webhook-id.")
+        messages.success(request, _("Sending %(event)s again, with the same webhook-id.") % {"event": delivery.event_type})
     return redirect("owner:webhook", pk)
