@@ -10,7 +10,12 @@ from django.test import Client as HttpClient
 from django.utils import translation
 
 from bookingsite.bookings.models import Booking, WaitlistEntry
-from bookingsite.bookings.services import booking_cancel_by_client, booking_create, booking_reschedule
+from bookingsite.bookings.services import (
+    booking_cancel_by_client,
+    booking_create,
+    booking_create_by_owner,
+    booking_reschedule,
+)
 from bookingsite.bookings.waitlist import waitlist_claim, waitlist_join
 from bookingsite.notifications import outbox
 from bookingsite.notifications.models import EmailKind, OutboxEmail
@@ -169,6 +174,17 @@ def test_a_row_from_before_languages_is_emailed_in_the_business_s(open_page, ser
     confirmed = email_of(booking, EmailKind.CONFIRMED)
     assert html_lang(confirmed.body_html) == "es"
     assert "?lang=es" in confirmed.body_text
+
+
+def test_a_phone_booking_the_owner_makes_takes_the_business_s_language(open_page, service, business, alice):
+    business.language = "fr"
+    business.save()
+
+    booking = booking_create_by_owner(service=service, start_time_utc=a_slot(open_page, service).start_utc,
+                                      client_name="Dana", client_email="dana@example.com", by=alice, email_client=True)
+
+    assert booking.language == "fr"
+    assert html_lang(email_of(booking, EmailKind.CONFIRMED).body_html) == "fr"
 
 
 # --- The owner's language -------------------------------------------------------------------
