@@ -54,17 +54,24 @@ def translations(message: Message) -> list[str]:
     return list(message.string) if message.pluralizable else [message.string]
 
 
-BRAND = "Flowkey Booking Links"
+# Names stay as they are in every language: the brand and the calendar products.
+NAMES = re.compile(r"Flowkey Booking Links|(?:Apple|Google|Outlook) Calendar")
 PLACEHOLDER = re.compile(r"%\(\w+\)[sdfi]|%[sdfi]|\{\{.*?\}\}")
 WORD = re.compile(r"[^\W_]")
+WHOLE_WORD = re.compile(r"[^\W\d_]{3,}")
+# Addresses and file names ("booking.ics") are not words a reader reads.
+NOT_WORDS = re.compile(r"https?://\S+|\S+\.(?:ics|csv|pdf|png|jpe?g)\b")
 
 
 def _english_pattern(english: str) -> re.Pattern | None:
     """Where `english` (a msgid, its placeholders standing for anything on the same line) shows in a
-    text, as whole words; None when it has no letters of its own to recognise it by."""
+    text, as whole words; None when too little of it is its own to recognise it by: no word of three
+    letters (Spanish "Su" is no Sunday), or beside placeholders a single word ("%(count)s min"
+    would find the "min" of other languages)."""
     english = " ".join(english.replace("%%", "%").split())
     parts = PLACEHOLDER.split(english)
-    if not WORD.search("".join(parts)):
+    words = WHOLE_WORD.findall("".join(parts))
+    if not words or (len(parts) > 1 and len(words) < 2):
         return None
     body = r"[^\n]*?".join(re.escape(part) for part in parts)
     before = r"(?<![^\W_])" if WORD.match(english) else ""
@@ -86,5 +93,5 @@ def english_to_translate(code: str) -> tuple[tuple[str, re.Pattern], ...]:
 
 def english_left(texts: list[str], code: str) -> list[str]:
     """The catalogue's English texts that still show in `texts` (what a reader of `code` sees)."""
-    text = "\n".join(" ".join(chunk.replace(BRAND, " ").split()) for chunk in texts)
+    text = "\n".join(" ".join(NOT_WORDS.sub(" ", NAMES.sub(" ", chunk)).split()) for chunk in texts)
     return [english for english, pattern in english_to_translate(code) if pattern.search(text)]
