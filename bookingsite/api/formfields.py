@@ -140,10 +140,11 @@ def _messages(form_field: forms.Field, field_class: type[serializers.Field]) -> 
 
 
 def from_form(form_class: type[forms.BaseForm], name: str, *, required: bool | None = None, default: Any = empty,
-              help_text: str | None = None) -> serializers.Field:
+              help_text: str | None = None, source: str | None = None) -> serializers.Field:
     """A serializer field typed and documented like `form_class`'s field `name`.
 
-    `required` defaults to the form field's; `default` is used when the key is left out.
+    `required` defaults to the form field's; `default` is used when the key is left out; `source`
+    is where an answer reads it (DRF's), when not an attribute of the same name.
     """
     form_field = form_class.base_fields[name]
     field_class = next(drf for form_kind, drf in KINDS if isinstance(form_field, form_kind))
@@ -155,6 +156,8 @@ def from_form(form_class: type[forms.BaseForm], name: str, *, required: bool | N
         "error_messages": _messages(form_field, field_class),
         "help_text": help_text if help_text is not None else (str(form_field.help_text) or None),
     }
+    if source is not None:
+        kwargs["source"] = source
     if default is not empty:
         kwargs["default"] = default
     else:

@@ -15,7 +15,7 @@ from bookingsite.lib.json_errors import form_errors
 from bookingsite.owner.forms.booking_pages import AdminCancelForm
 from bookingsite.owner.forms.exception_dates import ExceptionDateForm
 from bookingsite.owner.forms.hours import BlockRowForm, WeekHoursForm
-from bookingsite.owner.forms.link_settings import BookingLinkSettingsForm
+from bookingsite.owner.forms.link_settings import BookingLinkSettingsForm, BusinessProfileForm
 from bookingsite.owner.forms.service_pages import ServiceForm
 from bookingsite.public.forms import MoveRequestForm
 
@@ -104,8 +104,18 @@ class BookingSettingsSerializer(FormSerializer):
         "goes to the next in line. Offers already made keep their deadline.",
     )
     custom_message_client = from_form(BookingLinkSettingsForm, "custom_message_client", default="")
+    language = from_form(
+        BusinessProfileForm, "language", required=False, source="business_profile.language",
+        help_text="The business's language (en, de, es, fr): the owner's pages and emails, and the booking page for a "
+        "client whose browser asks for none of these. Left out, it stays as it is.",
+    )
     booking_url = serializers.SerializerMethodField(help_text="The public booking link.")
     updated_at = serializers.DateTimeField(read_only=True)
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        # The language is the business's, not the link form's: it goes to the service beside the form's values.
+        language = attrs.get("business_profile", {}).get("language")
+        return {**super().validate(attrs), "language": language}
 
     def get_booking_url(self, page: BusinessBookingSettings) -> str:
         return f"{settings.SITE_URL}/book/{page.public_booking_slug}/"

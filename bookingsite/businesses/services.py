@@ -124,8 +124,10 @@ def business_settings_update(
     second_reminder_hours_before: int,
     client_change_cutoff_hours: int,
     waitlist_claim_minutes: int | None = None,
+    language: str | None = None,
 ) -> BusinessBookingSettings:
-    """Save the business's details and its link's rules together (`waitlist_claim_minutes` None keeps it).
+    """Save the business's details and its link's rules together (`waitlist_claim_minutes` and
+    `language` None keep theirs).
 
     `logo`: a new upload replaces the logo (pass it through logos.logo_reencoded first, as the
     settings form does), False removes it, anything else keeps it. A new link name goes through
@@ -139,6 +141,8 @@ def business_settings_update(
     old_logo = profile.logo.name if profile.logo else ""
 
     profile.name, profile.timezone, profile.country, profile.address = name, timezone, country, address
+    if language is not None:
+        profile.language = language
     if logo is False:
         profile.logo = ""
     elif isinstance(logo, UploadedFile):

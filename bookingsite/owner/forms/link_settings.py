@@ -203,7 +203,7 @@ class BookingLinkSettingsForm(forms.ModelForm):
 
 
 class BusinessProfileForm(forms.ModelForm):
-    """The business's name, zone, country and logo, edited with the link settings on one page."""
+    """The business's name, zone, country, language and logo, edited with the link settings on one page."""
 
     name = forms.CharField(
         label=_("Business name"),
@@ -225,6 +225,13 @@ class BusinessProfileForm(forms.ModelForm):
         help_text=_("A phone number typed without +country code is read as a number of this country."),
         error_messages={"invalid_choice": _("Choose a country from the list.")},
     )
+    language = forms.ChoiceField(
+        label=_("Language"),
+        choices=settings.LANGUAGES,  # each by its own name: English, Deutsch, Español, Français
+        help_text=_("Your pages and emails are in this language, and so is your booking page for a client whose "
+                    "browser asks for none of ours."),
+        error_messages={"required": _("Choose a language."), "invalid_choice": _("Choose a language from the list.")},
+    )
     address = forms.CharField(
         label=_("Address (optional)"),
         required=False,
@@ -245,7 +252,7 @@ class BusinessProfileForm(forms.ModelForm):
 
     class Meta:
         model = BusinessProfile
-        fields = ["name", "timezone", "country", "address", "logo"]
+        fields = ["name", "timezone", "country", "language", "address", "logo"]
 
     def clean_logo(self):
         logo = self.cleaned_data.get("logo")
