@@ -7,7 +7,7 @@ HOST := 127.0.0.1
 
 PIP_INSTALL := $(VENV)/bin/pip install --quiet --disable-pip-version-check
 
-.PHONY: install install-dev run test lint bench css browser wrk
+.PHONY: install install-dev catalogues run test lint bench css browser wrk messages
 
 # Running needs requirements.txt only; tests, the benchmark and the linter need requirements-dev.txt
 # (which includes it). Each set has its own marker, so `make test` after `make run` still installs
@@ -22,9 +22,14 @@ $(VENV)/.installed-dev: requirements.txt requirements-dev.txt
 	$(PIP_INSTALL) -r requirements-dev.txt
 	touch $@
 
-install: $(VENV)/.installed
+# The translations (DESIGN.md 12): the .po catalogues are committed, their compiled .mo files are
+# not; this compiles each one that changed, with Babel (no GNU gettext needed to run).
+catalogues: $(VENV)/.installed
+	$(PY) -m bookingsite.core.catalogues
 
-install-dev: $(VENV)/.installed-dev
+install: $(VENV)/.installed catalogues
+
+install-dev: $(VENV)/.installed-dev catalogues
 
 # Links printed and emailed (the demo seed's bookings included) follow PORT, unless SITE_URL says otherwise.
 run: export SITE_URL ?= http://$(HOST):$(PORT)
@@ -63,6 +68,12 @@ wrk:
 # local one) and prints the figures that docs/benchmarks.md records.
 bench: install-dev browser wrk
 	$(PY) -m bench
+
+# Developers only: re-extract every translatable text into the catalogues (needs GNU gettext's
+# xgettext and msgmerge); translations already made are kept, fuzzy where the English changed.
+messages: install-dev
+	$(PY) manage.py makemessages --locale de --locale es --locale fr --extension html,txt,py --no-obsolete \
+		--ignore '.venv/*' --ignore 'node_modules/*' --ignore 'tests/*' --ignore 'bench/*' --ignore 'static/*'
 
 # Developers only: rebuild static/css/app.css from tailwind/ (needs Node and npm).
 css:

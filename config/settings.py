@@ -206,7 +206,7 @@ LOGIN_REDIRECT_URL = "/app/"
 LOGOUT_REDIRECT_URL = "/accounts/login/"
 
 # DESIGN.md 12. Each language by its own name, as a person looking for theirs reads it (the
-# switcher and the owner's choice); bookingsite.core.languages picks one per request and email.
+# switcher and the owner's choice); bookingsite.lib.languages picks one per request and email.
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", "English"), ("de", "Deutsch"), ("es", "Español"), ("fr", "Français")]
 LOCALE_PATHS = [BASE_DIR / "locale"]

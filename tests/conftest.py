@@ -54,6 +54,14 @@ def collected_static(tmp_path_factory):
     return settings.STATIC_ROOT
 
 
+@pytest.fixture(scope="session", autouse=True)
+def compiled_catalogues():
+    """The translations as `make install` compiles them, so a bare pytest run reads them too."""
+    from bookingsite.core.catalogues import compile_catalogues
+
+    compile_catalogues()
+
+
 @pytest.fixture(autouse=True)
 def fast_password_hashing(settings):
     """PBKDF2 costs most of a second per user; tests need working passwords, not strong ones."""

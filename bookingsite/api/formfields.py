@@ -144,7 +144,7 @@ def from_form(form_class: type[forms.BaseForm], name: str, *, required: bool | N
     """A serializer field typed and documented like `form_class`'s field `name`.
 
     `required` defaults to the form field's; `default` is used when the key is left out; `source`
-    where an answer reads it, when not the instance's attribute of that name.
+    is where an answer reads it (DRF's), when not an attribute of the same name.
     """
     form_field = form_class.base_fields[name]
     field_class = next(drf for form_kind, drf in KINDS if isinstance(form_field, form_kind))

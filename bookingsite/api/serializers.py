@@ -15,7 +15,7 @@ from bookingsite.lib.json_errors import form_errors
 from bookingsite.owner.forms.booking_pages import AdminCancelForm
 from bookingsite.owner.forms.exception_dates import ExceptionDateForm
 from bookingsite.owner.forms.hours import BlockRowForm, WeekHoursForm
-from bookingsite.owner.forms.link_settings import BookingLinkSettingsForm, BusinessFormatsForm
+from bookingsite.owner.forms.link_settings import BookingLinkSettingsForm, BusinessProfileForm
 from bookingsite.owner.forms.service_pages import ServiceForm
 from bookingsite.public.forms import MoveRequestForm
 
@@ -79,14 +79,10 @@ def _settings_field(name: str, **kwargs) -> serializers.Field:
     return from_form(BookingLinkSettingsForm, name, required=True, **kwargs)
 
 
-class SettingsApiForm(BusinessFormatsForm, BookingLinkSettingsForm):
-    """The link's rules with the business's currency and clock, which the API sets with them."""
-
-
 class BookingSettingsSerializer(FormSerializer):
-    """The booking link's name and rules (PRD 4.4), and the business's currency and clock."""
+    """The booking link's name and rules (PRD 4.4), and the business's language, currency and clock."""
 
-    form_class = SettingsApiForm
+    form_class = BookingLinkSettingsForm
 
     public_booking_slug = _settings_field(
         "public_booking_slug",
@@ -108,22 +104,29 @@ class BookingSettingsSerializer(FormSerializer):
         "goes to the next in line. Offers already made keep their deadline.",
     )
     custom_message_client = from_form(BookingLinkSettingsForm, "custom_message_client", default="")
-    # Left out of a PUT, they keep their values (the view fills them in): older clients never sent them.
+    language = from_form(
+        BusinessProfileForm, "language", required=False, source="business_profile.language",
+        help_text="The business's language (en, de, es, fr): the owner's pages and emails, and the booking page for a "
+        "client whose browser asks for none of these. Left out, it stays as it is.",
+    )
     currency = from_form(
-        BusinessFormatsForm, "currency", required=False, source="business_profile.currency",
-        help_text="ISO 4217 code of the business's prices (GBP, EUR, USD…): a currency in use today.",
+        BusinessProfileForm, "currency", required=False, source="business_profile.currency",
+        help_text="ISO 4217 code of the business's prices (GBP, EUR, USD…): a currency in use today. Left out, it "
+        "stays as it is.",
     )
     clock = from_form(
-        BusinessFormatsForm, "clock", required=False, source="business_profile.clock",
+        BusinessProfileForm, "clock", required=False, source="business_profile.clock",
         help_text="auto: each reader's locale's clock (12-hour in the US, 24-hour in most of Europe); 12h or 24h: "
-        "that clock on every page and email.",
+        "that clock on every page and email. Left out, it stays as it is.",
     )
     booking_url = serializers.SerializerMethodField(help_text="The public booking link.")
     updated_at = serializers.DateTimeField(read_only=True)
 
-    def form_data(self, attrs: dict[str, Any]) -> dict[str, Any]:
-        # DRF files the fields read from the business under its source; the form has them flat.
-        return {key: value for key, value in attrs.items() if key != "business_profile"} | attrs.get("business_profile", {})
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        # The language, currency and clock are the business's, not the link form's: they go to the
+        # service beside the form's values (None: as they are).
+        profile = attrs.get("business_profile", {})
+        return {**super().validate(attrs), **{name: profile.get(name) for name in ("language", "currency", "clock")}}
 
     def get_booking_url(self, page: BusinessBookingSettings) -> str:
         return f"{settings.SITE_URL}/book/{page.public_booking_slug}/"

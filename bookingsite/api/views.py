@@ -116,9 +116,6 @@ class BookingSettingsView(OwnerView):
         responses=owner_responses({200: BookingSettingsSerializer}, 400, 415),
     )
     def put(self, request):
-        profile = self.business
-        if isinstance(request.data, dict):  # a PUT without them keeps the currency and the clock
-            return self._update({"currency": profile.currency, "clock": profile.clock, **request.data})
         return self._update(request.data)
 
     @extend_schema(

@@ -105,7 +105,7 @@ class Booking(models.Model):
     start_time_utc = models.DateTimeField()
     end_time_utc = models.DateTimeField()
     booked_in_client_timezone = models.CharField(max_length=64)
-    # The client's language, for every later email (DESIGN.md 12); blank: the business's (see core.languages).
+    # The client's language, for every later email (DESIGN.md 12); blank: the business's (see lib.languages).
     language = models.CharField(max_length=8, choices=settings.LANGUAGES, blank=True, default="")
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.CONFIRMED)
     pending_request_expires_at = models.DateTimeField(null=True, blank=True)

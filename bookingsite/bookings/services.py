@@ -208,11 +208,12 @@ def booking_create(
     client_phone: str = "",
     notes: str = "",
     client_timezone: str,
+    language: str = "",
     once_key: str | None = None,
     now: datetime | None = None,
 ) -> Booking:
     """Book a slot for a client; returns the booking (the earlier one for a repeat of the same request
-    under its once_key).
+    under its once_key). `language` is the client's, for every email about it ("" is the business's).
 
     Raises BookingPageClosedError, OutsideBookingWindowError, SlotNotOfferedError or
     SlotTakenError, OnceKeyReusedError when the once_key booked other details, and BookingError
@@ -229,7 +230,8 @@ def booking_create(
         return existing  # a repeated submission answers with the booking already made
     return book_under_lock(
         page, service=service, start_time_utc=start_time_utc, client_name=client_name, client_email=client_email,
-        client_phone=client_phone, notes=notes, client_timezone=client_timezone, once_key=once_key, now=now,
+        client_phone=client_phone, notes=notes, client_timezone=client_timezone, language=language, once_key=once_key,
+        now=now,
     )
 
 
@@ -244,6 +246,7 @@ def book_under_lock(
     notes: str,
     client_timezone: str,
     now: datetime,
+    language: str = "",
     once_key: str | None = None,
     from_waitlist: bool = False,
 ) -> Booking:
@@ -259,7 +262,7 @@ def book_under_lock(
     pending = page.requires_approval
     booking = _insert_booking(
         page, service=service, start=slot.start_utc, end=slot.end_utc, client_name=client_name, client_email=client_email,
-        client_phone=client_phone, notes=notes, client_timezone=client_timezone,
+        client_phone=client_phone, notes=notes, client_timezone=client_timezone, language=language,
         status=Status.PENDING_APPROVAL if pending else Status.CONFIRMED,
         pending_request_expires_at=now + timedelta(hours=page.pending_booking_expiry_hours) if pending else None,
         once_key=once_key, actor=Actor.CLIENT,
@@ -320,7 +323,8 @@ def booking_create_by_owner(
     booking = _insert_booking(
         page, service=service, start=start, end=end, client=client, client_name=client_name, client_email=client_email,
         client_phone=client_phone, notes=notes,
-        client_timezone=page.business_profile.timezone,  # the client's own zone is not known here
+        # The client's own zone and language are not known here: the business's stand in.
+        client_timezone=page.business_profile.timezone, language=page.business_profile.language,
         status=Status.CONFIRMED, once_key=once_key, actor=Actor.OWNER, by=by,
     )
     events.booking_changed(booking=booking, from_status="", made_by_owner=True, email_client=email_client)
@@ -351,8 +355,8 @@ def _owner_booking_warnings(
 
 def _insert_booking(
     page: BusinessBookingSettings, *, service: SessionCategory, start: datetime, end: datetime, client_name: str,
-    client_email: str, client_phone: str, notes: str, client_timezone: str, status: str, once_key: str | None,
-    actor: str, client: Client | None = None, by: AbstractBaseUser | None = None,
+    client_email: str, client_phone: str, notes: str, client_timezone: str, language: str, status: str,
+    once_key: str | None, actor: str, client: Client | None = None, by: AbstractBaseUser | None = None,
     pending_request_expires_at: datetime | None = None,
 ) -> Booking:
     """Save a new booking for `client` (else the matched or new client), in its session when
@@ -368,6 +372,7 @@ def _insert_booking(
         start_time_utc=start,
         end_time_utc=end,
         booked_in_client_timezone=client_timezone,
+        language=language,
         status=status,
         pending_request_expires_at=pending_request_expires_at,
         once_key=once_key or None,

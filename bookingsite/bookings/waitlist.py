@@ -81,11 +81,13 @@ def waitlist_join(
     client_phone: str = "",
     notes: str = "",
     client_timezone: str,
+    language: str = "",
     now: datetime | None = None,
 ) -> tuple[WaitlistEntry, bool]:
     """Put a client on the waitlist of a full slot; returns the entry and whether it is new. The
     same email again answers the entry it already has and emails its link to that address again:
     a caller shows the link only for a new entry, since anyone may know a client's email.
+    `language` is the client's, for the emails that follow ("" is the business's).
 
     Raises BookingPageClosedError, WaitlistError (the service has no waitlist, or the client
     already has a place there), OutsideBookingWindowError, SlotNotOfferedError (no such slot),
@@ -126,6 +128,7 @@ def waitlist_join(
         client_phone=client_phone,
         notes_from_client=notes,
         client_timezone=client_timezone,
+        language=language,
     )
     entry.full_clean(exclude=["client"], validate_unique=False, validate_constraints=False)
     entry.client = client_match(page.business_profile_id, name=client_name, email=client_email, phone=client_phone)
@@ -174,7 +177,7 @@ def waitlist_claim(*, entry: WaitlistEntry, now: datetime | None = None) -> Book
     booking = book_under_lock(
         page, service=entry.session_category, start_time_utc=entry.start_time_utc, client_name=entry.client_name,
         client_email=entry.client_email, client_phone=entry.client_phone, notes=entry.notes_from_client,
-        client_timezone=entry.client_timezone, now=now, from_waitlist=True,
+        client_timezone=entry.client_timezone, language=entry.language, now=now, from_waitlist=True,
     )
     entry.booking = booking
     entry.save(update_fields=["booking", "updated_at"])

@@ -129,11 +129,12 @@ def business_settings_update(
     second_reminder_hours_before: int,
     client_change_cutoff_hours: int,
     waitlist_claim_minutes: int | None = None,
+    language: str | None = None,
     currency: str | None = None,
     clock: str | None = None,
 ) -> BusinessBookingSettings:
     """Save the business's details and its link's rules together (`waitlist_claim_minutes`,
-    `currency` and `clock` None keep theirs).
+    `language`, `currency` and `clock` None keep theirs).
 
     `logo`: a new upload replaces the logo (pass it through logos.logo_reencoded first, as the
     settings form does), False removes it, anything else keeps it. A new link name goes through
@@ -147,6 +148,9 @@ def business_settings_update(
     old_logo = profile.logo.name if profile.logo else ""
 
     profile.name, profile.timezone, profile.country, profile.address = name, timezone, country, address
+    for name, value in (("language", language), ("currency", currency), ("clock", clock)):
+        if value is not None:
+            setattr(profile, name, value)
     if logo is False:
         profile.logo = ""
     elif isinstance(logo, UploadedFile):
@@ -164,10 +168,6 @@ def business_settings_update(
     page.client_change_cutoff_hours = client_change_cutoff_hours
     if waitlist_claim_minutes is not None:  # offers already made keep their deadline
         page.waitlist_claim_minutes = waitlist_claim_minutes
-    if currency is not None:
-        profile.currency = currency
-    if clock is not None:
-        profile.clock = clock
     profile.full_clean(exclude=["owner"])
     page.full_clean(exclude=["business_profile"])
 

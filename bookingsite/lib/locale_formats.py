@@ -1,6 +1,6 @@
 """Dates, times, weekdays and prices as the reader's locale writes them (DESIGN.md 12), with Babel.
 
-The language comes from Django's translation (bookingsite.core.languages chooses it); this module
+The language comes from Django's translation (bookingsite.lib.languages chooses it); this module
 adds the region and the clock. The formatting locale is the language with a region:
   1. the region of the first Accept-Language tag in that language ("en-US" -> en_US);
   2. else the territory of the first zone given whose locale exists (pages: the business's zone;

@@ -8,13 +8,19 @@ does, and the slow part (the provider's HTTP call) never runs under the business
 `client_reminder_email` composes a reminder the same way, for `notifications.reminders`, which
 beat runs: a reminder has no booking change of its own.
 
+Each email is composed in its reader's language (DESIGN.md 12): the client's stored on the
+booking or waitlist entry, the owner's business's; the client's links carry it (`?lang=`).
+
 `notifications.sending` is what the send task then runs.
 """
 
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from email.utils import parseaddr
+from functools import wraps
+from typing import Any
 from urllib.parse import urljoin
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -32,6 +38,7 @@ from bookingsite.bookings.models import Booking, WaitlistEntry
 from bookingsite.bookings.selectors.actions import booking_actions
 from bookingsite.bookings.selectors.waitlist import waitlist_position
 from bookingsite.businesses.zone_names import zone_time_name
+from bookingsite.lib.languages import recorded_language, url_in_language
 from bookingsite.lib.locale_formats import Formats, business_formats, format_date, format_date_time, format_time
 from bookingsite.lib.outage import Outage
 
@@ -164,9 +171,30 @@ def waitlist_notifications_queue(*, entry: WaitlistEntry, from_status: str) -> l
     return [email]
 
 
+def _composed_in(language_of: Callable[[Any], str]):
+    """A composer of emails, `(kind, booking or entry, ...)`, run in its reader's language: the one
+    `language_of(booking or entry)` names. Subjects, bodies, dates and the calendar file follow it."""
+
+    def decorator(compose: Callable[..., OutboxEmail]) -> Callable[..., OutboxEmail]:
+        @wraps(compose)
+        def composed(kind: str, record, *args, **kwargs) -> OutboxEmail:
+            with translation.override(language_of(record)):
+                return compose(kind, record, *args, **kwargs)
+
+        return composed
+
+    return decorator
+
+
+def _owner_language(booking: Booking) -> str:
+    return booking.business_profile.language
+
+
+@_composed_in(recorded_language)
 def _waitlist_email(kind: str, entry: WaitlistEntry) -> OutboxEmail:
     business, service = entry.business_profile, entry.session_category
     slug = business.booking_settings.public_booking_slug
+    language = recorded_language(entry)
     zone = _zone(entry.client_timezone, business.timezone)
     formats = _formats(business, zone)
     when = _when(entry.start_time_utc, entry.end_time_utc, zone, formats)
@@ -184,9 +212,9 @@ def _waitlist_email(kind: str, entry: WaitlistEntry) -> OutboxEmail:
         "position": waitlist_position(entry),
         "expires": _moment(entry.offer_expires_at, zone, formats) if entry.offer_expires_at else None,
         "claim_minutes": business.booking_settings.waitlist_claim_minutes,
-        "entry_url": absolute_url(reverse("public:waitlist-entry", args=[slug, entry.token])),
-        "claim_url": absolute_url(reverse("public:waitlist-claim", args=[slug, entry.token])),
-        "rebook_url": absolute_url(reverse("public:service", args=[slug, service.pk])),
+        "entry_url": _client_url(reverse("public:waitlist-entry", args=[slug, entry.token]), language),
+        "claim_url": _client_url(reverse("public:waitlist-claim", args=[slug, entry.token]), language),
+        "rebook_url": _client_url(reverse("public:service", args=[slug, service.pk]), language),
         "message": business.booking_settings.custom_message_client,
         "about_waitlist": True,
     }
@@ -236,6 +264,11 @@ def absolute_url(path: str) -> str:
     return urljoin(settings.SITE_URL + "/", path)
 
 
+def _client_url(path: str, language: str) -> str:
+    """A link in a client's email: absolute, and opening the page in the client's language."""
+    return url_in_language(absolute_url(path), language)
+
+
 def _logo_url(business) -> str | None:
     return absolute_url(business.logo.url) if business.logo else None
 
@@ -243,9 +276,10 @@ def _logo_url(business) -> str | None:
 def _links(booking: Booking) -> _Links:
     business = booking.business_profile
     slug = business.booking_settings.public_booking_slug
+    language = recorded_language(booking)
     return _Links(
-        manage=absolute_url(reverse("public:booking", args=[slug, booking.manage_token])),
-        rebook=absolute_url(reverse("public:services", args=[slug])),
+        manage=_client_url(reverse("public:booking", args=[slug, booking.manage_token]), language),
+        rebook=_client_url(reverse("public:services", args=[slug]), language),
         owner_booking=absolute_url(reverse("owner:booking", args=[booking.pk])),
         owner_pending=absolute_url(reverse("owner:pending")),
         logo=_logo_url(business),
@@ -369,6 +403,7 @@ def _subject_line(text: str) -> str:
     return subject if len(subject) <= 255 else subject[:254] + "…"
 
 
+@_composed_in(recorded_language)
 def _client_email(kind: str, booking: Booking, links: _Links, *, from_status: str, moved: _Moved | None = None) -> OutboxEmail:
     business = booking.business_profile
     zone = _zone(booking.booked_in_client_timezone, business.timezone)
@@ -442,6 +477,7 @@ def publish_on_commit(email: OutboxEmail) -> None:
     transaction.on_commit(lambda pk=email.pk: _publish(pk))
 
 
+@_composed_in(_owner_language)
 def _owner_email(
     kind: str, booking: Booking, links: _Links, *, from_status: str, moved: _Moved | None = None, from_waitlist: bool = False
 ) -> OutboxEmail:
@@ -517,7 +553,8 @@ def owner_notice_queue(*, business, kind: str, subject: str, context: dict) -> O
     """Record an email to the owner of `business` (a BusinessProfile, its owner loaded) about their
     account rather than a booking (a webhook switched off), rendered from templates/emails/<kind>;
     queue it after commit like any email. None when the owner has no email address. Call it inside
-    the transaction of the change."""
+    the transaction of the change, inside translation.override(business.language): the owner's
+    language, which `subject` is in too."""
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("owner_notice_queue must run inside the change's transaction")
     if not business.owner.email:

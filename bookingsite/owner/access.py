@@ -9,7 +9,7 @@ from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 
 from bookingsite.businesses.models import BusinessProfile
-from bookingsite.core.languages import use_language
+from bookingsite.lib.languages import use_language
 
 
 class OwnerRequest(HttpRequest):
@@ -18,7 +18,7 @@ class OwnerRequest(HttpRequest):
 
 def owner_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
     """Log in first; then `request.business` is the user's business, the scope of every query,
-    and the page is in the business's language.
+    and the page is in the business's language (DESIGN.md 12).
 
     The pages show clients' names, emails and phones: never_cache, so no shared cache keeps them."""
 

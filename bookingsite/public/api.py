@@ -46,6 +46,7 @@ from bookingsite.businesses.selectors import (
 )
 from bookingsite.lib.drf import ErrorsByField, ErrorSerializer, JSONParser
 from bookingsite.lib.json_errors import ALL, form_errors
+from bookingsite.lib.languages import use_client_language
 from bookingsite.lib.throttling import PublicReadRateLimit, PublicWriteRateLimit
 
 from .forms import AvailabilityQueryForm
@@ -100,11 +101,13 @@ class PublicJSONView(APIView):
         raise TooManyRequests(wait)
 
 
-def _active_page(slug: str) -> BusinessBookingSettings:
-    """The link's booking page; a 404 naming `slug` if it is unknown or not taking bookings."""
+def _active_page(request: Request, slug: str) -> BusinessBookingSettings:
+    """The link's booking page, the answer then in the client's language; a 404 naming `slug` if it
+    is unknown or not taking bookings."""
     page = booking_page_by_slug(slug)
     if page is None or not page.is_booking_page_active:
         raise ErrorsByField(status.HTTP_404_NOT_FOUND, slug=[NO_PAGE])
+    use_client_language(request, page.business_profile)
     return page
 
 
@@ -191,7 +194,7 @@ class ServicesView(PublicJSONView):
         responses={200: PublicServiceListSerializer, 404: NOT_FOUND, 429: RATE_LIMITED, 503: TOO_SLOW},
     )
     def get(self, request: Request, slug: str) -> Response:
-        page = _active_page(slug)
+        page = _active_page(request, slug)
         business = page.business_profile
         return Response(
             {
@@ -234,11 +237,12 @@ class AvailabilityView(PublicJSONView):
         # One query when all is well: the service with its link; the reasons for a miss only after.
         service = public_service_on_active_page(slug, params["session_category_id"]) if params else None
         if service is None:
-            _active_page(slug)  # an unknown or paused link is the first reason
+            _active_page(request, slug)  # an unknown or paused link is the first reason
             if not params:
                 raise exceptions.ValidationError(form_errors(query))
             raise ErrorsByField(status.HTTP_404_NOT_FOUND, session_category_id=[NO_SERVICE])
         page = service.business_profile.booking_settings
+        use_client_language(request, page.business_profile)
         client_timezone = params["client_timezone"] or page.business_profile.timezone
         days = offered_days(
             page=page,
@@ -328,7 +332,7 @@ class BookingCreateView(PublicJSONView):
     )
     def post(self, request: Request, slug: str) -> Response:
         body = _json_body(request, _("Send the booking as JSON with Content-Type: application/json."))
-        page = _active_page(slug)
+        page = _active_page(request, slug)
         data, service = _request_and_service(page, BookingRequestSerializer(data=body, context=_country(page)))
         try:
             booking = booking_services.booking_create(
@@ -339,6 +343,7 @@ class BookingCreateView(PublicJSONView):
                 client_phone=data["client_phone"],
                 notes=data["notes"],
                 client_timezone=data["client_timezone"],
+                language=request.LANGUAGE_CODE,
                 once_key=_idempotency_once_key(page.business_profile_id, request.headers.get("Idempotency-Key", "")),
             )
         except SlotTakenError as exc:
@@ -385,7 +390,7 @@ class WaitlistJoinView(PublicJSONView):
     )
     def post(self, request: Request, slug: str) -> Response:
         body = _json_body(request, _("Send the request as JSON with Content-Type: application/json."))
-        page = _active_page(slug)
+        page = _active_page(request, slug)
         data, service = _request_and_service(page, WaitlistJoinSerializer(data=body, context=_country(page)))
         try:
             entry, created = waitlist_join(
@@ -396,6 +401,7 @@ class WaitlistJoinView(PublicJSONView):
                 client_phone=data["client_phone"],
                 notes=data["notes"],
                 client_timezone=data["client_timezone"],
+                language=request.LANGUAGE_CODE,
             )
         except SlotHasPlacesError as exc:
             raise ErrorsByField(status.HTTP_409_CONFLICT, start_time_utc=[str(exc.message)]) from exc
@@ -417,8 +423,9 @@ class WaitlistJoinView(PublicJSONView):
 # here when it sends or asks for JSON. The token in the address is the key to the booking.
 
 
-def _managed_booking(slug: str, token: str) -> tuple[BusinessBookingSettings, Booking]:
-    """The booking of a manage link, and its business's page; a 404 naming what is unknown.
+def _managed_booking(request: Request, slug: str, token: str) -> tuple[BusinessBookingSettings, Booking]:
+    """The booking of a manage link, and its business's page, the answer then in the client's
+    language; a 404 naming what is unknown.
 
     As the pages do, this answers while the page is paused, and under a name the business has
     since changed (the links in its emails carry the old one); never another business's booking.
@@ -428,6 +435,7 @@ def _managed_booking(slug: str, token: str) -> tuple[BusinessBookingSettings, Bo
         page = booking_page_by_slug(current)
     if page is None:
         raise ErrorsByField(status.HTTP_404_NOT_FOUND, slug=[NO_LINK])
+    use_client_language(request, page.business_profile)
     booking = (
         Booking.objects.select_related("session_category", "business_profile")
         .filter(manage_token=token, business_profile_id=page.business_profile_id)
@@ -502,7 +510,7 @@ class ManagedBookingView(ManageLinkJSONView):
         responses={200: ManagedBookingSerializer, 404: NO_BOOKING_HERE, 429: RATE_LIMITED, 503: TOO_SLOW},
     )
     def get(self, request: Request, slug: str, token: str) -> Response:
-        page, booking = _managed_booking(slug, token)
+        page, booking = _managed_booking(request, slug, token)
         return Response(managed_booking_json(request, page, booking))
 
 
@@ -532,7 +540,7 @@ class ManagedBookingMoveView(ManageLinkJSONView):
         },
     )
     def post(self, request: Request, slug: str, token: str) -> Response:
-        page, booking = _managed_booking(slug, token)
+        page, booking = _managed_booking(request, slug, token)
         fields = ClientMoveSerializer(data=request.data)  # JSON: public.dispatch sends nothing else here
         fields.is_valid(raise_exception=True)
         start = fields.validated_data["start_time_utc"]
@@ -567,7 +575,7 @@ class ManagedBookingCancelView(ManageLinkJSONView):
         },
     )
     def post(self, request: Request, slug: str, token: str) -> Response:
-        page, booking = _managed_booking(slug, token)
+        page, booking = _managed_booking(request, slug, token)
         fields = ClientCancelSerializer(data=request.data)  # JSON: public.dispatch sends nothing else here
         fields.is_valid(raise_exception=True)
         try:

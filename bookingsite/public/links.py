@@ -1,7 +1,6 @@
 """Absolute links to a booking's client pages (and a waitlist entry's), for the pages, the JSON and emails."""
 
 from dataclasses import dataclass
-from urllib.parse import urlencode
 
 from django.http import HttpRequest
 from django.urls import reverse
@@ -9,6 +8,7 @@ from django.urls import reverse
 from bookingsite.bookings.calendar_links import google_calendar_url
 from bookingsite.bookings.models import Booking, WaitlistEntry
 from bookingsite.businesses.models import BusinessBookingSettings
+from bookingsite.lib.languages import url_in_language
 
 
 @dataclass(frozen=True)
@@ -39,6 +39,4 @@ def with_lang(request: HttpRequest, url: str) -> str:
     """`url` carrying on the `?lang=` the client asked this page in (DESIGN.md 12: no cookie holds
     it); unchanged when they asked for none."""
     code = getattr(request, "lang_param", "")
-    if not code:
-        return url
-    return f"{url}{'&' if '?' in url else '?'}{urlencode({'lang': code})}"
+    return url_in_language(url, code) if code else url

@@ -39,8 +39,8 @@ from bookingsite.businesses.selectors import (
 )
 from bookingsite.businesses.validators import timezone_names
 from bookingsite.businesses.zone_names import zone_pick, zone_search
-from bookingsite.core.languages import use_client_language
 from bookingsite.lib.instants import plausible_instant
+from bookingsite.lib.languages import use_client_language
 from bookingsite.lib.locale_formats import current_formats, format_date
 from bookingsite.lib.ratelimit import seconds_until_allowed
 
@@ -411,6 +411,7 @@ def _submit_booking(request: HttpRequest, page: BusinessBookingSettings, service
             service=service,
             start_time_utc=token.start_utc,
             client_timezone=token.client_timezone,
+            language=request.LANGUAGE_CODE,
             once_key=token.once_key,
             **details,
         )

@@ -111,7 +111,8 @@ def _submit_join(request: HttpRequest, page: BusinessBookingSettings, service: S
     context, token, details = sent
     try:
         entry, created = waitlist.waitlist_join(
-            service=service, start_time_utc=token.start_utc, client_timezone=token.client_timezone, **details
+            service=service, start_time_utc=token.start_utc, client_timezone=token.client_timezone,
+            language=request.LANGUAGE_CODE, **details
         )
     except BookingError as exc:
         return _join_refused(request, context, exc, token.start_utc)

@@ -13,6 +13,7 @@ from django.conf import settings
 from django.db import transaction
 from django.db.models import F, Q
 from django.urls import reverse
+from django.utils import translation
 from django.utils.translation import gettext as _
 from standardwebhooks import Webhook
 
@@ -158,15 +159,17 @@ def endpoint_switch_off(endpoint: WebhookEndpoint, *, last_error: str, now: date
     WebhookDelivery.objects.filter(endpoint=endpoint, status=Status.QUEUED).update(
         status=Status.FAILED, last_error="The endpoint was switched off after failing for days."
     )
-    owner_notice_queue(
-        business=BusinessProfile.objects.select_related("owner").get(pk=endpoint.business_profile_id),
-        kind=EmailKind.WEBHOOK_DISABLED,
-        subject=_("Webhook switched off – %(url)s") % {"url": endpoint.url},
-        context={
-            "url": endpoint.url,
-            "failing_days": failing_days,
-            "last_error": last_error,
-            "endpoint_url": absolute_url(reverse("owner:webhook", args=[endpoint.pk])),
-        },
-    )
+    business = BusinessProfile.objects.select_related("owner").get(pk=endpoint.business_profile_id)
+    with translation.override(business.language):  # the owner's email, in the owner's language
+        owner_notice_queue(
+            business=business,
+            kind=EmailKind.WEBHOOK_DISABLED,
+            subject=_("Webhook switched off – %(url)s") % {"url": endpoint.url},
+            context={
+                "url": endpoint.url,
+                "failing_days": failing_days,
+                "last_error": last_error,
+                "endpoint_url": absolute_url(reverse("owner:webhook", args=[endpoint.pk])),
+            },
+        )
     log.warning("webhook.switched_off endpoint_id=%s business_id=%s", endpoint.pk, endpoint.business_profile_id)

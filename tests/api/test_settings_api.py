@@ -13,7 +13,8 @@ FIELDS = {
     "public_booking_slug", "is_booking_page_active", "requires_approval", "pending_booking_expiry_hours",
     "global_buffer_time_minutes_between_sessions", "minimum_notice_minutes", "booking_horizon_days",
     "custom_message_client", "booking_url", "updated_at", "reminder_hours_before",
-    "second_reminder_hours_before", "client_change_cutoff_hours", "waitlist_claim_minutes", "currency", "clock",
+    "second_reminder_hours_before", "client_change_cutoff_hours", "waitlist_claim_minutes", "language", "currency",
+    "clock",
 }
 
 
@@ -68,6 +69,27 @@ def test_a_new_slug_is_lowercased_and_the_old_link_redirects(api, page, client):
     assert RetiredSlug.objects.filter(slug="alices-aqua", business_profile=page.business_profile).exists()
     old = client.get("/book/alices-aqua/")
     assert (old.status_code, old["Location"]) == (301, "/book/alices-pool/")
+
+
+def test_the_business_s_language_is_read_and_set(api, page, business):
+    assert api.get(URL).json()["language"] == "en"
+
+    response = api.patch(URL, {"language": "de"})
+
+    assert (response.status_code, response.json()["language"]) == (200, "de")
+    business.refresh_from_db()
+    assert business.language == "de"
+    assert api.put(URL, body()).json()["language"] == "de"  # left out, it stays
+
+
+@pytest.mark.parametrize("language", ["pt", "DE", 1, None])
+def test_only_our_languages_are_taken(api, page, business, language):
+    response = api.patch(URL, {"language": language})
+
+    assert response.status_code == 400
+    assert "language" in errors(response)
+    business.refresh_from_db()
+    assert business.language == "en"
 
 
 def test_patch_changes_only_what_it_sends(api, page):

@@ -730,7 +730,7 @@ def test_each_waitlist_email_is_written_once_in_the_clients_zone(page, offered):
     (their zone's region: an email has no browser to ask)."""
     nxt = second_in_line(offered)
     waitlist_sweep(now=NOW + CLAIM)  # Waiter 1's offer lapses, Waiter 2 is offered the place
-    claim_url = settings.SITE_URL + reverse("public:waitlist-claim", args=[page.public_booking_slug, offered.token])
+    claim_url = settings.SITE_URL + reverse("public:waitlist-claim", args=[page.public_booking_slug, offered.token]) + "?lang=en"
 
     kinds = [e.kind for e in emails_of(offered)]
     assert kinds == [EmailKind.WAITLIST_JOINED, EmailKind.WAITLIST_OFFER, EmailKind.WAITLIST_LAPSED]
@@ -754,7 +754,7 @@ def test_each_waitlist_email_is_written_once_in_the_clients_zone(page, offered):
     [next_offer] = emails_of(nxt, EmailKind.WAITLIST_OFFER)
     assert next_offer.to_email == "waiter2@example.com"
     assert next_offer.subject == "A place is free for you – Private lesson, Thu 16 Jan, 10:00"
-    next_claim = settings.SITE_URL + reverse("public:waitlist-claim", args=[page.public_booking_slug, nxt.token])
+    next_claim = settings.SITE_URL + reverse("public:waitlist-claim", args=[page.public_booking_slug, nxt.token]) + "?lang=en"
     assert next_claim in next_offer.body_text and f'href="{next_claim}"' in next_offer.body_html
 
 

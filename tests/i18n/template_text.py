@@ -56,10 +56,21 @@ def is_user_text(text: str) -> bool:
     return bool(LETTER.search(text.replace(BRAND, "")))
 
 
-class _TextFinder(HTMLParser):
+class Chunk(NamedTuple):
+    line: int
+    text: str
+    attribute: str = ""  # the attribute that holds it; "" for a text node
+
+    def __str__(self) -> str:
+        return f'{self.attribute}="{self.text}"' if self.attribute else self.text
+
+
+class TextFinder(HTMLParser):
+    """The user-facing text of an HTML page or template (what `is_user_text` calls so), in `found`."""
+
     def __init__(self) -> None:
         super().__init__(convert_charrefs=True)
-        self.found: list[tuple[int, str]] = []
+        self.found: list[Chunk] = []
         self._in_code = 0
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
@@ -74,7 +85,7 @@ class _TextFinder(HTMLParser):
         line = self.getpos()[0]
         for name in sorted(read):
             if is_user_text(named[name] or ""):
-                self.found.append((line, f'{name}="{named[name].strip()}"'))
+                self.found.append(Chunk(line, named[name].strip(), name))
 
     def handle_endtag(self, tag: str) -> None:
         if tag in ("script", "style") and self._in_code:
@@ -86,19 +97,23 @@ class _TextFinder(HTMLParser):
         first_line = self.getpos()[0]
         for offset, text in enumerate(data.split("\n")):
             if is_user_text(text):
-                self.found.append((first_line + offset, text.strip()))
+                self.found.append(Chunk(first_line + offset, text.strip()))
 
 
 def offenders_in(path: Path) -> list[Offender]:
     source = without_template_code(path.read_text(encoding="utf-8"))
     if path.suffix == ".txt":
-        found = [(number, text.strip()) for number, text in enumerate(source.split("\n"), 1) if is_user_text(text)]
+        found = [Chunk(number, text.strip()) for number, text in enumerate(source.split("\n"), 1) if is_user_text(text)]
     else:
-        finder = _TextFinder()
-        finder.feed(source)
-        finder.close()
-        found = finder.found
-    return [Offender(path, line, text) for line, text in found]
+        found = html_text(source)
+    return [Offender(path, chunk.line, str(chunk)) for chunk in found]
+
+
+def html_text(html: str) -> list[Chunk]:
+    finder = TextFinder()
+    finder.feed(html)
+    finder.close()
+    return finder.found
 
 
 def template_files(roots: list[Path]) -> list[Path]:

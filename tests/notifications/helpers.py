@@ -52,11 +52,11 @@ def book_on_page(http, page, service, slot: Slot, *, tz: str = "Europe/London", 
 
 
 def manage_url(page, booking: Booking) -> str:
-    return f"{SITE}/book/{page.public_booking_slug}/booking/{booking.manage_token}/"
+    return f"{SITE}/book/{page.public_booking_slug}/booking/{booking.manage_token}/?lang=en"
 
 
 def rebook_url(page) -> str:
-    return f"{SITE}/book/{page.public_booking_slug}/"
+    return f"{SITE}/book/{page.public_booking_slug}/?lang=en"
 
 
 def wait_until_settled(booking: Booking | None = None, *, count: int | None = None) -> list[OutboxEmail]:

@@ -291,7 +291,7 @@ def test_the_reminder_email_in_the_clients_zone_with_the_manage_link_and_the_cal
     sweep_at(START - timedelta(hours=24))
 
     [mail] = OutboxEmail.objects.filter(booking=booking)
-    manage = f"{SITE}/book/alices-aqua/booking/{booking.manage_token}/"
+    manage = f"{SITE}/book/alices-aqua/booking/{booking.manage_token}/?lang=en"
     assert mail.subject == "Reminder: Private lesson, Tue 5 Mar, 18:00"  # Tokyo time
     assert mail.from_email == '"Alice\'s Aqua Studio" <bookings@flowkey.local>'
     assert mail.reply_to == OWNER
@@ -321,7 +321,7 @@ def test_inside_the_change_cutoff_the_reminder_says_how_to_reach_the_business_in
     sweep_at(START - timedelta(hours=24))
 
     [mail] = OutboxEmail.objects.filter(booking=booking)
-    manage = f"{SITE}/book/alices-aqua/booking/{booking.manage_token}/"
+    manage = f"{SITE}/book/alices-aqua/booking/{booking.manage_token}/?lang=en"
     for part in (mail.body_text, mail.body_html):
         assert "too close to the start to move or cancel online" in part
         assert "up to 48 hours before" in part and OWNER in part

@@ -62,6 +62,7 @@ FORMS = {
         "name": ["Alice's Aqua Studio", "Aqua Zoë"],
         "timezone": ["Europe/London", "Asia/Tokyo"],
         "country": ["GB", "DE", ""],
+        "language": ["en", "de", "pt"],
         "currency": ["GBP", "EUR"],
         "clock": ["auto", "12h", "24h"],
     },

@@ -39,6 +39,7 @@ def form_data(**changes) -> dict:
         "name": "Alice's Aqua Studio",
         "timezone": "Europe/London",
         "country": "GB",
+        "language": "en",
         "currency": "GBP",
         "clock": "auto",
     }

@@ -203,28 +203,9 @@ class BookingLinkSettingsForm(forms.ModelForm):
         return cleaned
 
 
-class BusinessFormatsForm(forms.Form):
-    """The business's currency and clock: part of BusinessProfileForm on the settings page, and of
-    the link's settings in the API."""
-
-    currency = forms.ChoiceField(
-        label=_("Currency"),
-        choices=currency_choices,  # called on each use: named in the language of the page
-        validators=[validate_currency],
-        help_text=_("Your prices are in it, written as each client’s language writes them."),
-        error_messages={"required": _("Choose a currency."), "invalid_choice": _("Choose a currency from the list.")},
-    )
-    clock = forms.ChoiceField(
-        label=_("Clock"),
-        choices=BusinessProfile._meta.get_field("clock").choices,
-        help_text=_("Automatic follows each reader’s country: 9:30 PM in the US, 21:30 in most of Europe. "
-                    "A choice here applies to every page and email."),
-        error_messages={"required": _("Choose a clock."), "invalid_choice": _("Choose a clock from the list.")},
-    )
-
-
-class BusinessProfileForm(BusinessFormatsForm, forms.ModelForm):
-    """The business's name, zone, country, currency, clock and logo, edited with the link settings on one page."""
+class BusinessProfileForm(forms.ModelForm):
+    """The business's name, zone, country, language, currency, clock and logo, edited with the link
+    settings on one page (the API sets the language, currency and clock with the link's settings)."""
 
     name = forms.CharField(
         label=_("Business name"),
@@ -246,6 +227,27 @@ class BusinessProfileForm(BusinessFormatsForm, forms.ModelForm):
         help_text=_("A phone number typed without +country code is read as a number of this country."),
         error_messages={"invalid_choice": _("Choose a country from the list.")},
     )
+    language = forms.ChoiceField(
+        label=_("Language"),
+        choices=settings.LANGUAGES,  # each by its own name: English, Deutsch, Español, Français
+        help_text=_("Your pages and emails are in this language, and so is your booking page for a client whose "
+                    "browser asks for none of ours."),
+        error_messages={"required": _("Choose a language."), "invalid_choice": _("Choose a language from the list.")},
+    )
+    currency = forms.ChoiceField(
+        label=_("Currency"),
+        choices=currency_choices,  # called on each use: named in the language of the page
+        validators=[validate_currency],
+        help_text=_("Your prices are in it, written as each client’s language writes them."),
+        error_messages={"required": _("Choose a currency."), "invalid_choice": _("Choose a currency from the list.")},
+    )
+    clock = forms.ChoiceField(
+        label=_("Clock"),
+        choices=BusinessProfile._meta.get_field("clock").choices,
+        help_text=_("Automatic follows each reader’s country: 9:30 PM in the US, 21:30 in most of Europe. "
+                    "A choice here applies to every page and email."),
+        error_messages={"required": _("Choose a clock."), "invalid_choice": _("Choose a clock from the list.")},
+    )
     address = forms.CharField(
         label=_("Address (optional)"),
         required=False,
@@ -266,7 +268,7 @@ class BusinessProfileForm(BusinessFormatsForm, forms.ModelForm):
 
     class Meta:
         model = BusinessProfile
-        fields = ["name", "timezone", "country", "currency", "clock", "address", "logo"]
+        fields = ["name", "timezone", "country", "language", "currency", "clock", "address", "logo"]
 
     def clean_logo(self):
         logo = self.cleaned_data.get("logo")

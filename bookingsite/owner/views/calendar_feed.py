@@ -20,6 +20,7 @@ from bookingsite.bookings.calendar_feed import feed_ics
 from bookingsite.bookings.selectors.feed import feed_contents
 from bookingsite.businesses.models import BusinessBookingSettings
 from bookingsite.businesses.services import calendar_feed_renew
+from bookingsite.lib.languages import use_language
 from bookingsite.lib.ratelimit import seconds_until_allowed
 
 from ..access import OwnerRequest, owner_required
@@ -35,6 +36,7 @@ def feed(request: HttpRequest, token: str) -> HttpResponse:
     page = BusinessBookingSettings.objects.select_related("business_profile").filter(calendar_feed_token=token).first()
     if page is None:
         raise Http404("No such calendar feed.")
+    use_language(request, page.business_profile.language)  # the owner's calendar, in the owner's language
     sessions, bookings = feed_contents(page.pk, timezone.now())
     body = feed_ics(page.business_profile.name, sessions, bookings)
     etag = f'"{hashlib.sha256(body).hexdigest()[:32]}"'

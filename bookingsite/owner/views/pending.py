@@ -7,6 +7,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_POST
 
 from bookingsite.bookings.exceptions import BookingError
@@ -49,13 +50,20 @@ def answer_selected(request: OwnerRequest) -> HttpResponse:
         messages.error(request, _("Tick at least one request, or “Select all on this page”."))
     else:
         reason = request.POST.get("reason", "")
-        for result in bookings_answer(bookings=bookings, approve=answer == "approve", by=request.user, reason=reason):
+        results = bookings_answer(bookings=bookings, approve=answer == "approve", by=request.user, reason=reason)
+        # One line for all that went through (a page of 25 would be 25 banners), one per booking that did not.
+        if names := [result.booking.client_name for result in results if not result.error]:
+            count = len(names)
+            if answer == "approve":
+                summary = ngettext("Approved %(count)d request: %(names)s.", "Approved %(count)d requests: %(names)s.", count)
+            else:
+                summary = ngettext("Rejected %(count)d request: %(names)s.", "Rejected %(count)d requests: %(names)s.", count)
+            messages.success(request, summary % {"count": count, "names": ", ".join(names)})
+        for result in results:
             if result.error:
                 messages.error(request, _("%(name)s: not changed. %(error)s") % {
                     "name": result.booking.client_name, "error": result.error,
                 })
-            else:
-                messages.success(request, _answered(result.booking))
     return _back(request)
 
 

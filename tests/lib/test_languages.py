@@ -3,7 +3,7 @@
 import pytest
 from django.test import RequestFactory
 
-from bookingsite.core.languages import accepted_language, client_language, requested_language, supported_language
+from bookingsite.lib.languages import accepted_language, client_language, requested_language, supported_language
 
 pytestmark = pytest.mark.django_db
 
