@@ -13,12 +13,11 @@ import icalendar
 import pytest
 import time_machine
 from django.conf import settings
-from django.utils import timezone, translation
+from django.utils import timezone
 
 from bookingsite.bookings.models import Booking
 from bookingsite.bookings.services import booking_approve, booking_create
 from bookingsite.notifications.models import EmailKind, OutboxEmail
-from bookingsite.notifications.outbox import client_reminder_email
 from bookingsite.notifications.reminders import due_reminders, due_reminders_queue, reminder_queue, send_reminders_task
 from bookingsite.notifications.tasks import flush_outbox_task
 from tests.factories import BookingFactory, BookingSettingsFactory, BusinessProfileFactory, ServiceFactory
@@ -457,11 +456,11 @@ def test_beat_writes_a_reminder_as_the_client_s_locale_writes_dates(reminding_pa
     assert "Tuesday, March 5, 2030" in mail.body_text and times in mail.body_text
 
 
-def test_a_reminder_in_german_writes_the_date_in_german(reminding_page, service):
-    booking = booking_made(service, at=START - timedelta(days=3), booked_in_client_timezone="Europe/Berlin")
+def test_beat_writes_a_german_client_s_reminder_with_german_dates(reminding_page, service):
+    booking = booking_made(service, at=START - timedelta(days=3), booked_in_client_timezone="Europe/Berlin",
+                           language="de")
+    sweep_at(START - timedelta(hours=24))
 
-    with translation.override("de"):  # the client's language, as the outbox composes in it
-        mail = client_reminder_email(Booking.objects.get(pk=booking.pk), number=1)
-
+    [mail] = OutboxEmail.objects.filter(booking=booking)
     assert "Dienstag, 5. März 2030" in mail.body_text and "10:00–11:00" in mail.body_text
     assert mail.subject.endswith("Private lesson, Di., 5. März, 10:00")
