@@ -97,10 +97,11 @@ def formatting_locale(language: str, *, accept_language: str = "", zones: Iterab
 
 
 def uses_12h(locale: Locale, clock: str = Clock.AUTOMATIC) -> bool:
-    """A forced clock, else the locale's: CLDR's short time has an "h" ("h:mm a") where it is 12-hour."""
+    """A forced clock, else the locale's: CLDR's short time has an "h" or "K" ("h:mm a") where it is 12-hour."""
     if clock != Clock.AUTOMATIC:
         return clock == Clock.TWELVE
-    return "h" in locale.time_formats["short"].pattern.replace("'h'", "")
+    pattern = locale.time_formats["short"].pattern
+    return "h" in pattern or "K" in pattern
 
 
 def formats_for(language: str, *, accept_language: str = "", zones: Iterable[str] = (), clock: str = Clock.AUTOMATIC) -> Formats:

@@ -32,24 +32,15 @@ register = template.Library()
 WITH_TIME = ("weekday_date", "short_date", "short_date_year", "day_month")
 
 
-def _date_filter(style: str):
-    def show(value) -> str:
-        return format_date(value, style) if value not in (None, "") else ""
-
-    return show
-
-
-def _date_time_filter(style: str):
-    def show(value) -> str:
-        return format_date_time(value, style) if value not in (None, "") else ""
-
-    return show
+def _date_filter(write, style: str):
+    """A filter writing a date with `write` in `style`; nothing for no date, as Django's `date`."""
+    return lambda value: write(value, style) if value not in (None, "") else ""
 
 
 for _style in DATE_SKELETONS:
-    register.filter(_style, _date_filter(_style), expects_localtime=True)
+    register.filter(_style, _date_filter(format_date, _style), expects_localtime=True)
 for _style in WITH_TIME:
-    register.filter(f"{_style}_time", _date_time_filter(_style), expects_localtime=True)
+    register.filter(f"{_style}_time", _date_filter(format_date_time, _style), expects_localtime=True)
 
 
 @register.filter(expects_localtime=True)
