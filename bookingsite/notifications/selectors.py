@@ -16,12 +16,12 @@ def unread_count(business_profile_id: int) -> int:
     return Notification.objects.filter(business_profile_id=business_profile_id, read_at__isnull=True).count()
 
 
-def recent_notifications(business_profile_id: int, *, limit: int = 20) -> list[Notification]:
-    """The newest notifications first, each with its booking and service loaded."""
-    return list(
+def notifications_newest_first(business_profile_id: int) -> QuerySet[Notification]:
+    """Every notification of the business, newest first, each with its booking and service loaded."""
+    return (
         Notification.objects.filter(business_profile_id=business_profile_id)
         .select_related("booking__session_category")
-        .order_by("-created_at", "-pk")[:limit]
+        .order_by("-created_at", "-pk")
     )
 
 

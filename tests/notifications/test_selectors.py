@@ -46,7 +46,7 @@ def test_new_bookings_requests_and_cancellations_notify_the_owner(open_page, ser
     booking_cancel_by_client(booking=booked)
     booking_reject(booking=requested, by=alice)  # the owner's own act: no notification
 
-    recent = selectors.recent_notifications(business.pk)
+    recent = list(selectors.notifications_newest_first(business.pk))
 
     assert [(n.kind, n.booking_id) for n in recent] == [
         ("client_cancelled", booked.pk), ("new_request", requested.pk), ("new_booking", booked.pk)

@@ -37,6 +37,21 @@ def test_shows_requests_to_answer_and_the_bookings_coming(owner, page, business,
     assert "Get ready to take bookings" not in body
 
 
+def test_a_busy_week_shows_its_first_ten_bookings_and_links_to_them_all(owner, page, business, service):
+    tomorrow = timezone.now().astimezone(LONDON).date() + timedelta(days=1)
+    for hour in range(8, 20):  # twelve
+        BookingFactory(business_profile=business, session_category=service, client_name=f"Client {hour:02}",
+                       start_time_utc=datetime.combine(tomorrow, time(hour), LONDON))
+
+    response = owner.get("/app/")
+
+    assert [booking.client_name for booking in response.context["dashboard"].coming] == [
+        f"Client {hour:02}" for hour in range(8, 18)]
+    last = tomorrow + timedelta(days=6)
+    assert f'href="/app/bookings/?date_from={tomorrow:%Y-%m-%d}&amp;date_to={last:%Y-%m-%d}"' in response.content.decode()
+    assert "All 12 bookings of the next 7 days" in response.content.decode()
+
+
 def test_lists_what_is_left_to_set_up(owner, page):
     body = owner.get("/app/").content.decode()
 

@@ -105,3 +105,18 @@ def test_a_place_claimed_from_the_waitlist_says_so_in_the_list(owner, booked, se
     listing = owner.get("/app/notifications/").content.decode()
     assert "Waitlist place claimed by" in listing and ">Cleo</a>" in listing
     assert Notification.objects.filter(kind="waitlist_claimed").count() == 1
+
+
+def test_notifications_come_a_page_at_a_time_newest_first(owner, booked):
+    first, _second = booked
+    Notification.objects.bulk_create(
+        Notification(business_profile=first.business_profile, booking=first, kind=Notification.Kind.NEW_BOOKING)
+        for _ in range(30)
+    )  # 32 in all
+
+    one, two = owner.get("/app/notifications/"), owner.get("/app/notifications/", {"page": 2})
+
+    assert len(one.context["page_obj"]) == 25 and len(two.context["page_obj"]) == 7
+    assert "Page 1 of 2" in one.content.decode() and 'href="/app/notifications/?page=2"' in one.content.decode()
+    newest = list(Notification.objects.filter(business_profile=first.business_profile).order_by("-created_at", "-pk"))
+    assert list(one.context["page_obj"]) + list(two.context["page_obj"]) == newest

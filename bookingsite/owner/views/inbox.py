@@ -15,16 +15,18 @@ from bookingsite.notifications.services import notifications_mark_all_read
 from ..access import OwnerRequest, owner_required
 
 EMAILS_PER_PAGE = 25
+NOTIFICATIONS_PER_PAGE = 25
 
 
 @require_GET
 @owner_required
 def notifications_page(request: OwnerRequest) -> HttpResponse:
-    """The newest notifications. Reading the list changes nothing (a GET never does: a prefetch
-    or a second tab would clear them unseen); "Mark all as read" does."""
-    notifications = selectors.recent_notifications(request.business.pk, limit=50)
-    has_unread = any(note.is_unread for note in notifications)
-    return render(request, "owner/notifications.html", {"notifications": notifications, "has_unread": has_unread})
+    """The notifications, newest first, a page at a time. Reading the list changes nothing (a GET
+    never does: a prefetch or a second tab would clear them unseen); "Mark all as read" does."""
+    notifications = selectors.notifications_newest_first(request.business.pk)
+    page_obj = Paginator(notifications, NOTIFICATIONS_PER_PAGE).get_page(request.GET.get("page"))
+    has_unread = selectors.unread_count(request.business.pk) > 0
+    return render(request, "owner/notifications.html", {"page_obj": page_obj, "has_unread": has_unread, "query": ""})
 
 
 @require_POST
