@@ -155,8 +155,23 @@ def browser():
 
     with sync_playwright() as playwright:
         chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield chromium
+        yield BritishBrowser(chromium)
         chromium.close()
+
+
+class BritishBrowser:
+    """The browser, whose tabs speak British English unless a test gives a `locale`: Playwright's
+    default is en-US, and the browser's Accept-Language sets the page's region (DESIGN.md 12), which
+    would put the tests' London businesses on a US calendar (Sunday first, 12-hour clock)."""
+
+    def __init__(self, browser):
+        self._browser = browser
+
+    def new_context(self, **options):
+        return self._browser.new_context(**{"locale": "en-GB", **options})
+
+    def __getattr__(self, name):
+        return getattr(self._browser, name)
 
 
 VIEWPORTS = {"phone": {"width": 390, "height": 844}, "desktop": {"width": 1280, "height": 900}}

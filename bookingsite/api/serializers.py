@@ -80,7 +80,7 @@ def _settings_field(name: str, **kwargs) -> serializers.Field:
 
 
 class BookingSettingsSerializer(FormSerializer):
-    """The booking link's name and rules (PRD 4.4)."""
+    """The booking link's name and rules (PRD 4.4), and the business's language, currency and clock."""
 
     form_class = BookingLinkSettingsForm
 
@@ -109,13 +109,24 @@ class BookingSettingsSerializer(FormSerializer):
         help_text="The business's language (en, de, es, fr): the owner's pages and emails, and the booking page for a "
         "client whose browser asks for none of these. Left out, it stays as it is.",
     )
+    currency = from_form(
+        BusinessProfileForm, "currency", required=False, source="business_profile.currency",
+        help_text="ISO 4217 code of the business's prices (GBP, EUR, USD…): a currency in use today. Left out, it "
+        "stays as it is.",
+    )
+    clock = from_form(
+        BusinessProfileForm, "clock", required=False, source="business_profile.clock",
+        help_text="auto: each reader's locale's clock (12-hour in the US, 24-hour in most of Europe); 12h or 24h: "
+        "that clock on every page and email. Left out, it stays as it is.",
+    )
     booking_url = serializers.SerializerMethodField(help_text="The public booking link.")
     updated_at = serializers.DateTimeField(read_only=True)
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
-        # The language is the business's, not the link form's: it goes to the service beside the form's values.
-        language = attrs.get("business_profile", {}).get("language")
-        return {**super().validate(attrs), "language": language}
+        # The language, currency and clock are the business's, not the link form's: they go to the
+        # service beside the form's values (None: as they are).
+        profile = attrs.get("business_profile", {})
+        return {**super().validate(attrs), **{name: profile.get(name) for name in ("language", "currency", "clock")}}
 
     def get_booking_url(self, page: BusinessBookingSettings) -> str:
         return f"{settings.SITE_URL}/book/{page.public_booking_slug}/"

@@ -21,6 +21,7 @@ from bookingsite.availability import engine
 from bookingsite.availability.types import Slot
 from bookingsite.businesses.locking import lock_business_for_write
 from bookingsite.businesses.models import BusinessBookingSettings, SessionCategory
+from bookingsite.lib.locale_formats import format_date, format_time
 from . import events
 from .waitlist_offers import offer_freed_places
 from .exceptions import (
@@ -429,9 +430,9 @@ def _clash_message(page: BusinessBookingSettings, clashes: list) -> str:
     more = len(clashes) - 1
     return _("It clashes with %(service)s %(start)s–%(end)s on %(day)s%(more)s (including the %(buffer)s-minute buffer).") % {
         "service": _("busy time from your calendar") if first.service_id is None else names.get(first.service_id, _("a session")),
-        "start": start.strftime("%H:%M"),
-        "end": end.strftime("%H:%M"),
-        "day": start.strftime("%a %d %b"),
+        "start": format_time(start),
+        "end": format_time(end),
+        "day": format_date(start, "short_date"),
         "more": _(" and %(n)d more") % {"n": more} if more else "",
         "buffer": page.global_buffer_time_minutes_between_sessions,
     }

@@ -10,7 +10,9 @@ from django.db import models
 from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
 
-from .validators import validate_not_reserved_slug, validate_timezone
+from bookingsite.lib.locale_formats import Clock
+
+from .validators import validate_currency, validate_not_reserved_slug, validate_timezone
 
 MIN_DURATION_MINUTES = 5
 MAX_DURATION_MINUTES = 24 * 60
@@ -45,7 +47,14 @@ class BusinessProfile(models.Model):
         help_text=_("Two-letter country code used to read phone numbers given without +country code."),
         validators=[RegexValidator(r"^[A-Z]{2}$", _("Use a two-letter country code such as GB or US."))],
     )
-    currency = models.CharField(max_length=3, default="USD")
+    # Prices are in it; sign-up takes the zone's country's (lib.locale_formats.zone_currency).
+    currency = models.CharField(max_length=3, default="USD", validators=[validate_currency])
+    # The clock of every page and email of the business: the reader's locale's (12-hour in en-US), or forced.
+    clock = models.CharField(
+        _("clock"), max_length=4, default=Clock.AUTOMATIC,
+        choices=[(Clock.AUTOMATIC, _("Automatic: as each reader’s language and country write it")),
+                 (Clock.TWELVE, _("12-hour (9:30 PM)")), (Clock.TWENTY_FOUR, _("24-hour (21:30)"))],
+    )
     logo = models.ImageField(upload_to="logos/", blank=True)
     # Where sessions take place, unless a service says otherwise: in every email and calendar file.
     address = models.TextField(blank=True, max_length=300, validators=[MaxLengthValidator(300)])

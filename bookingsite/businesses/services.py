@@ -17,6 +17,9 @@ from django.db.models import Max, ProtectedError
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
+from bookingsite.lib.locale_formats import format_date, format_time, zone_currency
+
+
 from .events import page_changed, service_changed
 from .locking import lock_business_for_write
 from .models import (
@@ -67,7 +70,9 @@ def business_sign_up(
                 user = get_user_model().objects.create_user(
                     username=email.lower(), email=email.lower(), password=password, first_name=first_name, last_name=last_name
                 )
-                business = BusinessProfile.objects.create(owner=user, name=business_name.strip(), timezone=timezone)
+                business = BusinessProfile.objects.create(
+                    owner=user, name=business_name.strip(), timezone=timezone, currency=zone_currency(timezone)
+                )
                 BusinessBookingSettings.objects.create(business_profile=business, public_booking_slug=unique_slug(business_name))
                 return user, business
         except IntegrityError:
@@ -125,9 +130,11 @@ def business_settings_update(
     client_change_cutoff_hours: int,
     waitlist_claim_minutes: int | None = None,
     language: str | None = None,
+    currency: str | None = None,
+    clock: str | None = None,
 ) -> BusinessBookingSettings:
-    """Save the business's details and its link's rules together (`waitlist_claim_minutes` and
-    `language` None keep theirs).
+    """Save the business's details and its link's rules together (`waitlist_claim_minutes`,
+    `language`, `currency` and `clock` None keep theirs).
 
     `logo`: a new upload replaces the logo (pass it through logos.logo_reencoded first, as the
     settings form does), False removes it, anything else keeps it. A new link name goes through
@@ -141,8 +148,9 @@ def business_settings_update(
     old_logo = profile.logo.name if profile.logo else ""
 
     profile.name, profile.timezone, profile.country, profile.address = name, timezone, country, address
-    if language is not None:
-        profile.language = language
+    for name, value in (("language", language), ("currency", currency), ("clock", clock)):
+        if value is not None:
+            setattr(profile, name, value)
     if logo is False:
         profile.logo = ""
     elif isinstance(logo, UploadedFile):
@@ -313,7 +321,7 @@ def blocks_problems(blocks: Sequence[tuple[int, time, time]]) -> list[tuple[int,
                     (
                         after,
                         _("Overlaps %(start)s–%(end)s.")
-                        % {"start": f"{blocks[before][1]:%H:%M}", "end": f"{blocks[before][2]:%H:%M}"},
+                        % {"start": format_time(blocks[before][1]), "end": format_time(blocks[before][2])},
                     )
                 )
     return problems
@@ -384,7 +392,7 @@ def exception_dates_close(*, business_profile_id: int, first: date_type, last: d
     rows = ExceptionDate.objects.filter(business_profile_id=business_profile_id, date__range=(first, last))
     with_hours = sorted({row.date for row in rows if not row.is_closed})
     if with_hours:
-        named = ", ".join(f"{day:%a} {day.day} {day:%b}" for day in with_hours[:5]) + (" …" if len(with_hours) > 5 else "")
+        named = ", ".join(format_date(day, "short_date") for day in with_hours[:5]) + (" …" if len(with_hours) > 5 else "")
         raise ValidationError({"last_date": _(
             "These dates have special hours: %(dates)s. Remove them first, or close a shorter range."
         ) % {"dates": named}})

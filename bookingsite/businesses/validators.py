@@ -6,6 +6,8 @@ from importlib import resources
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from bookingsite.lib.locale_formats import currency_codes
+
 # Words a booking slug may not take: they are, or may become, paths or subdomains of the site.
 RESERVED_SLUGS = frozenset(
     {
@@ -42,3 +44,11 @@ def validate_timezone(value: str) -> None:
 def validate_not_reserved_slug(value: str) -> None:
     if value.lower() in RESERVED_SLUGS:
         raise ValidationError(_("“%(value)s” is reserved; choose another link name."), code="reserved", params={"value": value})
+
+
+def validate_currency(value: str) -> None:
+    if value not in currency_codes():
+        raise ValidationError(
+            _("“%(value)s” is not a currency in use; use an ISO 4217 code such as GBP or EUR."),
+            code="unknown_currency", params={"value": value},
+        )

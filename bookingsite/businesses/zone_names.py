@@ -4,8 +4,11 @@ A client sees "Tokyo time" in pages and emails, and picks a zone by searching fo
 country, a zone's name or its abbreviation, in any case ("tokyo", "Japan", "pacific", "PST",
 "UTC+9"), each match shown as "Tokyo — Japan Time, UTC+9, now 21:04".
 
-What a zone can be searched by is built once per process; what changes with the clock (its
-offset and local time now) is worked out per answer, for the matches only.
+Names are in the reader's language (the active one, as bookingsite.lib.locale_formats reads it):
+a German client sees "Tokio" and finds it by "Tokio" or by "Tokyo", since every language's index
+also holds the English names. What a zone can be searched by is built once per process and
+language, when that language first asks; what changes with the clock (its offset and local time
+now) is worked out per answer, for the matches only.
 """
 
 import re
@@ -18,10 +21,13 @@ from zoneinfo import ZoneInfo
 from babel import Locale
 from babel.core import get_global
 from babel.dates import get_timezone_location, get_timezone_name
+from django.utils.translation import gettext as _
+
+from bookingsite.lib.locale_formats import current_formats, format_time
 
 from .validators import timezone_names
 
-LOCALE = "en"  # until the pages are translated (issue 19): every name is English
+ENGLISH = "en"  # its names are searched in every language
 UTC_NAMES = frozenset({"UTC", "Etc/UTC", "Etc/Universal", "Etc/Zulu", "Universal", "Zulu", "Etc/UCT", "UCT"})
 # An offset asked for as such: "UTC+9", "gmt-3:30", "+0530", "+9".
 OFFSET_QUERY = re.compile(r"^(?:utc|gmt)?\s*([+-−])\s*(\d{1,2})(?::?(\d{2}))?$")
@@ -72,70 +78,81 @@ def _fold(text: str) -> str:
     return " ".join(re.sub(r"[^\w+]+", " ", plain.replace("_", " ")).split())
 
 
-def _city(name: str) -> str:
+def _language() -> str:
+    return current_formats().locale.language
+
+
+def _city(name: str, language: str) -> str:
     if name in UTC_NAMES:
         return "UTC"
     if name.startswith("Etc/GMT"):  # POSIX signs: Etc/GMT+5 is five hours behind
         return _offset_text(ZoneInfo(name).utcoffset(SEASONS[0]) or timedelta())
-    city = get_timezone_location(name, locale=LOCALE, return_city=True)
+    city = get_timezone_location(name, locale=language, return_city=True)
     # Babel falls back to the id's path ("Indiana/Indianapolis"); a person says the last part.
     return city.rsplit("/", 1)[-1].replace("_", " ")
 
 
-def _country(name: str) -> str:
+def _country(name: str, language: str) -> str:
     territory = get_global("zone_territories").get(name)
     if not territory or territory in ("001", "ZZ"):  # the world; an unknown region
         return ""
-    return Locale.parse(LOCALE).territories.get(territory, "")
+    return Locale.parse(language).territories.get(territory, "")
 
 
-def _area(name: str) -> str:
-    """The zone's everyday name: "Pacific Time", "Japan Time"; a country's name where CLDR has none."""
+def _area(name: str, language: str) -> str:
+    """The zone's everyday name: "Pacific Time", "Japan Time"; its country's ("India Time") where
+    CLDR has none of its own (Babel would say "United States (Knox) Time" or "Unknown Region")."""
+    locale = Locale.parse(language)
     if name in UTC_NAMES:
-        return "Coordinated Universal Time"
-    generic = get_timezone_name(name, width="long", zone_variant="generic", locale=LOCALE)
-    if "(" not in generic and "Unknown" not in generic:
-        return generic
-    country = _country(name)
-    return f"{country} Time" if country else ""
+        return locale.time_zones["Etc/UTC"]["long"]["standard"]
+    own = locale.time_zones.get(name, {}).get("long", {}).get("generic")
+    metazone = get_global("meta_zones").get(name)
+    if own or (metazone and locale.meta_zones.get(metazone, {}).get("long", {}).get("generic")):
+        return get_timezone_name(name, width="long", zone_variant="generic", locale=locale)
+    country = _country(name, language)
+    return locale.zone_formats["region"] % country if country else ""
 
 
-def _abbreviations(name: str) -> frozenset[str]:
+def _abbreviations(name: str, language: str) -> frozenset[str]:
     zone = ZoneInfo(name)
     found = {moment.astimezone(zone).tzname() or "" for moment in SEASONS}
     for variant in ("generic", "standard", "daylight"):
-        found.add(get_timezone_name(name, width="short", zone_variant=variant, locale=LOCALE))
+        found.add(get_timezone_name(name, width="short", zone_variant=variant, locale=language))
     # "+09" and Babel's "GMT+09:00" fallbacks are offsets, searched as such.
     return frozenset(_fold(word) for word in found if word and word[0].isalpha() and not word.startswith("GMT+")
                      and not word.startswith("GMT-") and len(word) <= 5)
 
 
 @cache
-def _index() -> tuple[_Entry, ...]:
-    """Every zone a person may pick: CLDR's cities (one per place that keeps its own time) and UTC."""
+def _index(language: str) -> tuple[_Entry, ...]:
+    """Every zone a person may pick, named in `language`: CLDR's cities (one per place that keeps
+    its own time) and UTC. Searched by its English names too."""
     known = timezone_names()
     principal = frozenset(get_global("windows_zone_mapping").values())
     names = [name for name in get_global("zone_territories") if name in known and not name.startswith("Etc/")]
+    english = {entry.name: entry for entry in _index(ENGLISH)} if language != ENGLISH else {}
     entries = []
     for name in [*names, "UTC"]:
-        city, area = _city(name), _area(name)
-        long_names = {get_timezone_name(name, width="long", zone_variant=variant, locale=LOCALE)
+        city, area = _city(name, language), _area(name, language)
+        long_names = {get_timezone_name(name, width="long", zone_variant=variant, locale=language)
                       for variant in ("standard", "daylight")} if name not in UTC_NAMES else set()
         ids = [name, *sorted(alias for alias, canonical in get_global("zone_aliases").items() if canonical == name)]
-        countries = [_country(name), *EVERYDAY_COUNTRY_NAMES.get(get_global("zone_territories").get(name, ""), ())]
+        countries = [_country(name, language), *EVERYDAY_COUNTRY_NAMES.get(get_global("zone_territories").get(name, ""), ())]
         exact = {city, *countries, *ids, *(zone_id.rsplit("/", 1)[-1] for zone_id in ids)}
         words = [city, *countries, area, *ids, *sorted(long_names)]
+        also = english.get(name)
         entries.append(_Entry(
             name, city, area, principal=name in principal or name == "UTC",
-            exact=frozenset(_fold(word) for word in exact if word) | _abbreviations(name),
-            words=tuple(_fold(word) for word in words if word),
+            exact=frozenset(_fold(word) for word in exact if word) | _abbreviations(name, language)
+            | (also.exact if also else frozenset()),
+            words=tuple(dict.fromkeys([*(_fold(word) for word in words if word), *(also.words if also else ())])),
         ))
     return tuple(sorted(entries, key=lambda entry: _fold(entry.city)))
 
 
 @cache
-def _entry_by_name() -> dict[str, _Entry]:
-    entries = {entry.name: entry for entry in _index()}
+def _entry_by_name(language: str) -> dict[str, _Entry]:
+    entries = {entry.name: entry for entry in _index(language)}
     for alias, canonical in get_global("zone_aliases").items():
         if canonical in entries:
             entries.setdefault(alias, entries[canonical])
@@ -149,27 +166,32 @@ def _offset_text(offset: timedelta) -> str:
     return f"UTC{sign}{hours}" + (f":{rest:02d}" if rest else "")
 
 
-@cache
 def zone_city(name: str) -> str:
-    """The place a zone is named for, as a person writes it: "Tokyo", "Los Angeles", "UTC"."""
-    entry = _entry_by_name().get(name)
-    return entry.city if entry else _city(name)
+    """The place a zone is named for, as a person writes it in the reader's language: "Tokyo", "Tokio", "UTC"."""
+    return _named_city(name, _language())
+
+
+@cache
+def _named_city(name: str, language: str) -> str:
+    entry = _entry_by_name(language).get(name)
+    return entry.city if entry else _city(name, language)
 
 
 def zone_time_name(name: str) -> str:
     """The zone as pages and emails name it: "Tokyo time"; "UTC"."""
     city = zone_city(name)
-    return city if city == "UTC" else f"{city} time"
+    return city if city == "UTC" else _("%(city)s time") % {"city": city}
 
 
 def zone_choice(name: str, now: datetime) -> ZoneChoice:
-    """The zone as the picker shows it: Tokyo, "Japan Time, UTC+9, now 21:04"."""
+    """The zone as the picker shows it: Tokyo, "Japan Time, UTC+9, now 21:04" (on the reader's clock)."""
     local = now.astimezone(ZoneInfo(name))
-    entry = _entry_by_name().get(name)
-    city, area = (entry.city, entry.area) if entry else (_city(name), _area(name))
+    language = _language()
+    entry = _entry_by_name(language).get(name)
+    city, area = (entry.city, entry.area) if entry else (_city(name, language), _area(name, language))
     offset = _offset_text(local.utcoffset() or timedelta())
     facts = [fact for fact in (area, offset) if fact and fact != city]
-    return ZoneChoice(name=name, city=city, detail=", ".join([*facts, f"now {local:%H:%M}"]))
+    return ZoneChoice(name=name, city=city, detail=", ".join([*facts, _("now %(time)s") % {"time": format_time(local)}]))
 
 
 def zone_label(name: str, now: datetime) -> str:
@@ -198,7 +220,7 @@ def _offset_matches(query: str, now: datetime) -> list[_Entry] | None:
         return None
     sign = -1 if found.group(1) in "-−" else 1
     offset = timedelta(hours=int(found.group(2)), minutes=int(found.group(3) or 0)) * sign
-    return [entry for entry in _index() if now.astimezone(ZoneInfo(entry.name)).utcoffset() == offset]
+    return [entry for entry in _index(_language()) if now.astimezone(ZoneInfo(entry.name)).utcoffset() == offset]
 
 
 def zone_search(query: str, now: datetime, *, limit: int = 12) -> ZoneMatches:
@@ -211,7 +233,7 @@ def zone_search(query: str, now: datetime, *, limit: int = 12) -> ZoneMatches:
     if by_offset is not None:
         ranked = sorted(by_offset, key=lambda entry: not entry.principal)
     else:
-        scored = [(rank, entry) for entry in _index() if (rank := _rank(entry, folded)) is not None]
+        scored = [(rank, entry) for entry in _index(_language()) if (rank := _rank(entry, folded)) is not None]
         # The index is in city order; within a rank the principal zones come first.
         ranked = [entry for _rank_, entry in sorted(scored, key=lambda pair: (pair[0], not pair[1].principal))]
     choices = tuple(zone_choice(entry.name, now) for entry in ranked[:limit])
@@ -234,7 +256,7 @@ def zone_pick(query: str, now: datetime) -> str | None:
     folded = _fold(text)
     if not folded or OFFSET_QUERY.match(text.casefold()):
         return None
-    exact = [entry for entry in _index() if _rank(entry, folded) == 0]
+    exact = [entry for entry in _index(_language()) if _rank(entry, folded) == 0]
     if len(exact) == 1:
         return exact[0].name
     return None

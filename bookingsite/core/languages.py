@@ -5,6 +5,7 @@ from django.utils import translation
 from django.utils.cache import patch_vary_headers
 
 from bookingsite.lib.languages import client_language, requested_language, use_language
+from bookingsite.lib.locale_formats import use_formats
 
 from .middleware import on_booking_link
 
@@ -28,5 +29,6 @@ def language_per_request(get_response):
             return response
         finally:
             translation.deactivate()
+            use_formats(None)
 
     return middleware

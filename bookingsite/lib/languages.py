@@ -13,6 +13,8 @@ from django.http import HttpRequest
 from django.utils import translation
 from django.utils.translation.trans_real import language_code_re, parse_accept_lang_header
 
+from .locale_formats import business_formats, formats_for, use_formats
+
 # A language code longer than any real one is not looked up.
 CODE_MAX = 20
 
@@ -68,12 +70,19 @@ def url_in_language(url: str, language: str) -> str:
     return f"{url}{'&' if '?' in url else '?'}lang={language}"
 
 
-def use_language(request: HttpRequest, language: str) -> None:
-    """Render the rest of this request in `language`."""
+def use_language(request: HttpRequest, language: str, business=None) -> None:
+    """Render the rest of this request in `language`, its dates, times and prices in that
+    language's locale with the region the browser names, else the business's zone's, and the
+    business's clock (lib.locale_formats)."""
     translation.activate(language)
     request.LANGUAGE_CODE = language
+    accepted = request.headers.get("Accept-Language", "")
+    if business is None:
+        use_formats(formats_for(language, accept_language=accepted))
+    else:
+        use_formats(business_formats(language, business, accept_language=accepted))
 
 
 def use_client_language(request: HttpRequest, business) -> None:
     """Once a public view knows the business: the client's language by the whole rule."""
-    use_language(request, client_language(request, business))
+    use_language(request, client_language(request, business), business)

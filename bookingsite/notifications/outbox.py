@@ -28,8 +28,7 @@ from django.conf import settings
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 from kombu.exceptions import OperationalError as BrokerError
@@ -40,6 +39,7 @@ from bookingsite.bookings.selectors.actions import booking_actions
 from bookingsite.bookings.selectors.waitlist import waitlist_position
 from bookingsite.businesses.zone_names import zone_time_name
 from bookingsite.lib.languages import recorded_language, url_in_language
+from bookingsite.lib.locale_formats import Formats, business_formats, format_date, format_date_time, format_time
 from bookingsite.lib.outage import Outage
 
 from .models import EmailKind, Notification, OutboxEmail
@@ -196,7 +196,8 @@ def _waitlist_email(kind: str, entry: WaitlistEntry) -> OutboxEmail:
     slug = business.booking_settings.public_booking_slug
     language = recorded_language(entry)
     zone = _zone(entry.client_timezone, business.timezone)
-    when = _when(entry.start_time_utc, entry.end_time_utc, zone)
+    formats = _formats(business, zone)
+    when = _when(entry.start_time_utc, entry.end_time_utc, zone, formats)
     subject = _subject_line(_(SUBJECTS[kind]) % {"service": service.name, "when": when.short})
     context = {
         "subject": subject,
@@ -209,7 +210,7 @@ def _waitlist_email(kind: str, entry: WaitlistEntry) -> OutboxEmail:
         "client_name": entry.client_name,
         "owner_email": business.owner.email,
         "position": waitlist_position(entry),
-        "expires": _moment(entry.offer_expires_at, zone) if entry.offer_expires_at else None,
+        "expires": _moment(entry.offer_expires_at, zone, formats) if entry.offer_expires_at else None,
         "claim_minutes": business.booking_settings.waitlist_claim_minutes,
         "entry_url": _client_url(reverse("public:waitlist-entry", args=[slug, entry.token]), language),
         "claim_url": _client_url(reverse("public:waitlist-claim", args=[slug, entry.token]), language),
@@ -302,14 +303,22 @@ class _When:
     short: str  # Tue 3 Mar, 09:00 (subjects)
 
 
-def _when(start_utc: datetime, end_utc: datetime, zone: ZoneInfo) -> _When:
+def _formats(business, reader_zone: ZoneInfo | None = None) -> Formats:
+    """An email's formats (lib.locale_formats): the language it is composed in, with the region of
+    the reader's zone (a client's: where they booked; emails have no Accept-Language), else of the
+    business's; the business's clock. So a reminder beat sends reads as the client's pages did."""
+    language = translation.get_language() or settings.LANGUAGE_CODE
+    return business_formats(language, business, client_zone=str(reader_zone.key) if reader_zone else "")
+
+
+def _when(start_utc: datetime, end_utc: datetime, zone: ZoneInfo, formats: Formats) -> _When:
     start, end = start_utc.astimezone(zone), end_utc.astimezone(zone)
     next_day = " " + _("(+1 day)") if end.date() > start.date() else ""
     return _When(
-        date=f"{start:%A} {start.day} {start:%B %Y}",
-        time=f"{start:%H:%M}–{end:%H:%M}{next_day}",
+        date=format_date(start, "weekday_date_year", formats),
+        time=f"{format_time(start, formats)}–{format_time(end, formats)}{next_day}",
         zone=zone_time_name(str(zone.key)),
-        short=f"{start:%a} {start.day} {start:%b}, {start:%H:%M}",
+        short=format_date_time(start, "short_date", formats),
     )
 
 
@@ -332,9 +341,11 @@ def _moved_from(booking: Booking, start_utc: datetime) -> _Moved:
     )
 
 
-def _moment(moment: datetime, zone: ZoneInfo) -> str:
+def _moment(moment: datetime, zone: ZoneInfo, formats: Formats) -> str:
     local = moment.astimezone(zone)
-    return _("%(date)s at %(time)s") % {"date": f"{local:%A} {local.day} {local:%B}", "time": f"{local:%H:%M}"}
+    return _("%(date)s at %(time)s") % {
+        "date": format_date(local, "weekday_date", formats), "time": format_time(local, formats),
+    }
 
 
 def _one_line(text: str) -> str:
@@ -396,10 +407,11 @@ def _subject_line(text: str) -> str:
 def _client_email(kind: str, booking: Booking, links: _Links, *, from_status: str, moved: _Moved | None = None) -> OutboxEmail:
     business = booking.business_profile
     zone = _zone(booking.booked_in_client_timezone, business.timezone)
-    when = _when(booking.start_time_utc, booking.end_time_utc, zone)
+    formats = _formats(business, zone)
+    when = _when(booking.start_time_utc, booking.end_time_utc, zone, formats)
     expires = None
     if booking.status == Status.PENDING_APPROVAL and kind in (EmailKind.REQUEST_RECEIVED, EmailKind.MOVED):
-        expires = _moment(booking.pending_request_expires_at, zone)
+        expires = _moment(booking.pending_request_expires_at, zone, formats)
     was_confirmed = from_status == Status.CONFIRMED
     # A reminder carries the event as the confirmation did (same UID), so it adds or refreshes it;
     # a move sends the same UID with a higher SEQUENCE, so the client's calendar moves the event.
@@ -428,7 +440,7 @@ def _client_email(kind: str, booking: Booking, links: _Links, *, from_status: st
         # The manage link offers a move or a cancel only before the business's cut-off (DESIGN.md 5).
         can_change=booking_actions(booking, timezone.now(), cutoff_hours=cutoff_hours).client_can_change,
         cutoff_hours=cutoff_hours,
-        was_when=_when(moved.start_utc, moved.end_utc, zone) if moved else None,
+        was_when=_when(moved.start_utc, moved.end_utc, zone, formats) if moved else None,
         moved_by_client=moved.by_client if moved else False,
         pending=booking.status == Status.PENDING_APPROVAL,
     )
@@ -471,15 +483,17 @@ def _owner_email(
 ) -> OutboxEmail:
     business = booking.business_profile
     owner_zone = _zone(business.timezone, "UTC")
-    when = _when(booking.start_time_utc, booking.end_time_utc, owner_zone)
+    formats = _formats(business)
+    when = _when(booking.start_time_utc, booking.end_time_utc, owner_zone, formats)
     client_when = None
     if booking.booked_in_client_timezone and booking.booked_in_client_timezone != business.timezone:
         client_when = _when(
-            booking.start_time_utc, booking.end_time_utc, _zone(booking.booked_in_client_timezone, business.timezone)
+            booking.start_time_utc, booking.end_time_utc, _zone(booking.booked_in_client_timezone, business.timezone),
+            formats,
         )
     expires = None
     if kind == EmailKind.NEW_REQUEST:
-        expires = _moment(booking.pending_request_expires_at, _zone(business.timezone, "UTC"))
+        expires = _moment(booking.pending_request_expires_at, owner_zone, formats)
     subject = _subject(kind, booking, when, from_status=from_status)
     context = _context(
         booking, links, when,
@@ -488,7 +502,7 @@ def _owner_email(
         expires=expires,
         reason=booking.cancellation_reason,
         was_request=from_status == Status.PENDING_APPROVAL,
-        was_when=_when(moved.start_utc, moved.end_utc, owner_zone) if moved else None,
+        was_when=_when(moved.start_utc, moved.end_utc, owner_zone, formats) if moved else None,
         moved_by_client=moved.by_client if moved else False,
         pending=booking.status == Status.PENDING_APPROVAL,
         from_waitlist=from_waitlist,

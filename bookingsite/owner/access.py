@@ -30,7 +30,8 @@ def owner_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpRespo
         if business is None:
             return render(request, "owner/no_business.html", status=403)
         request.business = business
-        use_language(request, business.language)  # the owner's pages in the language they chose (DESIGN.md 12)
+        # The owner's pages in the language they chose (DESIGN.md 12), formatted with the business's zone and clock.
+        use_language(request, business.language, business)
         return view(request, *args, **kwargs)
 
     return wrapped

@@ -4,9 +4,9 @@ import calendar
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from django.utils.formats import date_format
 
 from bookingsite.availability.types import Day
+from bookingsite.lib.locale_formats import format_date
 
 
 @dataclass(frozen=True)
@@ -35,8 +35,8 @@ class CalendarDay:
 
     @property
     def long_name(self) -> str:
-        """Like "Monday 7 December", in the page's language: as the chosen day's heading writes it."""
-        return date_format(self.date, "l j F")
+        """Like "Monday 7 December", "Montag, 7. Dezember", in the reader's locale."""
+        return format_date(self.date, "weekday_date")
 
 
 def first_of_month(day: date) -> date:
@@ -52,13 +52,16 @@ def add_months(month: date, count: int) -> date:
     return date(index // 12, index % 12 + 1, 1)
 
 
-def month_weeks(month: date, days: tuple[Day, ...], *, today: date, selected: date | None) -> list[list[CalendarDay]]:
-    """Monday-first weeks covering the month; days outside it are placeholders."""
+def month_weeks(
+    month: date, days: tuple[Day, ...], *, today: date, selected: date | None, first_weekday: int = 0
+) -> list[list[CalendarDay]]:
+    """Weeks covering the month, each from `first_weekday` (0 Monday … 6 Sunday, as the reader's
+    locale starts them); days outside the month are placeholders."""
     free = {day.date: len(day.slots) for day in days}
     full = {day.date: len(day.full) for day in days}
-    start = month - timedelta(days=month.weekday())
+    start = month - timedelta(days=(month.weekday() - first_weekday) % 7)
     end = last_of_month(month)
-    end += timedelta(days=6 - end.weekday())
+    end += timedelta(days=(first_weekday - 1 - end.weekday()) % 7)
     weeks: list[list[CalendarDay]] = []
     current = start
     while current <= end:

@@ -13,9 +13,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
-from django.utils import translation
 from django.utils.cache import patch_vary_headers
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.cache import never_cache
@@ -43,6 +41,7 @@ from bookingsite.businesses.validators import timezone_names
 from bookingsite.businesses.zone_names import zone_pick, zone_search
 from bookingsite.lib.instants import plausible_instant
 from bookingsite.lib.languages import use_client_language
+from bookingsite.lib.locale_formats import current_formats, format_date
 from bookingsite.lib.ratelimit import seconds_until_allowed
 
 from . import calendar as month_calendar
@@ -162,6 +161,7 @@ def _picker_context(
     """Month calendar and the chosen day's slots, in the client's zone. With `moving`, the times
     that booking may move to: as if its own place were free, less the time it has."""
     today = now.astimezone(ZoneInfo(query.client_timezone)).date()
+    formats = current_formats()
     first_month = month_calendar.first_of_month(today)
     last_month = month_calendar.first_of_month(today + timedelta(days=page.booking_horizon_days))
     chosen_date = query.date
@@ -178,7 +178,7 @@ def _picker_context(
             page.booking_horizon_days,
         )
     month_note = month_note and month_note % {
-        "asked": date_format(asked_month, "YEAR_MONTH_FORMAT"), "month": date_format(month, "YEAR_MONTH_FORMAT"),
+        "asked": format_date(asked_month, "month_year", formats), "month": format_date(month, "month_year", formats),
         "days": page.booking_horizon_days,
     }
 
@@ -211,7 +211,8 @@ def _picker_context(
         client_timezone=query.client_timezone,
         unknown_zone=query.unknown_zone,
         month=month,
-        weeks=month_calendar.month_weeks(month, days, today=today, selected=chosen_date),
+        weeks=month_calendar.month_weeks(month, days, today=today, selected=chosen_date, first_weekday=formats.first_weekday),
+        weekdays=formats.weekdays(),
         previous_month=month_calendar.add_months(month, -1) if month > first_month else None,
         next_month=month_calendar.add_months(month, 1) if month < last_month else None,
         chosen_date=chosen_date,
@@ -227,8 +228,8 @@ def _picker_html(
     page: BusinessBookingSettings, service: SessionCategory, query: PickerQuery, now: datetime, lang_param: str
 ) -> str:
     """The picker as htmx swaps it in. It is the same for everyone who asks the same thing within
-    the minute in the same language, so it is cached as offered_days is: under the availability
-    version and the minute, the language, and the `?lang=` its links carry on."""
+    the minute in the same language and formats, so it is cached as offered_days is: under the
+    availability version and the minute, the formats, and the `?lang=` its links carry on."""
     def picker() -> str:
         context = {**_picker_context(page, service, query, now), "lang_param": lang_param}
         return render_to_string("public/partials/_picker.html", context)
@@ -236,8 +237,8 @@ def _picker_html(
     if query.zone_search:  # a search's answer is the asker's own
         return picker()
     minute = int(now.timestamp()) // availability.OFFERED_DAYS_SECONDS
-    language = translation.get_language()
-    key = (f"picker:{page.pk}:{page.availability_version}:{service.pk}:{':'.join(map(str, query))}:{language}:"
+    formats = current_formats().key  # its language, region and clock: "de_AT:24"
+    key = (f"picker:{page.pk}:{page.availability_version}:{service.pk}:{':'.join(map(str, query))}:{formats}:"
            f"{lang_param}:{minute}")
     html = shared_cache.get(key)
     if html is None:

@@ -25,7 +25,7 @@ WRITES = {
     ("patch", "/api/v1/business-booking-settings/"): {
         "public_booking_slug": ["alices-aqua", "alices-pool"], "requires_approval": [True, False],
         "minimum_notice_minutes": [0, 60], "custom_message_client": ["", "Bring a towel."],
-        "waitlist_claim_minutes": [120, 30],
+        "waitlist_claim_minutes": [120, 30], "currency": ["GBP", "EUR"], "clock": ["auto", "12h", "24h"],
         "name": ["Alice's Aqua Studio"], "timezone": ["Europe/London", "Asia/Tokyo"],
     },
     ("post", "/api/v1/exception-dates/"): {

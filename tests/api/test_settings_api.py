@@ -13,7 +13,8 @@ FIELDS = {
     "public_booking_slug", "is_booking_page_active", "requires_approval", "pending_booking_expiry_hours",
     "global_buffer_time_minutes_between_sessions", "minimum_notice_minutes", "booking_horizon_days",
     "custom_message_client", "booking_url", "updated_at", "reminder_hours_before",
-    "second_reminder_hours_before", "client_change_cutoff_hours", "waitlist_claim_minutes", "language",
+    "second_reminder_hours_before", "client_change_cutoff_hours", "waitlist_claim_minutes", "language", "currency",
+    "clock",
 }
 
 
@@ -112,7 +113,33 @@ def test_reads_and_changes_the_time_to_claim_a_waitlist_place(api, page):
     assert (page.waitlist_claim_minutes, page.public_booking_slug) == (30, "alices-aqua")
 
 
+def test_reads_and_changes_the_currency_and_the_clock(api, page, business):
+    assert {key: api.get(URL).json()[key] for key in ("currency", "clock")} == {"currency": "GBP", "clock": "auto"}
+
+    response = api.patch(URL, {"currency": "EUR", "clock": "12h"})
+
+    assert response.status_code == 200
+    assert (response.json()["currency"], response.json()["clock"]) == ("EUR", "12h")
+    business.refresh_from_db()
+    assert (business.currency, business.clock) == ("EUR", "12h")
+
+
+def test_a_put_without_the_currency_and_clock_keeps_them(api, page, business):
+    business.currency, business.clock = "CHF", "24h"
+    business.save()
+
+    response = api.put(URL, body(requires_approval=True))
+
+    assert response.status_code == 200
+    business.refresh_from_db()
+    assert (business.currency, business.clock) == ("CHF", "24h")
+
+
 @pytest.mark.parametrize("changes, field, message", [
+    ({"currency": "XYZ"}, "currency", "Choose a currency from the list."),
+    ({"currency": "DEM"}, "currency", "Choose a currency from the list."),  # no longer anyone's money
+    ({"clock": "13h"}, "clock", "Choose a clock from the list."),
+
     ({"public_booking_slug": "bobs-boxing"}, "public_booking_slug", "This link name is already taken."),
     ({"public_booking_slug": "Bobs-BOXING"}, "public_booking_slug", "This link name is already taken."),
     ({"public_booking_slug": "admin"}, "public_booking_slug", "“admin” is reserved; choose another link name."),

@@ -133,8 +133,8 @@ def test_both_sides_are_emailed_and_the_owner_notified_of_a_client_move(service)
     assert kinds == [(EmailKind.BOOKING_MOVED, "alice@example.com"), (EmailKind.MOVED, "cara@example.com")]
     client_email = OutboxEmail.objects.get(kind=EmailKind.MOVED)
     assert client_email.subject == "Booking moved – Private lesson, now Thu 16 Jan, 14:00"
-    assert "Was: Thursday 16 January 2031, 10:00–11:00" in client_email.body_text
-    assert "Now: Thursday 16 January 2031, 14:00–15:00" in client_email.body_text
+    assert "Was: Thursday, 16 January 2031, 10:00–11:00" in client_email.body_text
+    assert "Now: Thursday, 16 January 2031, 14:00–15:00" in client_email.body_text
     assert client_email.ics_method == "PUBLISH" and "SEQUENCE:1" in client_email.ics
     assert list(Notification.objects.values_list("kind", flat=True)) == [Notification.Kind.BOOKING_MOVED]
 

@@ -726,7 +726,8 @@ def test_the_owner_cannot_offer_a_place_that_nobody_holds(lesson, alice):
 
 
 def test_each_waitlist_email_is_written_once_in_the_clients_zone(page, offered):
-    """Waiter 1 joined from New York: 10:00 London is 05:00 there."""
+    """Waiter 1 joined from New York: 10:00 London is 05:00 there, written as US English writes it
+    (their zone's region: an email has no browser to ask)."""
     nxt = second_in_line(offered)
     waitlist_sweep(now=NOW + CLAIM)  # Waiter 1's offer lapses, Waiter 2 is offered the place
     claim_url = settings.SITE_URL + reverse("public:waitlist-claim", args=[page.public_booking_slug, offered.token]) + "?lang=en"
@@ -735,19 +736,19 @@ def test_each_waitlist_email_is_written_once_in_the_clients_zone(page, offered):
     assert kinds == [EmailKind.WAITLIST_JOINED, EmailKind.WAITLIST_OFFER, EmailKind.WAITLIST_LAPSED]
     joined, offer, lapsed = emails_of(offered)
     assert {e.to_email for e in (joined, offer, lapsed)} == {"waiter1@example.com"}
-    assert joined.subject == "You’re on the waitlist – Private lesson, Thu 16 Jan, 05:00"
-    assert offer.subject == "A place is free for you – Private lesson, Thu 16 Jan, 05:00"
-    assert lapsed.subject == "Your waitlist place has passed on – Private lesson, Thu 16 Jan, 05:00"
+    assert joined.subject == "You’re on the waitlist – Private lesson, Thu, Jan 16, 5:00 AM"
+    assert offer.subject == "A place is free for you – Private lesson, Thu, Jan 16, 5:00 AM"
+    assert lapsed.subject == "Your waitlist place has passed on – Private lesson, Thu, Jan 16, 5:00 AM"
     for email in (joined, offer, lapsed):
-        assert "05:00–06:00 (New York time)" in email.body_text
-        assert "Thursday 16 January 2031" in email.body_text
+        assert "5:00 AM–6:00 AM (New York time)" in email.body_text
+        assert "Thursday, January 16, 2031" in email.body_text
         assert "Pool 2, Riverside Leisure Centre" in email.body_text
         assert "Pool 2, Riverside Leisure Centre" in email.body_html
     assert "number 1 in line" in joined.body_text
     # The offer carries the claim link and its deadline (10:00 London is 05:00 in New York).
     assert claim_url in offer.body_text
     assert f'href="{claim_url}"' in offer.body_html
-    assert "Monday 13 January at 05:00" in offer.body_text
+    assert "Monday, January 13 at 5:00 AM" in offer.body_text
     assert claim_url not in joined.body_text + lapsed.body_text
     # Waiter 2 (London) got their own offer, in their own zone.
     [next_offer] = emails_of(nxt, EmailKind.WAITLIST_OFFER)

@@ -5,9 +5,11 @@ from datetime import UTC, datetime
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
+from django.utils import translation
 
 from bookingsite.businesses.validators import timezone_names
 from bookingsite.businesses.zone_names import zone_label, zone_pick, zone_search, zone_time_name
+from bookingsite.lib.locale_formats import formats_for, formats_used
 
 WINTER = datetime(2027, 1, 15, 12, 4, tzinfo=UTC)
 SUMMER = datetime(2027, 7, 15, 12, 4, tzinfo=UTC)
@@ -104,3 +106,45 @@ def test_any_query_answers_without_error_and_only_known_zones(query):
     assert all(choice.name in timezone_names() for choice in matches.choices)
     picked = zone_pick(query, WINTER)
     assert picked is None or picked in timezone_names()
+
+
+@pytest.mark.parametrize(("language", "query"), [
+    ("de", "Tokio"), ("de", "tokio"), ("de", "Tokyo"), ("de", "Japan"), ("es", "Tokio"), ("fr", "Japon"), ("fr", "tokyo"),
+])
+def test_a_client_finds_a_zone_by_its_name_in_their_language_or_in_english(language, query):
+    with translation.override(language):
+        assert found(query)[0] == "Asia/Tokyo"
+
+
+def test_a_language_s_names_are_not_found_in_another():
+    with translation.override("en"):
+        assert "Europe/Vienna" not in found("Wien")
+    with translation.override("de"):
+        assert found("Wien")[0] == "Europe/Vienna"
+
+
+@pytest.mark.parametrize(("language", "zone", "label"), [
+    ("de", "Asia/Tokyo", "Tokio — Japanische Zeit, UTC+9, now 21:04"),
+    ("de", "Europe/Vienna", "Wien — Mitteleuropäische Zeit, UTC+1, now 13:04"),
+    ("de", "UTC", "UTC — Koordinierte Weltzeit, UTC+0, now 12:04"),
+    ("fr", "Asia/Tokyo", "Tokyo — heure du Japon, UTC+9, now 21:04"),
+    ("fr", "Europe/Vienna", "Vienne — heure d’Europe centrale, UTC+1, now 13:04"),
+    ("fr", "America/Los_Angeles", "Los Angeles — heure du Pacifique nord-américain, UTC−8, now 04:04"),
+])
+def test_zones_are_named_in_the_client_s_language(language, zone, label):
+    with translation.override(language):
+        assert zone_label(zone, WINTER) == label  # "now" is in the catalogue the lead merges
+
+
+def test_the_time_now_is_on_the_reader_s_clock():
+    with translation.override("en"), formats_used(formats_for("en", accept_language="en-US")):
+        assert zone_label("Asia/Tokyo", WINTER) == "Tokyo — Japan Time, UTC+9, now 9:04 PM"
+
+
+def test_every_zone_has_a_readable_name_in_german_and_french():
+    for language in ("de", "fr"):
+        with translation.override(language):
+            for zone in timezone_names():
+                label = zone_label(zone, SUMMER)
+                assert label and ("/" not in zone or zone not in label) and "_" not in label, label  # no id
+                assert "Unbekannt" not in label and "indéterminée" not in label, label

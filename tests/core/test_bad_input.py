@@ -114,7 +114,7 @@ def settings_form(**changes) -> dict:
         "global_buffer_time_minutes_between_sessions": "0", "minimum_notice_minutes": "0", "booking_horizon_days": "60",
         "custom_message_client": "", "name": "Alice's Aqua Studio", "timezone": "Europe/London", "country": "GB",
         "reminder_hours_before": "24", "second_reminder_hours_before": "0", "client_change_cutoff_hours": "0",
-        "waitlist_claim_minutes": "120", "language": "en",
+        "waitlist_claim_minutes": "120", "language": "en", "currency": "GBP", "clock": "auto",
     }
     return data | changes
 

@@ -13,9 +13,11 @@ from django.utils import timezone
 from playwright.sync_api import Frame, FrameLocator, Page, expect
 
 from bookingsite.businesses.zone_names import zone_city, zone_time_name
+from bookingsite.lib.locale_formats import format_date, formats_for
 
 LONDON = ZoneInfo("Europe/London")
 TOKYO = ZoneInfo("Asia/Tokyo")
+BRITISH = formats_for("en", accept_language="en-GB")  # the tests' browser (tests/conftest.py's BritishBrowser)
 
 # A client who types their details wrongly, then fixes them.
 NAME = "Hana Suzuki"
@@ -31,17 +33,17 @@ Scope = Page | Frame | FrameLocator
 
 
 def day_label(day: date) -> str:
-    """A date as the pages write it (Django's "l j F"), e.g. "Friday 27 November"."""
-    return f"{day:%A} {day.day} {day:%B}"
+    """A date as the pages write it for the tests' British browser, e.g. "Friday 27 November"."""
+    return format_date(day, "weekday_date", BRITISH)
 
 
 def long_day_label(day: date) -> str:
-    """Django's "l j F Y", as in the booking summary."""
-    return f"{day_label(day)} {day.year}"
+    """With its year, as in the booking summary: "Friday, 27 November 2026"."""
+    return format_date(day, "weekday_date_year", BRITISH)
 
 
 def month_label(day: date) -> str:
-    return f"{day:%B %Y}"
+    return format_date(day, "month_year", BRITISH)
 
 
 def next_month(day: date) -> date:

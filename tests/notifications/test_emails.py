@@ -25,6 +25,7 @@ from bookingsite.bookings.models import Booking
 from bookingsite.bookings.services import booking_create, booking_reject
 from bookingsite.notifications.models import EmailKind, Notification, OutboxEmail
 from bookingsite.bookings.tasks import expire_pending_requests_task
+from bookingsite.lib.locale_formats import format_date
 
 from .helpers import (
     SITE,
@@ -56,7 +57,7 @@ def site_url(settings):
 def local(moment, zone) -> tuple[str, str]:
     """(date line, time line) as the emails write them."""
     at = moment.astimezone(zone)
-    return f"{at:%A} {at.day} {at:%B %Y}", f"{at:%H:%M}"
+    return format_date(at, "weekday_date_year"), f"{at:%H:%M}"
 
 
 def test_a_booking_without_notes_shows_no_notes_line(client, open_page, service, business, alice):

@@ -295,7 +295,7 @@ def test_the_reminder_email_in_the_clients_zone_with_the_manage_link_and_the_cal
     assert mail.from_email == '"Alice\'s Aqua Studio" <bookings@flowkey.local>'
     assert mail.reply_to == OWNER
     for part in (mail.body_text, mail.body_html):
-        assert "Tuesday 5 March 2030" in part and "18:00–19:00" in part and "(Tokyo time)" in part
+        assert "Tuesday, 5 March 2030" in part and "18:00–19:00" in part and "(Tokyo time)" in part
         assert "09:00" not in part  # nothing in London time
         assert "View, move or cancel your booking" in part and manage in part
         assert "https://calendar.google.com/calendar/render?action=TEMPLATE" in part
@@ -326,7 +326,7 @@ def test_inside_the_change_cutoff_the_reminder_says_how_to_reach_the_business_in
         assert "up to 48 hours before" in part and OWNER in part
         assert "View, move or cancel your booking" not in part and manage not in part
     assert f'<a href="mailto:{OWNER}"' in mail.body_html
-    assert mail.ics_method == "PUBLISH" and "Tuesday 5 March 2030" in mail.body_text  # London: 09:00
+    assert mail.ics_method == "PUBLISH" and "Tuesday, 5 March 2030" in mail.body_text  # London: 09:00
     assert "09:00–10:00 (London time)" in mail.body_text
 
 
@@ -439,3 +439,28 @@ def test_two_beats_and_a_worker_send_a_reminder_due_now_once(sendgrid, reminding
     assert subject(mail) == row.subject and subject(mail).startswith("Reminder: Private lesson, ")
     assert f"{SITE}/book/alices-aqua/booking/{booking.manage_token}/" in parts(mail)[0]
     assert len(sendgrid.requests) == 1
+
+
+@pytest.mark.parametrize(("clock", "subject", "times"), [
+    ("auto", "Reminder: Private lesson, Tue, Mar 5, 4:00 AM", "4:00 AM–5:00 AM"),  # US English: their zone's region
+    ("24h", "Reminder: Private lesson, Tue, Mar 5, 04:00", "04:00–05:00"),  # the business forces the 24-hour clock
+])
+def test_beat_writes_a_reminder_as_the_client_s_locale_writes_dates(reminding_page, service, business, clock, subject, times):
+    business.clock = clock
+    business.save()
+    booking = booking_made(service, at=START - timedelta(days=3), booked_in_client_timezone="America/New_York")
+    sweep_at(START - timedelta(hours=24))
+
+    [mail] = OutboxEmail.objects.filter(booking=booking)
+    assert mail.subject == subject
+    assert "Tuesday, March 5, 2030" in mail.body_text and times in mail.body_text
+
+
+def test_beat_writes_a_german_client_s_reminder_with_german_dates(reminding_page, service):
+    booking = booking_made(service, at=START - timedelta(days=3), booked_in_client_timezone="Europe/Berlin",
+                           language="de")
+    sweep_at(START - timedelta(hours=24))
+
+    [mail] = OutboxEmail.objects.filter(booking=booking)
+    assert "Dienstag, 5. März 2030" in mail.body_text and "10:00–11:00" in mail.body_text
+    assert mail.subject.endswith("Private lesson, Di., 5. März, 10:00")

@@ -28,8 +28,16 @@ def test_sign_up_creates_owner_business_and_link_then_logs_in(client, db):
     )
     business = BusinessProfile.objects.get(owner=user)
     assert (business.name, business.timezone) == ("Maya's Pilates Studio", "America/New_York")
+    assert business.currency == "USD"  # the zone's country's
     assert business.booking_settings.public_booking_slug == "mayas-pilates-studio"
     assert client.get("/app/").status_code == 200
+
+
+@pytest.mark.parametrize(("zone", "currency"), [("Europe/Berlin", "EUR"), ("Europe/London", "GBP"), ("Asia/Tokyo", "JPY")])
+def test_a_new_business_prices_in_its_zone_s_currency(client, db, zone, currency):
+    client.post("/accounts/signup/", {**SIGN_UP, "timezone": zone})
+
+    assert BusinessProfile.objects.get().currency == currency
 
 
 def test_slug_is_made_unique_and_avoids_reserved_words(client, db):

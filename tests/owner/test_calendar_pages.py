@@ -365,7 +365,7 @@ def test_day_view_without_javascript_lists_that_day_only(owner, business, servic
     assert response.context["view"] == "timeGridDay"
     assert 'data-view="timeGridDay"' in response.content.decode()
     noscript = noscript_of(response)
-    assert "Thursday 10 July 2031" in noscript and "Working hours: 09:00–17:00" in noscript
+    assert "Thursday, 10 July 2031" in noscript and "Working hours: 09:00–17:00" in noscript
     assert "08:00–09:00" in noscript and "Group swim · 0/8 booked" in noscript and "Added by you" in noscript
     assert "Private lesson" not in noscript and "Friday" not in noscript
     assert "?view=timeGridDay&amp;date=2031-07-09" in noscript and "?view=timeGridDay&amp;date=2031-07-11" in noscript
@@ -397,6 +397,24 @@ def test_month_without_javascript_lists_the_month(owner, business, service):
     noscript = noscript_of(response)
     assert "Tuesday 1 July" in noscript and "Thursday 31 July" in noscript and "Friday 1 August" not in noscript
     assert "?view=dayGridMonth&amp;date=2031-06-01" in noscript and "?view=dayGridMonth&amp;date=2031-08-01" in noscript
+
+
+@pytest.mark.parametrize(("accept", "timezone", "clock", "first_day", "hour12"), [
+    ("en-US", "Europe/London", "auto", "0", "true"),  # US English: Sunday, 12-hour
+    ("", "America/New_York", "auto", "0", "true"),  # no region from the browser: the business's zone's
+    ("en-GB", "America/New_York", "auto", "1", "false"),
+    ("en-US", "Europe/London", "24h", "0", "false"),  # the business's clock, forced
+    ("", "Europe/London", "12h", "1", "true"),
+])
+def test_the_calendar_s_week_and_clock_follow_the_owner_s_locale_and_the_business_s_clock(
+    owner, business, accept, timezone, clock, first_day, hour12
+):
+    business.timezone, business.clock = timezone, clock
+    business.save()
+
+    body = owner.get("/app/calendar/", headers={"Accept-Language": accept} if accept else {}).content.decode()
+
+    assert f'data-first-day="{first_day}"' in body and f'data-hour12="{hour12}"' in body
 
 
 def test_the_page_gives_fullcalendar_its_words_week_start_and_clock(owner):

@@ -63,6 +63,8 @@ FORMS = {
         "timezone": ["Europe/London", "Asia/Tokyo"],
         "country": ["GB", "DE", ""],
         "language": ["en", "de", "pt"],
+        "currency": ["GBP", "EUR"],
+        "clock": ["auto", "12h", "24h"],
     },
     "/app/services/new/": {
         "name": ["Group lesson", "Kids’ class"],

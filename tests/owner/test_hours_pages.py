@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from bookingsite.businesses import services as business_services
 from bookingsite.businesses.models import BusinessBookingSettings, ExceptionDate, WorkingHours
+from bookingsite.lib.locale_formats import format_date
 from tests.factories import ExceptionDateFactory, WorkingHoursFactory
 
 pytestmark = pytest.mark.django_db
@@ -267,7 +268,7 @@ def test_closes_a_date(owner, business):
     assert response.status_code == 302
     assert exception_rows(business) == [(day, None, None)]
     page_text = text(owner.get("/app/exceptions/"))
-    assert f"{day:%A} {day.day} {day:%B %Y} is closed." in page_text
+    assert f"{format_date(day, 'weekday_date_year')} is closed." in page_text
     assert "Closed all day · Holiday" in page_text
 
 
@@ -282,7 +283,7 @@ def test_closes_a_holiday_in_one_step_keeping_the_days_already_closed(owner, bus
 
     assert response.status_code == 200
     assert exception_rows(business) == [(first + timedelta(days=n), None, None) for n in range(10)]
-    assert f"Closed 10 days, {first:%A} {first.day} {first:%B %Y} to {last:%A} {last.day} {last:%B %Y} " \
+    assert f"Closed 10 days, {format_date(first, 'weekday_date_year')} to {format_date(last, 'weekday_date_year')} " \
            "(1 of them was closed already)." in text(response)
     assert BusinessBookingSettings.objects.get(business_profile=business).availability_version > version
     assert exception_rows(other_business) == []
@@ -347,7 +348,7 @@ def test_gives_a_date_its_own_blocks(owner, business):
 
     assert exception_rows(business) == [(day, time(9), time(12)), (day, time(14), time(16))]
     coming = text(owner.get("/app/exceptions/")).split("Coming up")[1]
-    assert coming.count(f"{day:%A} {day.day} {day:%B %Y}") == 1  # grouped under one date
+    assert coming.count(f"{format_date(day, 'weekday_date_year')}") == 1  # grouped under one date
     assert "09:00–12:00" in coming and "14:00–16:00" in coming
 
 
@@ -412,14 +413,14 @@ def test_lists_coming_dates_in_the_business_zone_and_hides_past_ones(owner, busi
     page_text = text(owner.get("/app/exceptions/"))
 
     assert "Gone by there" not in page_text
-    assert page_text.index("Wednesday 11 March 2026") < page_text.index("Wednesday 1 April 2026")
-    assert "09:00–11:00" in page_text
+    assert page_text.index("Wednesday, 11 March 2026") < page_text.index("Wednesday, 1 April 2026")
+    assert "9:00 am–11:00 am" in page_text  # Kiribati's English (en_KI) keeps a 12-hour clock
     refused = owner.post("/app/exceptions/", {"date": "2026-03-10", "kind": "closed"})
     assert refused.status_code == 400
     assert "Choose today or a later date." in text(refused)
     # The hours page shows the coming ones too.
     hours_text = text(owner.get("/app/hours/"))
-    assert "Wed 11 Mar 2026 Closed" in hours_text and "Tue 10 Mar 2026" not in hours_text
+    assert "Wed, 11 Mar 2026 Closed" in hours_text and "Tue, 10 Mar 2026" not in hours_text
 
 
 def test_deletes_an_exception(owner, business):

@@ -40,6 +40,8 @@ def form_data(**changes) -> dict:
         "timezone": "Europe/London",
         "country": "GB",
         "language": "en",
+        "currency": "GBP",
+        "clock": "auto",
     }
     data.update(changes)
     return {key: value for key, value in data.items() if value is not None}
@@ -120,7 +122,7 @@ def test_saves_the_rules_and_the_business(owner, page, business):
         form_data(
             requires_approval="on", pending_booking_expiry_hours="48", global_buffer_time_minutes_between_sessions="15",
             minimum_notice_minutes="120", booking_horizon_days="90", custom_message_client="Bring a towel.",
-            name="Alice's Pool", timezone="America/New_York", country="US",
+            name="Alice's Pool", timezone="America/New_York", country="US", currency="USD", clock="24h",
             reminder_hours_before="48", second_reminder_hours_before="2", client_change_cutoff_hours="12",
         ),
     )
@@ -135,7 +137,30 @@ def test_saves_the_rules_and_the_business(owner, page, business):
     assert page.custom_message_client == "Bring a towel."
     assert (page.reminder_hours_before, page.second_reminder_hours_before, page.client_change_cutoff_hours) == (48, 2, 12)
     assert (business.name, business.timezone, business.country) == ("Alice's Pool", "America/New_York", "US")
+    assert (business.currency, business.clock) == ("USD", "24h")
     assert "Settings saved." in text(owner.get(URL))
+
+
+def test_offers_the_currencies_in_use_by_their_names_in_the_owners_language(owner):
+    page = text(owner.get(URL))
+
+    assert "British Pound (GBP)" in page and "Euro (EUR)" in page and "Japanese Yen (JPY)" in page
+    assert "(DEM)" not in page  # the Deutsche Mark is no one's money now
+
+
+@pytest.mark.parametrize("changes, message", [
+    ({"currency": "XYZ"}, "Choose a currency from the list."),
+    ({"currency": "DEM"}, "Choose a currency from the list."),
+    ({"clock": "13h"}, "Choose a clock from the list."),
+])
+def test_refuses_an_unknown_currency_or_clock(owner, business, changes, message):
+    before = saved_state(business)
+
+    response = owner.post(URL, form_data(**changes))
+
+    assert response.status_code == 400
+    assert message in text(response)
+    assert saved_state(business) == before
 
 
 @pytest.mark.parametrize("minutes", [5, 45, 10080])

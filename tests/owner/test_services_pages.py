@@ -102,6 +102,15 @@ def test_creates_a_service_at_the_end_of_the_list(owner, business, three):
     assert names_in_order(owner.get("/app/services/"))[-1] == "Group lesson"
 
 
+@pytest.mark.parametrize(("currency", "label"), [("GBP", "Price in £ (GBP) (optional)"), ("EUR", "Price in € (EUR) (optional)"),
+                                                ("CHF", "Price in CHF (optional)")])
+def test_the_price_is_asked_in_the_business_s_currency(owner, business, currency, label):
+    business.currency = currency
+    business.save()
+
+    assert label in owner.get("/app/services/new/").content.decode()
+
+
 def test_creates_a_private_service_without_price(owner):
     owner.post("/app/services/new/", form_data(price="", is_publicly_bookable=None))
 

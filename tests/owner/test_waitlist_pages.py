@@ -19,6 +19,7 @@ from django.utils import timezone
 from bookingsite.bookings.models import Booking, Session, WaitlistEntry
 from bookingsite.bookings.services import booking_cancel_by_admin, booking_create
 from bookingsite.bookings.waitlist import waitlist_join, waitlist_leave
+from bookingsite.lib.locale_formats import format_date
 from tests.factories import ServiceFactory, WaitlistEntryFactory
 
 pytestmark = pytest.mark.django_db
@@ -143,7 +144,7 @@ def test_lists_the_line_in_order_with_contacts_and_status(owner, lesson, day, fu
     assert [t.name for t in response.templates][0] == "owner/waitlist.html"
     assert names_in_line(response) == ["Ann Archer", "Ben Brown", "Cat Cole"]
     page_text = text(response)
-    assert f"Private lesson · {day:%a} {day.day} {day:%b %Y}, 10:00–11:00 (London time)" in page_text
+    assert f"Private lesson · {format_date(day, 'short_date_year')}, 10:00–11:00 (London time)" in page_text
     assert "1 of 1 place booked · every place is taken or held for someone on the waitlist." in page_text
     assert "3 on the waitlist" in page_text
     assert "Cat Cole cat@example.com · +44 7700 900123 Joined" in page_text

@@ -17,6 +17,7 @@ from icalendar import Calendar
 from bookingsite.bookings.models import Booking, BookingStatusChange
 from bookingsite.bookings.selectors import availability
 from bookingsite.bookings.services import booking_cancel_by_client, booking_create
+from bookingsite.lib.locale_formats import format_date
 
 pytestmark = pytest.mark.django_db
 
@@ -78,7 +79,7 @@ class TestManagePage:
         shown = text(response)
         assert "Booking confirmed!" in shown
         assert "We’ve emailed the details and a calendar file to dana@example.com." in shown
-        assert f"{start:%A} {start.day} {start:%B %Y}" in shown
+        assert format_date(start, "weekday_date_year") in shown
         assert f"{start:%H:%M} – {end:%H:%M} (Tokyo time)" in shown
         assert "Private lesson" in shown and "Dana Diver" in shown
         assert "Cancel booking" in shown and "Download .ics" in shown

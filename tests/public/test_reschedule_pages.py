@@ -14,6 +14,7 @@ from icalendar import Calendar
 from bookingsite.bookings.models import Booking, BookingStatusChange, Session
 from bookingsite.businesses.models import BusinessBookingSettings, BusinessProfile
 from bookingsite.notifications.models import EmailKind, OutboxEmail
+from bookingsite.lib.locale_formats import format_date
 
 from .test_booking_manage import TOKYO, book, london_today, manage_url, offered_starts, text
 
@@ -59,7 +60,7 @@ def test_the_picker_shows_the_current_time_and_links_times_to_the_confirmation(c
     assert response.status_code == 200
     shown = text(response)
     assert "Move your booking" in shown and "Your current time" in shown
-    assert f"{start:%A} {start.day} {start:%B %Y}" in shown
+    assert format_date(start, "weekday_date_year") in shown
     assert "(Tokyo time)" in shown  # the zone it was booked in
     body = response.content.decode()
     assert f'href="{reschedule_url(booking)}?start={utc_iso(target)}&amp;tz=Asia%2FTokyo"' in body
@@ -114,7 +115,7 @@ def test_confirming_moves_it_and_the_manage_page_says_so(client, booking, target
     page = client.get(response["Location"])
     assert "Your booking has moved to the new time below." in text(page)
     new = target.astimezone(TOKYO)
-    assert f"{new:%A} {new.day} {new:%B %Y}" in text(page)
+    assert format_date(new, "weekday_date_year") in text(page)
     # The .ics the page offers is the moved event: same UID, higher SEQUENCE.
     ics = Calendar.from_ical(client.get(manage_url(booking) + "calendar.ics").content)
     event = next(iter(ics.walk("VEVENT")))

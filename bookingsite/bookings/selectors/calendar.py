@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy
 from bookingsite.availability.engine import blocks_on
 from bookingsite.availability.types import Block
 from bookingsite.businesses.models import MAX_DURATION_MINUTES, BusinessProfile, BusyInterval
+from bookingsite.lib.locale_formats import format_time
 
 from ..models import EXPECTED_STATUSES, Booking, Session, WaitlistEntry
 from .actions import booking_actions
@@ -248,6 +249,6 @@ def hand_session_notes(business: BusinessProfile, *, start_utc: datetime, end_ut
         return [*notes, str(NO_WORK_ON[start.weekday()])]
     same_day = end.date() == start.date()
     if not any(same_day and block.start <= start.time() and end.time() <= block.end for block in day.blocks):
-        hours = ", ".join(f"{block.start:%H:%M}–{block.end:%H:%M}" for block in day.blocks)
+        hours = ", ".join(f"{format_time(block.start)}–{format_time(block.end)}" for block in day.blocks)
         notes.append(_("It is outside your working hours that day (%(hours)s).") % {"hours": hours})
     return notes

@@ -1,4 +1,21 @@
-"""Small display filters: durations, prices and time zones as people write them, and a session's location."""
+"""Small display filters: dates, times, durations, prices and time zones as people write them in
+the reader's locale (bookingsite.lib.locale_formats), and a session's location.
+
+Dates and times, in place of Django's `date`/`time` filters with an English format (machine
+formats such as 'Y-m-d' and 'c' stay with those):
+  weekday_date        "l j F"    Monday 7 December · Monday, December 7 · Montag, 7. Dezember
+  weekday_date_year   "l j F Y"  Monday, 7 December 2026
+  short_date          "D j M"    Mon 7 Dec
+  short_date_year     "D j M Y"  Mon, 7 Dec 2026
+  day_month           "j M"      7 Dec
+  day_month_year      "j M Y"    7 Dec 2026
+  month_year          "F Y"      December 2026
+  month_name          "F"        December
+  clock               "H:i"      09:00 · 9:00 AM (a date, datetime or time)
+  weekday_date_time, short_date_time, short_date_year_time, day_month_time: the date and its time,
+                      "l j F, H:i", "D j M, H:i", "D j M Y, H:i", "j M, H:i".
+Like Django's, they show an aware datetime in the current time zone ({% timezone %} sets it).
+"""
 
 from decimal import Decimal
 
@@ -7,10 +24,29 @@ from django.utils import timezone
 
 from bookingsite.businesses.zone_names import zone_label, zone_time_name
 from bookingsite.lib import locations
+from bookingsite.lib.locale_formats import DATE_SKELETONS, format_date, format_date_time, format_money, format_time
 
 register = template.Library()
 
-CURRENCY_SYMBOLS = {"USD": "$", "GBP": "£", "EUR": "€", "AUD": "A$", "CAD": "C$", "NZD": "NZ$", "JPY": "¥", "INR": "₹"}
+# The date styles that also come with the time, as "<style>_time".
+WITH_TIME = ("weekday_date", "short_date", "short_date_year", "day_month")
+
+
+def _date_filter(write, style: str):
+    """A filter writing a date with `write` in `style`; nothing for no date, as Django's `date`."""
+    return lambda value: write(value, style) if value not in (None, "") else ""
+
+
+for _style in DATE_SKELETONS:
+    register.filter(_style, _date_filter(format_date, _style), expects_localtime=True)
+for _style in WITH_TIME:
+    register.filter(f"{_style}_time", _date_filter(format_date_time, _style), expects_localtime=True)
+
+
+@register.filter(expects_localtime=True)
+def clock(value) -> str:
+    """The time of day on the reader's clock: "09:00", "9:00 AM"."""
+    return format_time(value) if value not in (None, "") else ""
 
 
 @register.filter
@@ -24,11 +60,8 @@ def duration(minutes: int) -> str:
 
 @register.filter
 def money(amount: Decimal | None, currency: str) -> str:
-    if amount is None:
-        return ""
-    text = f"{amount:,.0f}" if amount == amount.to_integral_value() else f"{amount:,.2f}"
-    symbol = CURRENCY_SYMBOLS.get(currency)
-    return f"{symbol}{text}" if symbol else f"{text} {currency}"
+    """A price in the business's currency as the reader's locale writes it: £20, 12,50 €."""
+    return "" if amount is None else format_money(Decimal(amount), currency)
 
 
 @register.filter

@@ -9,12 +9,12 @@ from zoneinfo import ZoneInfo
 
 from django import forms
 from django.db.models import QuerySet
-from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from bookingsite.availability import engine
 from bookingsite.businesses.models import BusinessProfile, SessionCategory
 from bookingsite.businesses.zone_names import zone_time_name
+from bookingsite.lib.locale_formats import format_date, format_time
 
 from .inputs import EARLIEST_YEAR, LATEST_YEAR, TallInputsForm
 
@@ -120,7 +120,7 @@ def add_start_time_utc(form: forms.Form, data: dict) -> None:
             form.add_error(
                 "start_time",
                 _("%(time)s does not exist on %(day)s: the clocks go forward then. Pick another time.")
-                % {"time": wall.strftime("%H:%M"), "day": date_format(day, "D d M")},
+                % {"time": format_time(wall), "day": format_date(day, "short_date")},
             )
         elif first.utcoffset() == second.utcoffset():
             data["start_time_utc"] = start_utc
@@ -128,12 +128,12 @@ def add_start_time_utc(form: forms.Form, data: dict) -> None:
             data["start_time_utc"] = (first if data["occurrence"] == "first" else second).astimezone(UTC)
         else:
             form.occurrences = tuple(
-                f"{moment:%H:%M} {moment.tzname()} (UTC{_offset(moment)})" for moment in (first, second)
+                f"{format_time(moment)} {moment.tzname()} (UTC{_offset(moment)})" for moment in (first, second)
             )
             form.add_error(
                 "start_time",
                 _("%(time)s happens twice on %(day)s: the clocks go back an hour. Choose which one below.")
-                % {"time": wall.strftime("%H:%M"), "day": date_format(day, "D d M")},
+                % {"time": format_time(wall), "day": format_date(day, "short_date")},
             )
 
 

@@ -33,7 +33,8 @@ from bookingsite.businesses.models import (
 )
 from bookingsite.businesses import logos
 from bookingsite.businesses.services import slug_is_free
-from bookingsite.businesses.validators import validate_not_reserved_slug, validate_timezone
+from bookingsite.businesses.validators import validate_currency, validate_not_reserved_slug, validate_timezone
+from bookingsite.lib.locale_formats import currency_choices
 
 from .inputs import INPUT, number, timezone_choices
 
@@ -203,7 +204,8 @@ class BookingLinkSettingsForm(forms.ModelForm):
 
 
 class BusinessProfileForm(forms.ModelForm):
-    """The business's name, zone, country, language and logo, edited with the link settings on one page."""
+    """The business's name, zone, country, language, currency, clock and logo, edited with the link
+    settings on one page (the API sets the language, currency and clock with the link's settings)."""
 
     name = forms.CharField(
         label=_("Business name"),
@@ -232,6 +234,20 @@ class BusinessProfileForm(forms.ModelForm):
                     "browser asks for none of ours."),
         error_messages={"required": _("Choose a language."), "invalid_choice": _("Choose a language from the list.")},
     )
+    currency = forms.ChoiceField(
+        label=_("Currency"),
+        choices=currency_choices,  # called on each use: named in the language of the page
+        validators=[validate_currency],
+        help_text=_("Your prices are in it, written as each client’s language writes them."),
+        error_messages={"required": _("Choose a currency."), "invalid_choice": _("Choose a currency from the list.")},
+    )
+    clock = forms.ChoiceField(
+        label=_("Clock"),
+        choices=BusinessProfile._meta.get_field("clock").choices,
+        help_text=_("Automatic follows each reader’s country: 9:30 PM in the US, 21:30 in most of Europe. "
+                    "A choice here applies to every page and email."),
+        error_messages={"required": _("Choose a clock."), "invalid_choice": _("Choose a clock from the list.")},
+    )
     address = forms.CharField(
         label=_("Address (optional)"),
         required=False,
@@ -252,7 +268,7 @@ class BusinessProfileForm(forms.ModelForm):
 
     class Meta:
         model = BusinessProfile
-        fields = ["name", "timezone", "country", "language", "address", "logo"]
+        fields = ["name", "timezone", "country", "language", "currency", "clock", "address", "logo"]
 
     def clean_logo(self):
         logo = self.cleaned_data.get("logo")

@@ -4,6 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from bookingsite.businesses.models import MAX_DURATION_MINUTES, MIN_DURATION_MINUTES
+from bookingsite.lib.locale_formats import currency_symbol_label
 
 from .inputs import INPUT, number
 
@@ -79,4 +80,5 @@ class ServiceForm(forms.Form):
     def __init__(self, *args, currency: str = "", **kwargs):
         super().__init__(*args, **kwargs)
         if currency:
-            self.fields["price"].label = _("Price in %(currency)s (optional)") % {"currency": currency}
+            # "Price in £ (GBP) (optional)": the symbol the clients will see, and the code to be sure.
+            self.fields["price"].label = _("Price in %(currency)s (optional)") % {"currency": currency_symbol_label(currency)}

@@ -8,7 +8,6 @@ from django.http import HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -27,6 +26,7 @@ from bookingsite.lib.csv_export import csv_download
 from bookingsite.lib.instants import plausible_instant
 from bookingsite.lib.htmx import wants_partial
 from bookingsite.notifications.selectors import sent_emails
+from bookingsite.lib.locale_formats import format_date_time
 
 from ..access import OwnerRequest, owner_required
 from ..exports import BOOKING_HEADER, booking_rows, export_filename, header, in_request_language
@@ -172,7 +172,7 @@ def booking_move(request: OwnerRequest, pk) -> HttpResponse:
                 form.add_error(None, exc.message)
                 status = 409 if isinstance(exc, SlotTakenError) else 400
             else:
-                moved_to = date_format(start.astimezone(zone), "D j M, H:i")
+                moved_to = format_date_time(start.astimezone(zone), "short_date")
                 messages.success(
                     request,
                     _("Moved to %(when)s. We’ve emailed %(name)s the new time.")

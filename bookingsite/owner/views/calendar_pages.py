@@ -15,7 +15,6 @@ from django.http import HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_POST
@@ -29,6 +28,8 @@ from bookingsite.bookings.selectors.calendar import (
 from bookingsite.bookings.services import session_create_by_owner
 from bookingsite.businesses.selectors import service_choices
 from bookingsite.lib.json_errors import form_errors
+from bookingsite.lib.locale_formats import current_formats, format_date, format_time
+
 
 from ..access import OwnerRequest, owner_required
 from ..forms.calendar_pages import CalendarRangeForm, SessionCreateForm
@@ -50,11 +51,11 @@ AGENDA_DAYS = 14  # the no-JavaScript list outside the day and month views: two 
 
 
 def calendar_conventions(request: OwnerRequest) -> dict[str, int | bool]:
-    """How the calendar shows weeks and times: `first_weekday` (0 = Sunday … 6) and `clock_12h`.
-
-    The one place that decides both; Monday and the 24-hour clock for every owner for now.
-    """
-    return {"first_weekday": 1, "clock_12h": False}
+    """How the calendar shows weeks and times: `first_weekday` (0 = Sunday … 6, FullCalendar's
+    count) and `clock_12h`, as the page's locale formats have them (lib.locale_formats: the
+    owner's language and region, the business's clock)."""
+    formats = current_formats()
+    return {"first_weekday": (formats.first_weekday + 1) % 7, "clock_12h": formats.clock_12h}
 
 
 def _wall_clock(instant: datetime, zone: ZoneInfo) -> str:
@@ -169,7 +170,7 @@ def _event(entry: CalendarEntry, zone: ZoneInfo) -> dict:
 
 
 def _hours(day: CalendarDay) -> str:
-    return ", ".join(f"{block.start:%H:%M}–{block.end:%H:%M}" for block in day.blocks)
+    return ", ".join(f"{format_time(block.start)}–{format_time(block.end)}" for block in day.blocks)
 
 
 def day_note(day: CalendarDay) -> str:
@@ -330,8 +331,8 @@ def session_create(request: OwnerRequest) -> HttpResponse:
             form.add_error(None, exc.message)
         else:
             messages.success(request, _("Added %(service)s on %(day)s at %(time)s.") % {
-                "service": data["service"].name, "day": date_format(data["date"], "D d M"),
-                "time": f"{data['start_time']:%H:%M}",
+                "service": data["service"].name, "day": format_date(data["date"], "short_date"),
+                "time": format_time(data["start_time"]),
             })
             end_utc = data["start_time_utc"] + timedelta(minutes=data["service"].duration_minutes)
             for note in hand_session_notes(request.business, start_utc=data["start_time_utc"], end_utc=end_utc,

@@ -9,7 +9,6 @@ from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST
@@ -17,6 +16,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from bookingsite.businesses.models import ExceptionDate
 from bookingsite.businesses.selectors import coming_exception_days, owner_exception_dates
 from bookingsite.businesses.services import exception_date_add, exception_date_delete, exception_dates_close
+from bookingsite.lib.locale_formats import format_date, format_time
 
 from ..access import OwnerRequest, owner_required
 from ..forms.errors import add_model_errors
@@ -24,7 +24,7 @@ from ..forms.exception_dates import ExceptionDateForm
 
 
 def _day(day: date) -> str:
-    return date_format(day, "l j F Y")
+    return format_date(day, "weekday_date_year")
 
 
 def business_today(request: OwnerRequest) -> date:
@@ -58,7 +58,7 @@ def exceptions(request: OwnerRequest) -> HttpResponse:
                 messages.success(
                     request,
                     _("%(day)s: open %(start)s–%(end)s. Add another block for that day if you need one.") % {
-                        "day": _day(row.date), "start": f"{row.start_time:%H:%M}", "end": f"{row.end_time:%H:%M}",
+                        "day": _day(row.date), "start": format_time(row.start_time), "end": format_time(row.end_time),
                     },
                 )
                 return redirect(f"{reverse('owner:exceptions')}?date={row.date.isoformat()}")

@@ -12,7 +12,6 @@ from django.contrib import messages
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
@@ -24,6 +23,7 @@ from bookingsite.bookings.services import booking_create_by_owner
 from bookingsite.businesses.models import SessionCategory
 from bookingsite.businesses.selectors import business_for_settings, service_choices
 from bookingsite.lib.instants import plausible_instant
+from bookingsite.lib.locale_formats import format_date, format_time
 
 from ..access import OwnerRequest, owner_required
 from ..forms.inputs import asked_date
@@ -94,8 +94,8 @@ def phone_booking(request: OwnerRequest) -> HttpResponse:
         return _page(request, **context, status=409 if isinstance(exc, SlotTakenError) else 400)
     when = booking.start_time_utc.astimezone(zone)
     text = _("Booked %(service)s for %(client)s on %(day)s at %(time)s.") % {
-        "service": service.name, "client": booking.client_name, "day": date_format(when, "D j M"),
-        "time": date_format(when, "H:i"),
+        "service": service.name, "client": booking.client_name, "day": format_date(when, "short_date"),
+        "time": format_time(when),
     }
     if form.cleaned_data["email_client"]:
         text += " " + _("We’ve emailed them a confirmation.")

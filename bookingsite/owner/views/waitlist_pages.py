@@ -8,7 +8,6 @@ from django.contrib import messages
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
@@ -17,6 +16,7 @@ from bookingsite.bookings.exceptions import BookingError
 from bookingsite.bookings.models import WaitlistEntry
 from bookingsite.bookings.selectors.owner_waitlist import owner_waitlist_entries, slot_line
 from bookingsite.businesses.selectors import owner_services
+from bookingsite.lib.locale_formats import format_date_time
 
 from ..access import OwnerRequest, owner_required
 
@@ -61,6 +61,6 @@ def waitlist_offer(request: OwnerRequest, pk: int) -> HttpResponse:
         messages.success(
             request,
             _("The place is offered to %(name)s, held for them until %(until)s. We’ve emailed them a link to claim it.")
-            % {"name": offered.client_name, "until": date_format(until, "D j M, H:i")},
+            % {"name": offered.client_name, "until": format_date_time(until, "short_date")},
         )
     return _back_to_line(entry)
