@@ -399,15 +399,15 @@ def test_month_without_javascript_lists_the_month(owner, business, service):
     assert "?view=dayGridMonth&amp;date=2031-06-01" in noscript and "?view=dayGridMonth&amp;date=2031-08-01" in noscript
 
 
-@pytest.mark.parametrize(("accept", "timezone", "clock", "first_day", "hour12"), [
-    ("en-US", "Europe/London", "auto", "0", "true"),  # US English: Sunday, 12-hour
-    ("", "America/New_York", "auto", "0", "true"),  # no region from the browser: the business's zone's
-    ("en-GB", "America/New_York", "auto", "1", "false"),
-    ("en-US", "Europe/London", "24h", "0", "false"),  # the business's clock, forced
-    ("", "Europe/London", "12h", "1", "true"),
+@pytest.mark.parametrize(("accept", "timezone", "clock", "locale", "first_day", "hour12"), [
+    ("en-US", "Europe/London", "auto", "en-US", "0", "true"),  # US English: Sunday, 12-hour
+    ("", "America/New_York", "auto", "en-US", "0", "true"),  # no region from the browser: the business's zone's
+    ("en-GB", "America/New_York", "auto", "en-GB", "1", "false"),
+    ("en-US", "Europe/London", "24h", "en-US", "0", "false"),  # the business's clock, forced
+    ("", "Europe/London", "12h", "en-GB", "1", "true"),  # British dates (plain "en" would be American)
 ])
 def test_the_calendar_s_week_and_clock_follow_the_owner_s_locale_and_the_business_s_clock(
-    owner, business, accept, timezone, clock, first_day, hour12
+    owner, business, accept, timezone, clock, locale, first_day, hour12
 ):
     business.timezone, business.clock = timezone, clock
     business.save()
@@ -415,6 +415,7 @@ def test_the_calendar_s_week_and_clock_follow_the_owner_s_locale_and_the_busines
     body = owner.get("/app/calendar/", headers={"Accept-Language": accept} if accept else {}).content.decode()
 
     assert f'data-first-day="{first_day}"' in body and f'data-hour12="{hour12}"' in body
+    assert f'data-locale="{locale}"' in body
 
 
 def test_the_page_gives_fullcalendar_its_words_week_start_and_clock(owner):

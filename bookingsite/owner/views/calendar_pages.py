@@ -50,12 +50,17 @@ VIEWS = {"day": "timeGridDay", "week": "timeGridWeek", "month": "dayGridMonth", 
 AGENDA_DAYS = 14  # the no-JavaScript list outside the day and month views: two weeks from the Monday of the date shown
 
 
-def calendar_conventions(request: OwnerRequest) -> dict[str, int | bool]:
-    """How the calendar shows weeks and times: `first_weekday` (0 = Sunday … 6, FullCalendar's
-    count) and `clock_12h`, as the page's locale formats have them (lib.locale_formats: the
-    owner's language and region, the business's clock)."""
+def calendar_conventions(request: OwnerRequest) -> dict[str, int | bool | str]:
+    """How the calendar shows dates, weeks and times: `calendar_locale` (a BCP 47 tag, "en-GB", for
+    the browser's Intl: plain "en" would write American dates), `first_weekday` (0 = Sunday … 6,
+    FullCalendar's count) and `clock_12h`, as the page's locale formats have them
+    (lib.locale_formats: the owner's language and region, the business's clock)."""
     formats = current_formats()
-    return {"first_weekday": (formats.first_weekday + 1) % 7, "clock_12h": formats.clock_12h}
+    return {
+        "calendar_locale": str(formats.locale).replace("_", "-"),
+        "first_weekday": (formats.first_weekday + 1) % 7,
+        "clock_12h": formats.clock_12h,
+    }
 
 
 def _wall_clock(instant: datetime, zone: ZoneInfo) -> str:
