@@ -21,6 +21,7 @@ from decimal import Decimal
 
 from django import template
 from django.utils import timezone
+from django.utils.translation import pgettext
 
 from bookingsite.businesses.zone_names import zone_label, zone_time_name
 from bookingsite.lib import locations
@@ -62,6 +63,12 @@ def duration(minutes: int) -> str:
 def money(amount: Decimal | None, currency: str) -> str:
     """A price in the business's currency as the reader's locale writes it: £20, 12,50 €."""
     return "" if amount is None else format_money(Decimal(amount), currency)
+
+
+@register.filter
+def label(text: str) -> str:
+    """A label before its value, punctuated as its language writes it: "Date:", French "Date :"."""
+    return pgettext("a label before its value", "%(label)s:") % {"label": text}
 
 
 @register.filter
