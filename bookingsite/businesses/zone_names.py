@@ -23,7 +23,7 @@ from babel.core import get_global
 from babel.dates import get_timezone_location, get_timezone_name
 from django.utils.translation import gettext as _
 
-from bookingsite.lib.locale_formats import current_formats, format_time
+from bookingsite.lib.locale_formats import current_formats, format_time, zone_territory
 
 from .validators import timezone_names
 
@@ -93,10 +93,8 @@ def _city(name: str, language: str) -> str:
 
 
 def _country(name: str, language: str) -> str:
-    territory = get_global("zone_territories").get(name)
-    if not territory or territory in ("001", "ZZ"):  # the world; an unknown region
-        return ""
-    return Locale.parse(language).territories.get(territory, "")
+    territory = zone_territory(name)
+    return Locale.parse(language).territories.get(territory, "") if territory else ""
 
 
 def _area(name: str, language: str) -> str:
@@ -137,7 +135,7 @@ def _index(language: str) -> tuple[_Entry, ...]:
         long_names = {get_timezone_name(name, width="long", zone_variant=variant, locale=language)
                       for variant in ("standard", "daylight")} if name not in UTC_NAMES else set()
         ids = [name, *sorted(alias for alias, canonical in get_global("zone_aliases").items() if canonical == name)]
-        countries = [_country(name, language), *EVERYDAY_COUNTRY_NAMES.get(get_global("zone_territories").get(name, ""), ())]
+        countries = [_country(name, language), *EVERYDAY_COUNTRY_NAMES.get(zone_territory(name), ())]
         exact = {city, *countries, *ids, *(zone_id.rsplit("/", 1)[-1] for zone_id in ids)}
         words = [city, *countries, area, *ids, *sorted(long_names)]
         also = english.get(name)
